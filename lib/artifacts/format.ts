@@ -1,0 +1,92 @@
+import { z } from 'zod';
+
+/**
+ * The model artifact format, version 1: one folder per version under `models/`,
+ * plus `models/LATEST` naming the live one. Binary files are little-endian with no
+ * header, so row i of a float32 matrix with `dim` columns starts at byte i * dim * 4
+ * and one user's row is one ranged GET. The manifest gives every file's byte length,
+ * sha256, dtype and shape.
+ */
+export const FORMAT_VERSION = 1;
+export const MODELS_PREFIX = 'models/';
+export const LATEST_KEY = `${MODELS_PREFIX}LATEST`;
+
+export const FILES = {
+  manifest: 'manifest.json',
+  /** Item factors Q, float32, nItems x dim. */
+  items: 'items.f32',
+  /** User factors P, float32, nUsers x dim (NSVD: materialised from Y). */
+  users: 'users.f32',
+  itemBias: 'item_bias.f32',
+  userBias: 'user_bias.f32',
+  /** NSVD's second item factor set Y, float32, nItems x dim (fold-in of new users). */
+  itemImplicit: 'item_implicit.f32',
+  /** Seen items as CSR: offsets uint32 (nUsers + 1), then item indices int32. */
+  seenIndex: 'seen.idx',
+  seenItems: 'seen.items',
+  /** External ids in index order, int32. */
+  userIds: 'user_ids.i32',
+  itemIds: 'item_ids.i32',
+  /** Item indices by training popularity, most rated first, int32 (cold-start fallback). */
+  popular: 'popular.i32',
+  /** JSON array in item index order: {title, genres} or null where the source has none. */
+  catalog: 'catalog.json',
+  /** Training report: metrics JSON and the learning curve as SVG. */
+  reportMetrics: 'report/metrics.json',
+  reportCurve: 'report/curve.svg',
+} as const;
+
+export const versionPrefix = (version: string): string => `${MODELS_PREFIX}${version}/`;
+export const fileKey = (version: string, file: string): string => `${versionPrefix(version)}${file}`;
+
+export const FileEntry = z.object({
+  bytes: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  dtype: z.enum(['f32', 'i32', 'u32', 'json', 'svg']),
+  shape: z.array(z.number().int().nonnegative()),
+});
+export type FileEntry = z.infer<typeof FileEntry>;
+
+export const CurvePoint = z.object({
+  epoch: z.number(),
+  step: z.number(),
+  batchError: z.number(),
+  testError: z.number(),
+  elapsedMs: z.number(),
+  best: z.boolean(),
+});
+
+export const Manifest = z.object({
+  formatVersion: z.literal(FORMAT_VERSION),
+  version: z.string().regex(/^[A-Za-z0-9._-]+$/),
+  createdAt: z.string(),
+  model: z.object({
+    kind: z.enum(['svd', 'nsvd', 'ials', 'baseline', 'popularity']),
+    scoring: z.enum(['rating', 'ranking']),
+    params: z.record(z.string(), z.unknown()),
+    foldIn: z.record(z.string(), z.union([z.number(), z.string()])).optional(),
+  }),
+  dim: z.number().int().nonnegative(),
+  nUsers: z.number().int().nonnegative(),
+  nItems: z.number().int().nonnegative(),
+  nRatings: z.number().int().nonnegative(),
+  mu: z.number(),
+  scale: z.object({ min: z.number(), max: z.number() }),
+  dataset: z.object({
+    name: z.string(),
+    source: z.string(),
+    sha256: z.string(),
+    nRatings: z.number().int(),
+    nUsers: z.number().int(),
+    nItems: z.number().int(),
+  }),
+  metrics: z.record(z.string(), z.number()),
+  timings: z.record(z.string(), z.number()),
+  training: z.object({
+    epochs: z.number().int(),
+    stoppedBy: z.string().optional(),
+    curve: z.array(CurvePoint),
+  }),
+  files: z.record(z.string(), FileEntry),
+});
+export type Manifest = z.infer<typeof Manifest>;
