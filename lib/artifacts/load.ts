@@ -1,0 +1,166 @@
+import { createHash } from 'node:crypto';
+import type { ObjectStore } from '../storage/object-store';
+import { FILES, fileKey, type FileEntry, type Manifest } from './format';
+import { readManifest } from './versions';
+
+/**
+ * Reads a published model version for serving. Files are streamed straight into
+ * preallocated typed arrays (one copy, no chunk list) and checked against the
+ * manifest's length and sha256. The per-user files (users.f32, seen.items) are read
+ * whole only up to `wholeUpToBytes`; above that they stay in S3 and a user's row and
+ * seen list are fetched with ranged GETs (see UserRowReader).
+ */
+
+export class ArtifactError extends Error {
+  override readonly name = 'ArtifactError';
+}
+
+export interface CatalogItem {
+  title: string;
+  genres: string[];
+}
+
+export interface LoadOptions {
+  /** Per-user files larger than this are left in S3 and read by range. Default 64 MiB. */
+  wholeUpToBytes?: number;
+}
+
+export const DEFAULT_WHOLE_UP_TO_BYTES = 64 * 1024 * 1024;
+
+/** A per-user file: in memory, or left in S3 to be read one user at a time. */
+export type PerUserFile<T> = { kind: 'whole'; data: T } | { kind: 'ranged'; key: string };
+
+export interface ModelArtifacts {
+  manifest: Manifest;
+  Q: Float32Array;
+  itemBias?: Float32Array;
+  userBias?: Float32Array;
+  /** NSVD's implicit item factors. */
+  Y?: Float32Array;
+  userIds: Int32Array;
+  itemIds: Int32Array;
+  popular: Int32Array;
+  catalog: (CatalogItem | null)[];
+  /** CSR offsets into seen.items, nUsers + 1. */
+  seenOffsets: Uint32Array;
+  seenItems: PerUserFile<Int32Array>;
+  /** User factors (absent for models without them, e.g. baseline). */
+  P?: PerUserFile<Float32Array>;
+}
+
+type TypedArrayCtor<T> = { new (buffer: ArrayBuffer): T; readonly BYTES_PER_ELEMENT: number };
+
+function entry(manifest: Manifest, file: string): FileEntry {
+  const e = manifest.files[file];
+  if (!e) throw new ArtifactError(`model ${manifest.version}: manifest lists no ${file}`);
+  return e;
+}
+
+/** Streams one object into a fresh buffer of exactly the manifest's length, checking its sha256. */
+export async function readVerified(store: ObjectStore, manifest: Manifest, file: string): Promise<ArrayBuffer> {
+  const { bytes, sha256 } = entry(manifest, file);
+  const key = fileKey(manifest.version, file);
+  const got = await store.getStream(key);
+  if (!got) throw new ArtifactError(`model ${manifest.version}: ${file} is missing`);
+  const buffer = new ArrayBuffer(bytes);
+  const view = new Uint8Array(buffer);
+  const hash = createHash('sha256');
+  let at = 0;
+  for await (const chunk of got.stream as AsyncIterable<Uint8Array>) {
+    if (at + chunk.length > bytes) {
+      got.stream.destroy();
+      throw new ArtifactError(`model ${manifest.version}: ${file} is longer than its ${bytes} bytes`);
+    }
+    view.set(chunk, at);
+    hash.update(chunk);
+    at += chunk.length;
+  }
+  if (at !== bytes) throw new ArtifactError(`model ${manifest.version}: ${file} has ${at} of its ${bytes} bytes`);
+  if (hash.digest('hex') !== sha256) throw new ArtifactError(`model ${manifest.version}: ${file} fails its sha256`);
+  return buffer;
+}
+
+async function readTyped<T>(store: ObjectStore, manifest: Manifest, file: string, Ctor: TypedArrayCtor<T>, length: number): Promise<T> {
+  const expected = length * Ctor.BYTES_PER_ELEMENT;
+  const { bytes } = entry(manifest, file);
+  if (bytes !== expected) {
+    throw new ArtifactError(`model ${manifest.version}: ${file} has ${bytes} bytes, its shape needs ${expected}`);
+  }
+  return new Ctor(await readVerified(store, manifest, file));
+}
+
+async function readOptional<T>(store: ObjectStore, manifest: Manifest, file: string, Ctor: TypedArrayCtor<T>, length: number): Promise<T | undefined> {
+  return manifest.files[file] ? readTyped(store, manifest, file, Ctor, length) : undefined;
+}
+
+async function readPerUser<T>(
+  store: ObjectStore,
+  manifest: Manifest,
+  file: string,
+  Ctor: TypedArrayCtor<T>,
+  length: number,
+  wholeUpTo: number,
+): Promise<PerUserFile<T>> {
+  const { bytes } = entry(manifest, file);
+  if (bytes !== length * Ctor.BYTES_PER_ELEMENT) {
+    throw new ArtifactError(`model ${manifest.version}: ${file} has ${bytes} bytes, its shape needs ${length * Ctor.BYTES_PER_ELEMENT}`);
+  }
+  if (bytes > wholeUpTo) return { kind: 'ranged', key: fileKey(manifest.version, file) };
+  return { kind: 'whole', data: await readTyped(store, manifest, file, Ctor, length) };
+}
+
+async function readCatalog(store: ObjectStore, manifest: Manifest): Promise<(CatalogItem | null)[]> {
+  if (!manifest.files[FILES.catalog]) return new Array<null>(manifest.nItems).fill(null);
+  const text = Buffer.from(await readVerified(store, manifest, FILES.catalog)).toString('utf8');
+  const list = JSON.parse(text) as unknown;
+  if (!Array.isArray(list) || list.length !== manifest.nItems) {
+    throw new ArtifactError(`model ${manifest.version}: ${FILES.catalog} is not an array of ${manifest.nItems} entries`);
+  }
+  return list as (CatalogItem | null)[];
+}
+
+/** Loads everything serving needs of one version; fails (never half-loads) on any mismatch. */
+export async function loadModelArtifacts(store: ObjectStore, version: string, options: LoadOptions = {}): Promise<ModelArtifacts> {
+  const manifest = await readManifest(store, version);
+  const wholeUpTo = options.wholeUpToBytes ?? DEFAULT_WHOLE_UP_TO_BYTES;
+  const { nUsers, nItems, dim } = manifest;
+  const nSeen = entry(manifest, FILES.seenItems).bytes / Int32Array.BYTES_PER_ELEMENT;
+  const [seenOffsets, Q, itemBias, userBias, Y, userIds, itemIds, popular, catalog, seenItems, P] = await Promise.all([
+    readTyped(store, manifest, FILES.seenIndex, Uint32Array, nUsers + 1),
+    readTyped(store, manifest, FILES.items, Float32Array, nItems * dim),
+    readOptional(store, manifest, FILES.itemBias, Float32Array, nItems),
+    readOptional(store, manifest, FILES.userBias, Float32Array, nUsers),
+    readOptional(store, manifest, FILES.itemImplicit, Float32Array, nItems * dim),
+    readTyped(store, manifest, FILES.userIds, Int32Array, nUsers),
+    readTyped(store, manifest, FILES.itemIds, Int32Array, nItems),
+    readTyped(store, manifest, FILES.popular, Int32Array, nItems),
+    readCatalog(store, manifest),
+    readPerUser(store, manifest, FILES.seenItems, Int32Array, nSeen, wholeUpTo),
+    manifest.files[FILES.users]
+      ? readPerUser(store, manifest, FILES.users, Float32Array, nUsers * dim, wholeUpTo)
+      : Promise.resolve(undefined),
+  ]);
+  if (seenOffsets[nUsers] !== nSeen) {
+    throw new ArtifactError(`model ${version}: ${FILES.seenIndex} ends at ${seenOffsets[nUsers]}, ${FILES.seenItems} holds ${nSeen}`);
+  }
+  return {
+    manifest,
+    Q,
+    ...(itemBias ? { itemBias } : {}),
+    ...(userBias ? { userBias } : {}),
+    ...(Y ? { Y } : {}),
+    userIds,
+    itemIds,
+    popular,
+    catalog,
+    seenOffsets,
+    seenItems,
+    ...(P ? { P } : {}),
+  };
+}
+
+/** Copies bytes that may sit at any offset (a pooled Buffer) into an aligned typed array. */
+export function copyInto<T extends Float32Array | Int32Array>(bytes: Uint8Array, out: T): T {
+  new Uint8Array(out.buffer, out.byteOffset, out.byteLength).set(bytes);
+  return out;
+}

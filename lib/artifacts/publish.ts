@@ -1,0 +1,130 @@
+import { nItems, nUsers, type Dataset } from '../data/dataset';
+import type { FitResult } from '../models/model';
+import type { ObjectStore } from '../storage/object-store';
+import { sha256 } from './checksum';
+import { FILES, FORMAT_VERSION, LATEST_KEY, Manifest, fileKey, versionPrefix, type FileEntry } from './format';
+import { newVersionId } from './version-id';
+import { assertVersionId, prune, verifyVersion } from './versions';
+import { buildArtifactFiles, type PublishInput } from './write';
+
+export type { PublishInput } from './write';
+
+export interface PublishOptions {
+  /** Complete versions to keep after publishing (the live one included). Default 5. */
+  keep?: number;
+  /** Version id to publish as; default a new time-sortable id. Must not exist yet. */
+  version?: string;
+  /** Called after each file is uploaded (tests use it to kill a publish half-way). */
+  onFileUploaded?: (file: string) => void | Promise<void>;
+  log?: (message: string, data?: Record<string, unknown>) => void;
+}
+
+/**
+ * Publishes a trained model atomically: uploads every file of a new version folder,
+ * then its manifest (bytes, sha256, dtype, shape of each file), reads every file back
+ * to verify it, and only then points models/LATEST at it. Any failure throws before
+ * LATEST is written, so readers keep the previous model. Finally prunes old versions.
+ */
+export async function publishModel(store: ObjectStore, input: PublishInput, options: PublishOptions = {}): Promise<Manifest> {
+  const log = options.log ?? (() => {});
+  const version = options.version ?? newVersionId();
+  assertVersionId(version);
+  const files = buildArtifactFiles(input, version);
+  if ((await store.list(versionPrefix(version))).length > 0) {
+    throw new Error(`model version ${version} already has files; refusing to overwrite it`);
+  }
+
+  const started = Date.now();
+  const entries: Record<string, FileEntry> = {};
+  for (const file of files) {
+    entries[file.name] = { bytes: file.body.length, sha256: sha256(file.body), dtype: file.dtype, shape: file.shape };
+    await store.upload(fileKey(version, file.name), file.body, file.contentType);
+    log('uploaded', { version, file: file.name, bytes: file.body.length });
+    await options.onFileUploaded?.(file.name);
+  }
+
+  const { factors: f, dataset: d } = input;
+  const manifest: Manifest = Manifest.parse({
+    formatVersion: FORMAT_VERSION,
+    version,
+    createdAt: new Date().toISOString(),
+    model: {
+      kind: f.kind,
+      scoring: f.scoring,
+      params: input.params,
+      ...(f.foldIn ? { foldIn: f.foldIn } : {}),
+    },
+    dim: f.dim,
+    nUsers: f.nUsers,
+    nItems: f.nItems,
+    nRatings: d.size,
+    mu: f.mu,
+    scale: { min: f.scale.min, max: f.scale.max },
+    dataset: { ...input.source, nRatings: d.size, nUsers: nUsers(d), nItems: nItems(d) },
+    metrics: finiteOnly(input.metrics),
+    timings: finiteOnly(input.timings),
+    training: {
+      epochs: input.epochs,
+      ...(input.stoppedBy ? { stoppedBy: input.stoppedBy } : {}),
+      curve: input.curve.map((p) => ({
+        epoch: p.epoch,
+        step: p.step,
+        batchError: p.batchError,
+        testError: p.testError,
+        elapsedMs: p.elapsedMs,
+        best: p.best,
+      })),
+    },
+    files: entries,
+  });
+  await store.put(fileKey(version, FILES.manifest), JSON.stringify(manifest, null, 1), 'application/json');
+  await options.onFileUploaded?.(FILES.manifest);
+
+  await verifyVersion(store, version);
+  await store.put(LATEST_KEY, version, 'text/plain');
+  log('published', { version, files: files.length + 1, ms: Date.now() - started });
+
+  try {
+    const removed = await prune(store, { keep: options.keep ?? 5 });
+    if (removed.length) log('pruned', { versions: removed });
+  } catch (err) {
+    // The new model is live; a failed clean-up only leaves old folders behind.
+    log('prune failed', { error: (err as Error).message });
+  }
+  return manifest;
+}
+
+/** JSON has no NaN or Infinity: drop such values rather than write invalid JSON. */
+function finiteOnly(values: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => typeof v === 'number' && Number.isFinite(v)));
+}
+
+/**
+ * The parts of the train engineer's TrainingRun (lib/pipeline/train-pipeline.ts)
+ * publishing needs, typed structurally so this module does not import training code.
+ */
+export interface TrainingRunLike {
+  loaded: { dataset: Dataset; source: string; sha256: string; name?: string };
+  fit: FitResult;
+  metrics: Record<string, number | undefined> | object;
+  timings: Record<string, number | undefined> | object;
+  config: { model?: string; params?: Record<string, unknown> } & object;
+}
+
+export function toPublishInput(run: TrainingRunLike): PublishInput {
+  const numbers = (o: object): Record<string, number> =>
+    Object.fromEntries(Object.entries(o).filter((e): e is [string, number] => typeof e[1] === 'number'));
+  const curve = run.fit.curve;
+  return {
+    factors: run.fit.factors,
+    dataset: run.loaded.dataset,
+    params: { ...(run.config.params ?? {}) },
+    metrics: numbers(run.metrics),
+    timings: numbers(run.timings),
+    curve,
+    // Epochs run (progress points count from epoch 0; some models report several points per epoch).
+    epochs: new Set(curve.map((p) => p.epoch)).size,
+    ...(run.fit.stoppedBy ? { stoppedBy: run.fit.stoppedBy } : {}),
+    source: { name: run.loaded.name ?? run.loaded.dataset.name, source: run.loaded.source, sha256: run.loaded.sha256 },
+  };
+}

@@ -1,0 +1,90 @@
+import type { Catalog, Dataset, RatingScale } from '../dataset';
+import { IdMap } from '../id-map';
+
+const FIRST_BLOCK = 1 << 16;
+const MAX_BLOCK = 1 << 23;
+
+/**
+ * Where the parser puts ratings: a list of typed-array blocks, each twice the size of
+ * the one before (so nothing is copied while growing), joined once into exact-length
+ * arrays at the end. When everything fits in the first block, the result is a view of
+ * it and nothing is copied at all: that is what sizeHint is for. The hint may be an
+ * over-estimate (e.g. file bytes / 16): capacity that is never written costs address
+ * space, not memory, because fresh typed arrays are lazily mapped zero pages; and
+ * touching fresh pages, not parsing, is what dominates ingest time for large files.
+ * Ids are interned as they come, so dense indices follow first appearance.
+ */
+export class RatingsSink {
+  readonly userIds = new IdMap();
+  readonly itemIds = new IdMap();
+  private readonly full: Array<{ users: Int32Array; items: Int32Array; ratings: Float32Array }> = [];
+  private users: Int32Array;
+  private items: Int32Array;
+  private ratings: Float32Array;
+  private at = 0;
+  private stored = 0;
+
+  constructor(sizeHint = 0) {
+    const first = sizeHint > 0 ? Math.ceil(sizeHint) : FIRST_BLOCK;
+    this.users = new Int32Array(first);
+    this.items = new Int32Array(first);
+    this.ratings = new Float32Array(first);
+  }
+
+  get size(): number {
+    return this.stored + this.at;
+  }
+
+  add(user: number, item: number, rating: number): void {
+    if (this.at === this.users.length) this.nextBlock();
+    const k = this.at++;
+    this.users[k] = this.userIds.intern(user);
+    this.items[k] = this.itemIds.intern(item);
+    this.ratings[k] = rating;
+  }
+
+  build(name: string, scale: RatingScale, catalog?: Catalog): Dataset {
+    const n = this.size;
+    let users: Int32Array;
+    let items: Int32Array;
+    let ratings: Float32Array;
+    if (this.full.length === 0) {
+      users = this.users.subarray(0, n);
+      items = this.items.subarray(0, n);
+      ratings = this.ratings.subarray(0, n);
+    } else {
+      users = new Int32Array(n);
+      items = new Int32Array(n);
+      ratings = new Float32Array(n);
+      let offset = 0;
+      for (const block of [...this.full, { users: this.users, items: this.items, ratings: this.ratings }]) {
+        const len = Math.min(block.users.length, n - offset);
+        users.set(block.users.subarray(0, len), offset);
+        items.set(block.items.subarray(0, len), offset);
+        ratings.set(block.ratings.subarray(0, len), offset);
+        offset += len;
+      }
+    }
+    return {
+      name,
+      size: n,
+      users,
+      items,
+      ratings,
+      userIds: this.userIds,
+      itemIds: this.itemIds,
+      scale,
+      ...(catalog ? { catalog } : {}),
+    };
+  }
+
+  private nextBlock(): void {
+    this.full.push({ users: this.users, items: this.items, ratings: this.ratings });
+    this.stored += this.at;
+    this.at = 0;
+    const size = Math.min(MAX_BLOCK, Math.max(FIRST_BLOCK, this.users.length * 2));
+    this.users = new Int32Array(size);
+    this.items = new Int32Array(size);
+    this.ratings = new Float32Array(size);
+  }
+}

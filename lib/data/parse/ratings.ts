@@ -1,0 +1,459 @@
+/**
+ * Streaming ratings parser: bytes in, Dataset out, in one pass. Numbers are read
+ * straight from the bytes (no string per line); lines that span chunks are carried
+ * over; only lines the fast path does not accept are decoded and handed to the
+ * authoritative string parser (slow-line.ts), which accepts unusual-but-valid lines
+ * and explains bad ones.
+ */
+import type { RatingScale } from '../dataset';
+import { DataError } from '../errors';
+import { detectRatingsFormat } from '../format-detect';
+import { BadLineCollector, checkMaxBadShare, decodeQuote, describeBadLines, enforceBadShare } from './bad-lines';
+import { RatingsSink } from './ratings-sink';
+import { MAX_ID, parseLineSlow } from './slow-line';
+import type { ConcreteRatingsFormat, ParseOptions, ParseResult } from './types';
+
+const NL = 10;
+const CR = 13;
+const TAB = 9;
+const SPACE = 32;
+const DOT = 46;
+const ZERO = 48;
+const COLON = 58;
+
+/** How many bytes to look at before deciding the format. */
+const SNIFF_BYTES = 64 * 1024;
+/** A "line" longer than this (no newline in sight) is a bad line, not a memory hog. */
+const MAX_LINE_BYTES = 1 << 20;
+/** Up to 15 significant digits, mantissa / 10^k is exactly what Number(text) gives. */
+const MAX_FAST_DIGITS = 15;
+const POW10 = Array.from({ length: MAX_FAST_DIGITS + 1 }, (_, k) => 10 ** k);
+
+const utf8 = new TextDecoder('utf-8');
+
+class RatingsParser {
+  private readonly name: string;
+  private readonly lo: number;
+  private readonly hi: number;
+  private readonly givenScale: RatingScale | undefined;
+  private readonly maxBadShare: number;
+  private readonly sink: RatingsSink;
+  private readonly bad = new BadLineCollector();
+
+  private format: ConcreteRatingsFormat | undefined;
+  /** Separator: 2 = '::', 1 = the single byte sepByte, 0 = runs of spaces/tabs. */
+  private sepKind = 0;
+  private sepByte = 0;
+
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
+  private carry = new Uint8Array(256);
+  private carryLen = 0;
+  private carryOverflow = false;
+
+  private lineNo = 0;
+  private dataLines = 0;
+  private sawDataLine = false;
+  private min = Infinity;
+  private max = -Infinity;
+
+  constructor(private readonly options: ParseOptions) {
+    this.name = options.name ?? 'ratings';
+    this.givenScale = options.scale;
+    if (this.givenScale && !(this.givenScale.min <= this.givenScale.max)) {
+      throw new RangeError(`invalid rating scale [${this.givenScale.min}, ${this.givenScale.max}]`);
+    }
+    this.lo = this.givenScale?.min ?? -Infinity;
+    this.hi = this.givenScale?.max ?? Infinity;
+    this.maxBadShare = checkMaxBadShare(options.maxBadShare ?? 0.01);
+    this.sink = new RatingsSink(options.sizeHint ?? 0);
+    if (options.format && options.format !== 'auto') this.setFormat(options.format);
+  }
+
+  push(chunk: Uint8Array): void {
+    if (!(chunk instanceof Uint8Array)) {
+      throw new TypeError(`parseRatings reads bytes (Uint8Array chunks), got ${typeof chunk}: open the stream without an encoding`);
+    }
+    if (chunk.length === 0) return;
+    if (this.format) {
+      this.feed(chunk);
+      return;
+    }
+    this.pending.push(chunk);
+    this.pendingBytes += chunk.length;
+    if (this.pendingBytes >= SNIFF_BYTES) this.decideFormat();
+  }
+
+  end(): ParseResult {
+    if (!this.format) this.decideFormat();
+    if (this.carryLen > 0 || this.carryOverflow) {
+      this.line(this.carry, 0, this.carryLen);
+      this.carryLen = 0;
+    }
+    const report = this.bad.report();
+    if (this.sink.size === 0) {
+      const why = report.count > 0 ? `: ${describeBadLines(this.name, report, this.dataLines)}` : '';
+      throw new DataError(`no ratings in ${this.name}${why}`, report.count > 0 ? report : undefined);
+    }
+    enforceBadShare(this.name, report, this.dataLines, this.maxBadShare, this.options.onWarning);
+    const dataset = this.sink.build(this.name, this.scale());
+    return { dataset, lines: this.dataLines, bad: report };
+  }
+
+  private scale(): RatingScale {
+    if (this.givenScale) return { min: this.givenScale.min, max: this.givenScale.max };
+    return { min: Math.fround(this.min), max: Math.fround(this.max) };
+  }
+
+  private setFormat(format: ConcreteRatingsFormat): void {
+    this.format = format;
+    this.sepKind = format === 'dat' ? 2 : format === 'whitespace' ? 0 : 1;
+    this.sepByte = format === 'tsv' ? TAB : format === 'csv' ? 44 : COLON;
+  }
+
+  private decideFormat(): void {
+    const head = concat(this.pending, this.pendingBytes);
+    const format = detectRatingsFormat(head);
+    if (!format) {
+      if (isBlank(head)) {
+        this.setFormat('whitespace'); // nothing to read yet; any format does
+      } else {
+        const firstLineEnd = head.indexOf(NL) === -1 ? head.length : head.indexOf(NL);
+        const first = decodeQuote(head, 0, firstLineEnd).trim();
+        throw new DataError(
+          `cannot tell the format of ${this.name}: no '::', tab, comma or space separated fields (first line: ${JSON.stringify(first)})`,
+        );
+      }
+    } else {
+      this.setFormat(format);
+    }
+    const pending = this.pending;
+    this.pending = [];
+    this.pendingBytes = 0;
+    for (const chunk of pending) this.feed(chunk);
+  }
+
+  private feed(chunk: Uint8Array): void {
+    let pos = 0;
+    if (this.carryLen > 0 || this.carryOverflow) {
+      const nl = chunk.indexOf(NL);
+      if (nl === -1) {
+        this.appendCarry(chunk, 0, chunk.length);
+        return;
+      }
+      this.appendCarry(chunk, 0, nl);
+      this.line(this.carry, 0, this.carryLen);
+      this.carryLen = 0;
+      this.carryOverflow = false;
+      pos = nl + 1;
+    }
+    const last = chunk.lastIndexOf(NL);
+    if (last >= pos) {
+      if (this.lineNo === 0) {
+        // The first line goes the careful way (BOM).
+        const nl = chunk.indexOf(NL, pos);
+        this.line(chunk, pos, nl);
+        pos = nl + 1;
+      }
+      if (pos <= last) {
+        if (this.sepKind === 0) this.lines(chunk, pos, last);
+        else this.scan(chunk, pos, last);
+        pos = last + 1;
+      }
+    }
+    if (pos < chunk.length) this.appendCarry(chunk, pos, chunk.length);
+  }
+
+  /** Complete lines in [p, last], where b[last] is '\n', one at a time. */
+  private lines(b: Uint8Array, p: number, last: number): void {
+    while (p <= last) {
+      const nl = b.indexOf(NL, p);
+      this.line(b, p, nl);
+      p = nl + 1;
+    }
+  }
+
+  /**
+   * The hot loop for '::', tab and comma separated lines: complete lines in [p, last],
+   * b[last] being '\n'. Every line ends in '\n', so digit loops need no bounds checks.
+   * Reads `digits SEP digits SEP decimal [SEP decimal] [\r] \n`; any other line
+   * (blank, header, odd or bad) goes to line().
+   */
+  private scan(b: Uint8Array, p: number, last: number): void {
+    const two = this.sepKind === 2;
+    const sep = this.sepByte;
+    const lo = this.lo;
+    const hi = this.hi;
+    const sink = this.sink;
+    let lineNo = this.lineNo;
+    let dataLines = this.dataLines;
+    let min = this.min;
+    let max = this.max;
+    while (p <= last) {
+      const start = p;
+      lineNo++;
+      parse: {
+        let d = b[p]! - ZERO;
+        if (d < 0 || d > 9) break parse;
+        let user = d;
+        while ((d = b[++p]! - ZERO) >= 0 && d <= 9) user = user * 10 + d;
+        if (user > MAX_ID || b[p] !== sep) break parse;
+        if (two) {
+          if (b[++p] !== sep) break parse;
+        }
+        d = b[++p]! - ZERO;
+        if (d < 0 || d > 9) break parse;
+        let item = d;
+        while ((d = b[++p]! - ZERO) >= 0 && d <= 9) item = item * 10 + d;
+        if (item > MAX_ID || b[p] !== sep) break parse;
+        if (two) {
+          if (b[++p] !== sep) break parse;
+        }
+        p++;
+        let mantissa = 0;
+        let digits = 0;
+        while ((d = b[p]! - ZERO) >= 0 && d <= 9) {
+          mantissa = mantissa * 10 + d;
+          digits++;
+          p++;
+        }
+        let fraction = 0;
+        if (b[p] === DOT) {
+          p++;
+          while ((d = b[p]! - ZERO) >= 0 && d <= 9) {
+            mantissa = mantissa * 10 + d;
+            fraction++;
+            p++;
+          }
+        }
+        if (digits + fraction === 0 || digits + fraction > MAX_FAST_DIGITS) break parse;
+        const rating = fraction === 0 ? mantissa : mantissa / POW10[fraction]!;
+        if (rating < lo || rating > hi) break parse;
+        let c = b[p]!;
+        if (c === sep) {
+          if (two) {
+            if (b[++p] !== sep) break parse;
+          }
+          const t = ++p;
+          while ((d = b[p]! - ZERO) >= 0 && d <= 9) p++;
+          if (b[p] === DOT) {
+            p++;
+            while ((d = b[p]! - ZERO) >= 0 && d <= 9) p++;
+          }
+          if (p === t) break parse;
+          c = b[p]!;
+        }
+        if (c === CR) c = b[++p]!;
+        if (c !== NL) break parse;
+        p++;
+        sink.add(user, item, rating);
+        if (rating < min) min = rating;
+        if (rating > max) max = rating;
+        dataLines++;
+        continue;
+      }
+      // Not the common shape: hand the whole line to the careful path.
+      const nl = b.indexOf(NL, start);
+      this.lineNo = lineNo - 1;
+      this.dataLines = dataLines;
+      this.min = min;
+      this.max = max;
+      if (dataLines > 0) this.sawDataLine = true;
+      this.line(b, start, nl);
+      lineNo = this.lineNo;
+      dataLines = this.dataLines;
+      min = this.min;
+      max = this.max;
+      p = nl + 1;
+    }
+    this.lineNo = lineNo;
+    this.dataLines = dataLines;
+    this.min = min;
+    this.max = max;
+    if (dataLines > 0) this.sawDataLine = true;
+  }
+
+  private appendCarry(chunk: Uint8Array, start: number, end: number): void {
+    let len = end - start;
+    if (this.carryLen + len > MAX_LINE_BYTES) {
+      this.carryOverflow = true;
+      len = MAX_LINE_BYTES - this.carryLen;
+      if (len <= 0) return;
+    }
+    if (this.carryLen + len > this.carry.length) {
+      let size = this.carry.length * 2;
+      while (size < this.carryLen + len) size *= 2;
+      const grown = new Uint8Array(size);
+      grown.set(this.carry.subarray(0, this.carryLen));
+      this.carry = grown;
+    }
+    this.carry.set(chunk.subarray(start, start + len), this.carryLen);
+    this.carryLen += len;
+  }
+
+  /** One line [s, e) without its '\n'. */
+  private line(b: Uint8Array, s: number, e: number): void {
+    const lineNo = ++this.lineNo;
+    if (lineNo === 1 && e - s >= 3 && b[s] === 0xef && b[s + 1] === 0xbb && b[s + 2] === 0xbf) s += 3;
+    if (e > s && b[e - 1] === CR) e--;
+    if (s === e) return;
+    if (this.carryOverflow && b === this.carry) {
+      this.dataLines++;
+      this.sawDataLine = true;
+      this.bad.addBytes(lineNo, b, s, e, `line longer than ${MAX_LINE_BYTES} bytes`);
+      return;
+    }
+    if (!this.fastLine(b, s, e)) this.slowLine(lineNo, b, s, e);
+  }
+
+  /**
+   * The per-line fast path, for what scan() does not see (the whitespace format, lines
+   * across chunk boundaries, the first line): `digits SEP digits SEP decimal [SEP decimal]`.
+   * Returns false, having added nothing, for anything else.
+   */
+  private fastLine(b: Uint8Array, s: number, e: number): boolean {
+    let p = s;
+    if (this.sepKind === 0) while (p < e && (b[p] === SPACE || b[p] === TAB)) p++;
+
+    // user id
+    if (p >= e) return false;
+    let d = b[p]! - ZERO;
+    if (d < 0 || d > 9) return false;
+    let user = d;
+    while (++p < e && (d = b[p]! - ZERO) >= 0 && d <= 9) user = user * 10 + d;
+    if (user > MAX_ID) return false;
+    p = this.skipSeparator(b, p, e);
+    if (p < 0) return false;
+
+    // item id
+    if (p >= e) return false;
+    d = b[p]! - ZERO;
+    if (d < 0 || d > 9) return false;
+    let item = d;
+    while (++p < e && (d = b[p]! - ZERO) >= 0 && d <= 9) item = item * 10 + d;
+    if (item > MAX_ID) return false;
+    p = this.skipSeparator(b, p, e);
+    if (p < 0) return false;
+
+    // rating: digits [. digits]
+    let mantissa = 0;
+    let digits = 0;
+    while (p < e && (d = b[p]! - ZERO) >= 0 && d <= 9) {
+      mantissa = mantissa * 10 + d;
+      digits++;
+      p++;
+    }
+    let fraction = 0;
+    if (p < e && b[p] === DOT) {
+      p++;
+      while (p < e && (d = b[p]! - ZERO) >= 0 && d <= 9) {
+        mantissa = mantissa * 10 + d;
+        fraction++;
+        p++;
+      }
+    }
+    if (digits + fraction === 0 || digits + fraction > MAX_FAST_DIGITS) return false;
+    const rating = fraction === 0 ? mantissa : mantissa / POW10[fraction]!;
+    if (rating < this.lo || rating > this.hi) return false;
+
+    // optional timestamp: digits [. digits]
+    if (p < e) {
+      p = this.skipSeparator(b, p, e);
+      if (p < 0) return false;
+      if (p < e) {
+        const t = p;
+        while (p < e && (d = b[p]! - ZERO) >= 0 && d <= 9) p++;
+        if (p < e && b[p] === DOT) {
+          p++;
+          while (p < e && (d = b[p]! - ZERO) >= 0 && d <= 9) p++;
+        }
+        if (p === t) return false;
+        if (this.sepKind === 0) while (p < e && (b[p] === SPACE || b[p] === TAB)) p++;
+        if (p < e) return false;
+      } else if (this.sepKind !== 0) {
+        return false; // a separator with nothing after it
+      }
+    }
+
+    this.sink.add(user, item, rating);
+    if (rating < this.min) this.min = rating;
+    if (rating > this.max) this.max = rating;
+    this.dataLines++;
+    this.sawDataLine = true;
+    return true;
+  }
+
+  /** Position after the separator at p, or -1 if there is none. */
+  private skipSeparator(b: Uint8Array, p: number, e: number): number {
+    if (this.sepKind === 2) return p + 1 < e && b[p] === COLON && b[p + 1] === COLON ? p + 2 : -1;
+    if (this.sepKind === 1) return p < e && b[p] === this.sepByte ? p + 1 : -1;
+    if (p >= e || (b[p] !== SPACE && b[p] !== TAB)) return -1;
+    do p++;
+    while (p < e && (b[p] === SPACE || b[p] === TAB));
+    return p;
+  }
+
+  private slowLine(lineNo: number, b: Uint8Array, s: number, e: number): void {
+    const text = utf8.decode(b.subarray(s, e));
+    if (text.trim() === '') return;
+    const parsed = parseLineSlow(text, this.format!, this.lo, this.hi);
+    if ('reason' in parsed) {
+      // The first data line of a file may be a header ("userId,movieId,rating,timestamp").
+      if (!this.sawDataLine && /^\s*"?[A-Za-z_]/.test(text)) {
+        this.sawDataLine = true;
+        return;
+      }
+      this.dataLines++;
+      this.sawDataLine = true;
+      this.bad.add(lineNo, text, parsed.reason);
+      return;
+    }
+    this.sink.add(parsed.user, parsed.item, parsed.rating);
+    if (parsed.rating < this.min) this.min = parsed.rating;
+    if (parsed.rating > this.max) this.max = parsed.rating;
+    this.dataLines++;
+    this.sawDataLine = true;
+  }
+}
+
+function concat(chunks: Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+function isBlank(bytes: Uint8Array): boolean {
+  for (let p = 0; p < bytes.length; p++) {
+    const c = bytes[p]!;
+    if (c !== SPACE && c !== TAB && c !== NL && c !== CR && !(p < 3 && (c === 0xef || c === 0xbb || c === 0xbf))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * Parses a ratings file arriving in chunks (a file or S3 stream). Formats: '::'
+ * (.dat), tab (u.data), csv with or without a header, whitespace; 'auto' sniffs.
+ * Blank lines are skipped, a UTF-8 BOM and CR before LF are ignored, the last line
+ * may lack a newline. Bad lines are counted and quoted; more than maxBadShare of
+ * them, or no ratings at all, is a DataError.
+ */
+export async function parseRatings(chunks: AsyncIterable<Uint8Array>, options: ParseOptions = {}): Promise<ParseResult> {
+  const parser = new RatingsParser(options);
+  for await (const chunk of chunks) parser.push(chunk);
+  return parser.end();
+}
+
+/** parseRatings for bytes already in memory, synchronously. */
+export function parseRatingsBuffer(bytes: Uint8Array, options: ParseOptions = {}): ParseResult {
+  // Every rating line takes at least 6 bytes ("1 2 3\n"), so this hint is never too small.
+  const parser = new RatingsParser({ sizeHint: Math.ceil(bytes.length / 6) + 1, ...options });
+  parser.push(bytes);
+  return parser.end();
+}

@@ -1,0 +1,90 @@
+/**
+ * Small, fast, seeded pseudo-random numbers for reproducible splits, shuffles and
+ * initialisation: xoshiro128** (Blackman & Vigna), seeded through splitmix32 so that
+ * nearby seeds give unrelated streams. Not for cryptography.
+ */
+export interface Rng {
+  /** Uniform in [0, 1), 32 bits of resolution. */
+  next(): number;
+  /** Uniform unsigned 32-bit integer. */
+  nextUint32(): number;
+  /** Uniform integer in [0, n), unbiased (rejection sampling); n in [1, 2^32]. */
+  nextInt(n: number): number;
+  /** Standard normal (Box-Muller, the spare value cached). */
+  nextGaussian(): number;
+}
+
+const TWO_32 = 4294967296;
+
+/** splitmix32 step: returns [next state, output]. */
+function splitmix32(state: number): [number, number] {
+  state = (state + 0x9e3779b9) | 0;
+  let z = state;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return [state, (z ^ (z >>> 16)) >>> 0];
+}
+
+export function createRng(seed: number): Rng {
+  if (!Number.isFinite(seed)) throw new RangeError(`seed must be a finite number, got ${seed}`);
+  // Fold the seed (possibly > 32 bits or fractional) into 32 bits.
+  let state = (Math.trunc(seed) ^ Math.trunc(seed / TWO_32)) | 0;
+  let s0: number, s1: number, s2: number, s3: number;
+  [state, s0] = splitmix32(state);
+  [state, s1] = splitmix32(state);
+  [state, s2] = splitmix32(state);
+  [state, s3] = splitmix32(state);
+  if ((s0 | s1 | s2 | s3) === 0) s0 = 1; // the all-zero state is a fixed point
+
+  const nextUint32 = (): number => {
+    const t = s1 << 9;
+    let r = Math.imul(s1, 5);
+    r = Math.imul((r << 7) | (r >>> 25), 9);
+    s2 ^= s0;
+    s3 ^= s1;
+    s1 ^= s2;
+    s0 ^= s3;
+    s2 ^= t;
+    s3 = (s3 << 11) | (s3 >>> 21);
+    return r >>> 0;
+  };
+
+  let spare: number | undefined;
+  return {
+    nextUint32,
+    next: () => nextUint32() / TWO_32,
+    nextInt(n: number): number {
+      if (!(n >= 1 && n <= TWO_32) || !Number.isInteger(n)) {
+        throw new RangeError(`nextInt needs an integer in [1, 2^32], got ${n}`);
+      }
+      // Reject the top partial block so every residue is equally likely.
+      const limit = TWO_32 - (TWO_32 % n);
+      let x = nextUint32();
+      while (x >= limit) x = nextUint32();
+      return x % n;
+    },
+    nextGaussian(): number {
+      if (spare !== undefined) {
+        const s = spare;
+        spare = undefined;
+        return s;
+      }
+      let u = 0;
+      while (u === 0) u = nextUint32() / TWO_32;
+      const v = nextUint32() / TWO_32;
+      const radius = Math.sqrt(-2 * Math.log(u));
+      spare = radius * Math.sin(2 * Math.PI * v);
+      return radius * Math.cos(2 * Math.PI * v);
+    },
+  };
+}
+
+/** Fisher-Yates shuffle of an array (or typed array) in place. */
+export function shuffleInPlace(array: { length: number; [i: number]: number }, rng: Rng): void {
+  for (let i = array.length - 1; i > 0; i--) {
+    const j = rng.nextInt(i + 1);
+    const t = array[i]!;
+    array[i] = array[j]!;
+    array[j] = t;
+  }
+}

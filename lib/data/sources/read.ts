@@ -1,0 +1,70 @@
+import { createHash } from 'node:crypto';
+import type { Catalog, RatingScale } from '../dataset';
+import { DataError } from '../errors';
+import { parseCatalog, parseRatings, type CatalogFormat, type RatingsFormat } from '../parse';
+import type { LoadedDataset, SourceContext } from './context';
+
+export interface RatingsInput {
+  /** Data set name. */
+  name: string;
+  /** Source text for LoadedDataset.source and messages. */
+  source: string;
+  format: RatingsFormat;
+  scale?: RatingScale;
+  sizeHint?: number;
+}
+
+/**
+ * Parses a ratings stream into a LoadedDataset, hashing the bytes on the way, then
+ * attaches the catalogue `catalog()` gives (called after the ratings are read, as a
+ * zip's movies file may come after its ratings). Stream failures are rethrown with
+ * the source named.
+ */
+export async function readRatings(
+  chunks: AsyncIterable<Uint8Array>,
+  input: RatingsInput,
+  ctx: SourceContext,
+  catalog: () => Promise<Catalog | undefined> = async () => undefined,
+): Promise<LoadedDataset> {
+  const hash = createHash('sha256');
+  async function* hashed() {
+    for await (const chunk of chunks) {
+      hash.update(chunk);
+      yield chunk;
+    }
+  }
+  try {
+    const result = await parseRatings(hashed(), {
+      format: input.format,
+      name: input.name,
+      ...(input.scale ? { scale: input.scale } : {}),
+      ...(input.sizeHint ? { sizeHint: input.sizeHint } : {}),
+      ...(ctx.maxBadShare !== undefined ? { maxBadShare: ctx.maxBadShare } : {}),
+      ...(ctx.log ? { onWarning: ctx.log } : {}),
+    });
+    const movies = await catalog();
+    return {
+      dataset: movies ? { ...result.dataset, catalog: movies } : result.dataset,
+      source: input.source,
+      sha256: hash.digest('hex'),
+      bad: result.bad,
+      lines: result.lines,
+    };
+  } catch (err) {
+    // Name the source in parse errors (subclasses, like ZipError, already do).
+    if (err instanceof DataError && err.constructor === DataError && !err.message.includes(input.source)) {
+      throw new DataError(`${input.source}: ${err.message}`, err.bad);
+    }
+    if (err instanceof DataError) throw err;
+    throw new Error(`${input.source}: reading failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+}
+
+/** Parses a catalogue held whole in memory. */
+export function catalogFromBytes(bytes: Uint8Array, format: CatalogFormat, name: string, ctx: SourceContext): Promise<Catalog> {
+  return parseCatalog(oneChunk(bytes), format, { name, ...(ctx.log ? { onWarning: ctx.log } : {}) });
+}
+
+async function* oneChunk(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
+  yield bytes;
+}

@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { HttpError } from './errors';
+
+/**
+ * Request parameters of the recommend API, validated with zod. The PoC's names
+ * (UsrID, n_recos) and friendlier aliases (userId, n) are both accepted, from the
+ * query string or a urlencoded body; a parameter given twice (in any of its names or
+ * places) is rejected rather than guessed at.
+ */
+
+export const MAX_RECOS = 100;
+export const DEFAULT_RECOS = 10;
+export const MAX_POSTED_RATINGS = 1000;
+const MAX_ID = 0x7fffffff;
+
+const integerText = (what: string, min: number, max: number) =>
+  z
+    .string()
+    .regex(/^\d{1,10}$/, `${what} must be a whole number written with digits only`)
+    .transform(Number)
+    .pipe(z.number().int().min(min, `${what} must be at least ${min}`).max(max, `${what} must be at most ${max}`));
+
+export const UserIdText = integerText('the user id', 0, MAX_ID);
+export const CountText = integerText('the number of recommendations', 1, MAX_RECOS);
+export const MovieIdText = integerText('the movie id', 0, MAX_ID);
+
+export const RecoQuery = z.object({
+  userId: UserIdText,
+  n: CountText.optional(),
+});
+export type RecoQuery = z.infer<typeof RecoQuery>;
+
+export const VisitorBody = z
+  .object({
+    ratings: z
+      .array(
+        z.object({
+          movieId: z.number().int().min(0).max(MAX_ID),
+          rating: z.number().finite(),
+        }),
+      )
+      .min(1, 'post at least one rating')
+      .max(MAX_POSTED_RATINGS, `post at most ${MAX_POSTED_RATINGS} ratings`),
+    n: z.number().int().min(1).max(MAX_RECOS).optional(),
+  })
+  .strict();
+export type VisitorBody = z.infer<typeof VisitorBody>;
+
+export const CountQuery = z.object({ n: CountText.optional() });
+
+/** Every value of every name of a parameter, from the raw query and a parsed form body. */
+export type ParamSource = Map<string, string[]>;
+
+/** Query parameters with repeats kept (API Gateway joins repeats with commas in queryStringParameters). */
+export function queryParams(event: { rawQueryString?: string; queryStringParameters?: Record<string, string | undefined> | null }): ParamSource {
+  const out: ParamSource = new Map();
+  if (typeof event.rawQueryString === 'string') {
+    for (const [k, v] of new URLSearchParams(event.rawQueryString)) push(out, k, v);
+    return out;
+  }
+  for (const [k, v] of Object.entries(event.queryStringParameters ?? {})) {
+    if (v !== undefined) for (const part of v.split(',')) push(out, k, part);
+  }
+  return out;
+}
+
+/** A urlencoded body (querystring.parse output: repeats are arrays). */
+export function formParams(body: unknown): ParamSource {
+  const out: ParamSource = new Map();
+  if (body && typeof body === 'object' && !Array.isArray(body)) {
+    for (const [k, v] of Object.entries(body as Record<string, unknown>)) {
+      for (const item of Array.isArray(v) ? v : [v]) push(out, k, String(item));
+    }
+  }
+  return out;
+}
+
+function push(map: ParamSource, key: string, value: string): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/** The single value of a parameter known by several names across several sources, or a 400. */
+export function single(sources: ParamSource[], names: string[]): string | undefined {
+  const values: string[] = [];
+  for (const source of sources) for (const name of names) values.push(...(source.get(name) ?? []));
+  if (values.length > 1) {
+    throw new HttpError(400, 'invalid-request', `${names.join(' / ')} is given more than once`);
+  }
+  return values[0];
+}
+
+export function parseRecoParams(sources: ParamSource[]): RecoQuery {
+  const userId = single(sources, ['UsrID', 'userId']);
+  if (userId === undefined) throw new HttpError(400, 'invalid-request', 'UsrID (or userId) is required');
+  const n = single(sources, ['n_recos', 'n']);
+  return RecoQuery.parse({ userId, ...(n !== undefined ? { n } : {}) });
+}

@@ -1,0 +1,70 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import middy, { type MiddlewareObj, type Request } from '@middy/core';
+import httpCors from '@middy/http-cors';
+import httpEventNormalizer from '@middy/http-event-normalizer';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpRouterHandler, { type Route } from '@middy/http-router';
+import httpSecurityHeaders from '@middy/http-security-headers';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type { ModelCache } from '../serving/model-cache';
+import { bodyParser } from './body-parser';
+import { jsonErrorHandler } from './error-handler';
+import type { HttpResult } from './responses';
+import { getHealth, getReco, getSimilar, postReco, type RouteDeps } from './routes';
+
+export interface RecommendAppDeps {
+  cache: ModelCache;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+export type RecommendHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<HttpResult>;
+
+/** Latency of every request, and the model version it was answered from, in logs and metrics. */
+function requestTiming(deps: RecommendAppDeps): MiddlewareObj {
+  const started = new WeakMap<object, number>();
+  const done = (request: Request) => {
+    const t0 = started.get(request.event);
+    if (t0 !== undefined) deps.metrics.addMetric('latency', MetricUnit.Milliseconds, performance.now() - t0);
+    const version = deps.cache.peek()?.version;
+    if (version) deps.metrics.addMetadata('modelVersion', version);
+  };
+  return {
+    before: (request) => {
+      started.set(request.event as object, performance.now());
+    },
+    after: done,
+    onError: done,
+  };
+}
+
+/**
+ * The recommend Lambda: middy with the http middlewares, one router, one JSON error
+ * handler. The routes are thin; the work is in lib/serving.
+ */
+export function createRecommendHandler(deps: RecommendAppDeps): RecommendHandler {
+  let invocations = 0;
+  const routeDeps: RouteDeps = { cache: deps.cache, metrics: deps.metrics, invocations: () => invocations };
+  const routes = [
+    { method: 'GET', path: '/reco', handler: getReco(routeDeps) },
+    { method: 'POST', path: '/reco', handler: postReco(routeDeps) },
+    { method: 'GET', path: '/movies/{id}/similar', handler: getSimilar(routeDeps) },
+    { method: 'GET', path: '/health', handler: getHealth(routeDeps) },
+  ] as unknown as Route<APIGatewayProxyEventV2, HttpResult>[];
+  const handler = middy<APIGatewayProxyEventV2, HttpResult>({ timeoutEarlyInMillis: 0 })
+    .use({ before: () => void invocations++ })
+    .use(injectLambdaContext(deps.logger))
+    .use(logMetrics(deps.metrics, { captureColdStartMetric: true }))
+    .use(requestTiming(deps))
+    .use(httpEventNormalizer())
+    .use(httpHeaderNormalizer())
+    .use(httpCors({ origin: '*' }))
+    .use(httpSecurityHeaders())
+    .use(bodyParser())
+    .use(jsonErrorHandler(deps.logger))
+    .handler(httpRouterHandler(routes));
+  return handler as unknown as RecommendHandler;
+}

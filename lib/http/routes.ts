@@ -1,0 +1,96 @@
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
+import type { ModelCache } from '../serving/model-cache';
+import { recommendForUser, recommendForVisitor, similarMovies, type Recommendations } from '../serving/recommender';
+import type { ServingModel } from '../serving/serving-model';
+import { HttpError } from './errors';
+import { CountQuery, DEFAULT_RECOS, MovieIdText, VisitorBody, formParams, parseRecoParams, queryParams } from './params';
+import { json, type HttpResult } from './responses';
+
+/** A request after middy's normalizers and the body parser: body is parsed (or undefined). */
+export type ParsedEvent = Omit<APIGatewayProxyEventV2, 'body'> & { body?: unknown };
+
+export interface RouteDeps {
+  cache: ModelCache;
+  metrics: Metrics;
+  /** How many requests this container has started (1 on a cold start). */
+  invocations: () => number;
+}
+
+function modelInfo(model: ServingModel) {
+  return { version: model.version, kind: model.kind, trainedAt: model.manifest.createdAt };
+}
+
+/** Records user-row cache hits and misses (large models) from the counters' change over one request. */
+function countRowCache(metrics: Metrics, model: ServingModel, before: { hits: number; misses: number }): void {
+  if (!model.userRows.ranged) return;
+  const hits = model.userRows.hits - before.hits;
+  const misses = model.userRows.misses - before.misses;
+  if (hits) metrics.addMetric('userRowCacheHit', MetricUnit.Count, hits);
+  if (misses) metrics.addMetric('userRowCacheMiss', MetricUnit.Count, misses);
+}
+
+function answer(model: ServingModel, n: number, reco: Recommendations, extra: Record<string, unknown>): HttpResult {
+  return json(200, {
+    ...extra,
+    n,
+    model: modelInfo(model),
+    ...(reco.fallback ? { fallback: reco.fallback } : {}),
+    movies: reco.movies,
+  });
+}
+
+/** GET /reco?UsrID=40&n_recos=5 (also userId / n, also as a urlencoded GET body). */
+export function getReco(deps: RouteDeps) {
+  return async (event: ParsedEvent): Promise<HttpResult> => {
+    const params = parseRecoParams([queryParams(event), formParams(event.body)]);
+    const n = params.n ?? DEFAULT_RECOS;
+    const model = await deps.cache.current();
+    const before = { hits: model.userRows.hits, misses: model.userRows.misses };
+    const reco = await recommendForUser(model, params.userId, n);
+    countRowCache(deps.metrics, model, before);
+    if (reco.fallback) deps.metrics.addMetric('fallbackPopular', MetricUnit.Count, 1);
+    return answer(model, n, reco, { user: params.userId });
+  };
+}
+
+/** POST /reco {ratings: [{movieId, rating}], n}: a visitor the model has not seen. */
+export function postReco(deps: RouteDeps) {
+  return async (event: ParsedEvent): Promise<HttpResult> => {
+    if (event.body === undefined) throw new HttpError(400, 'invalid-request', 'POST /reco needs a JSON body {ratings: [{movieId, rating}], n}');
+    const body = VisitorBody.parse(event.body);
+    const n = body.n ?? DEFAULT_RECOS;
+    const model = await deps.cache.current();
+    const reco = recommendForVisitor(model, body.ratings, n);
+    return answer(model, n, reco, { user: null, rated: body.ratings.length });
+  };
+}
+
+/** GET /movies/{id}/similar?n=10 */
+export function getSimilar(deps: RouteDeps) {
+  return async (event: ParsedEvent): Promise<HttpResult> => {
+    const movieId = MovieIdText.parse(event.pathParameters?.id ?? '');
+    const { n } = CountQuery.parse({ n: event.queryStringParameters?.n });
+    const count = n ?? DEFAULT_RECOS;
+    const model = await deps.cache.current();
+    return json(200, { movie: movieId, n: count, model: modelInfo(model), movies: similarMovies(model, movieId, count) });
+  };
+}
+
+/** GET /health: the live model, its age, and whether this container was already warm. */
+export function getHealth(deps: RouteDeps) {
+  return async (): Promise<HttpResult> => {
+    const warm = deps.invocations() > 1;
+    const model = await deps.cache.current();
+    const status = deps.cache.status();
+    const ageSeconds = Math.max(0, Math.round((Date.now() - Date.parse(model.manifest.createdAt)) / 1000));
+    return json(200, {
+      status: 'ok',
+      warm,
+      model: { ...modelInfo(model), ageSeconds, users: model.manifest.nUsers, movies: model.manifest.nItems },
+      loadedAt: new Date(model.loadedAt).toISOString(),
+      ...(status.checkedAt !== undefined ? { checkedAt: new Date(status.checkedAt).toISOString() } : {}),
+      ...(status.lastError ? { lastRefreshError: status.lastError } : {}),
+    });
+  };
+}

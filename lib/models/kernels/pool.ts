@@ -1,0 +1,127 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+
+/**
+ * A pool of worker threads that run named tasks (see tasks.ts) over shared memory.
+ * Each worker keeps a `state` map between tasks, so a job attaches its
+ * SharedArrayBuffers once and then sends only small per-step messages.
+ *
+ * Where the worker code is: next to this file as worker.ts when running from source
+ * (tsx, vitest: the worker registers tsx itself), or `kernel-worker.mjs` next to the
+ * bundle when bundled with esbuild (bundle lib/models/kernels/worker.ts to that name),
+ * or wherever env KERNEL_WORKER points (a path or file: URL).
+ */
+export interface TaskMessage {
+  id: number;
+  task: string;
+  args: unknown;
+}
+export type TaskReply = { id: number; result: unknown } | { id: number; error: string };
+
+export const BUNDLED_WORKER_NAME = 'kernel-worker.mjs';
+
+function workerSource(): { code: string | URL; eval: boolean } {
+  const override = process.env.KERNEL_WORKER;
+  if (override) return { code: override.startsWith('file:') ? new URL(override) : override, eval: false };
+  const here = import.meta.url;
+  if (/\.[cm]?ts$/.test(new URL(here).pathname)) {
+    const entry = new URL('./worker.ts', here).href;
+    const tsx = resolveTsxApi(here);
+    const code = `import(${JSON.stringify(tsx)}).then((m) => { (m.register ?? m.default.register)(); return import(${JSON.stringify(entry)}); })`;
+    return { code, eval: true };
+  }
+  return { code: new URL(`./${BUNDLED_WORKER_NAME}`, here), eval: false };
+}
+
+/** The ESM entry of tsx's register API, as a URL the eval'd worker can import from any cwd. */
+function resolveTsxApi(from: string): string {
+  try {
+    if (typeof import.meta.resolve === 'function') return import.meta.resolve('tsx/esm/api');
+  } catch {
+    // not resolvable this way under some runners; try require's resolution
+  }
+  try {
+    return pathToFileURL(createRequire(from).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  } catch {
+    return 'tsx/esm/api';
+  }
+}
+
+export class WorkerPool {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private closed = false;
+
+  private constructor(private readonly workers: Worker[]) {
+    for (const w of workers) {
+      w.on('message', (m: TaskReply) => this.settle(m));
+      w.on('error', (err) => this.failAll(err));
+      w.on('exit', (code) => {
+        if (!this.closed) this.failAll(new Error(`kernel worker exited with code ${code}`));
+      });
+    }
+  }
+
+  /** Starts `size` workers and waits until each answers a ping. */
+  static async create(size: number): Promise<WorkerPool> {
+    const src = workerSource();
+    const workers = Array.from({ length: size }, () => new Worker(src.code, { eval: src.eval }));
+    const pool = new WorkerPool(workers);
+    try {
+      await Promise.all(workers.map((_, w) => pool.run(w, 'ping', null)));
+    } catch (err) {
+      await pool.close();
+      throw err;
+    }
+    return pool;
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Runs `task` on worker `index`; resolves with its result. */
+  run<T = unknown>(index: number, task: string, args: unknown): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('worker pool is closed'));
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.workers[index]!.postMessage({ id, task, args } satisfies TaskMessage);
+    });
+  }
+
+  /** Runs `task` on every worker with the same args; results in worker order. */
+  broadcast<T = unknown>(task: string, args: unknown): Promise<T[]> {
+    return Promise.all(this.workers.map((_, w) => this.run<T>(w, task, args)));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.workers.map((w) => w.terminate()));
+    this.failAll(new Error('worker pool closed'));
+  }
+
+  private settle(m: TaskReply): void {
+    const p = this.pending.get(m.id);
+    if (!p) return;
+    this.pending.delete(m.id);
+    if ('error' in m) p.reject(new Error(m.error));
+    else p.resolve(m.result);
+  }
+
+  private failAll(err: Error): void {
+    for (const p of this.pending.values()) p.reject(err);
+    this.pending.clear();
+  }
+}
+
+/** Runs `fn` with a pool of `size` workers, closing it afterwards. */
+export async function withPool<T>(size: number, fn: (pool: WorkerPool) => Promise<T>): Promise<T> {
+  const pool = await WorkerPool.create(size);
+  try {
+    return await fn(pool);
+  } finally {
+    await pool.close();
+  }
+}

@@ -1,0 +1,128 @@
+import type { Progress } from '../model';
+
+/**
+ * The epoch loop every SGD model shares: run an epoch, measure the test error, keep
+ * the best epoch (early stopping with `patience`), honour the deadline between
+ * steps, report progress. The model supplies the epoch and the snapshot.
+ */
+export interface EpochRunner {
+  /** Runs epoch `epoch`; `stop()` turns true once the deadline has passed (finish early). */
+  runEpoch(epoch: number, stop: () => boolean): Promise<EpochOutcome> | EpochOutcome;
+  /** RMSE on the held-out test ratings, or NaN without any. */
+  testRmse(): number;
+  /** Remember the current parameters as the best so far. */
+  saveBest(): void;
+}
+
+export interface EpochOutcome {
+  trainRmse: number;
+  /** Cumulative optimizer steps (ratings for SGD, minibatches for momentum). */
+  step: number;
+  /** The deadline cut this epoch short. */
+  interrupted: boolean;
+}
+
+export interface LoopOptions {
+  epochs: number;
+  patience: number;
+  hasTest: boolean;
+  deadline?: number | undefined;
+  onProgress?: ((p: Progress) => void) | undefined;
+}
+
+export interface LoopResult {
+  curve: Progress[];
+  stoppedBy?: string;
+  /** True when the best epoch is an earlier one than the last: use the saved parameters. */
+  useSaved: boolean;
+  bestEpoch: number;
+}
+
+export async function runEpochs(runner: EpochRunner, o: LoopOptions): Promise<LoopResult> {
+  const started = Date.now();
+  const pastDeadline = () => o.deadline !== undefined && Date.now() >= o.deadline;
+  const curve: Progress[] = [];
+  let best = Infinity;
+  let bestEpoch = -1;
+  let currentIsBest = false;
+  let savedAny = false;
+  let sinceBest = 0;
+  let stoppedBy: string | undefined;
+  for (let epoch = 0; epoch < o.epochs; epoch++) {
+    if (epoch > 0 && pastDeadline()) {
+      stoppedBy = 'deadline';
+      break;
+    }
+    // Saving lazily, only when training goes on past a best epoch, spares a copy when the last epoch is the best.
+    if (currentIsBest) {
+      runner.saveBest();
+      savedAny = true;
+    }
+    const out = await runner.runEpoch(epoch, pastDeadline);
+    const testError = o.hasTest ? runner.testRmse() : NaN;
+    const improved = o.hasTest && testError < best;
+    if (improved || !o.hasTest) {
+      if (improved) best = testError;
+      bestEpoch = epoch;
+      currentIsBest = true;
+      sinceBest = 0;
+    } else {
+      currentIsBest = false;
+      sinceBest++;
+    }
+    const p: Progress = {
+      epoch,
+      step: out.step,
+      batchError: out.trainRmse,
+      testError,
+      elapsedMs: Date.now() - started,
+      best: improved,
+    };
+    curve.push(p);
+    o.onProgress?.(p);
+    if (out.interrupted) {
+      stoppedBy = 'deadline';
+      break;
+    }
+    if (o.hasTest && sinceBest >= o.patience) {
+      stoppedBy = 'early-stopping';
+      break;
+    }
+  }
+  return { curve, ...(stoppedBy ? { stoppedBy } : {}), useSaved: !currentIsBest && savedAny, bestEpoch };
+}
+
+/**
+ * Best-epoch copies of a model's arrays, allocated on first save. `result` hands back
+ * plain (non-shared) arrays holding the best parameters: the saved copies, or the
+ * live arrays copied out when the live ones are the best (or shared memory).
+ */
+export class Snapshot<K extends string> {
+  private saved: Record<K, Float32Array> | undefined;
+
+  /** `copy` moves live arrays into saved ones (default: element for element). */
+  constructor(
+    private readonly live: Record<K, Float32Array>,
+    private readonly copy?: (from: Record<K, Float32Array>, to: Record<K, Float32Array>) => void,
+  ) {}
+
+  save(): void {
+    const saved = (this.saved ??= this.blank());
+    if (this.copy) this.copy(this.live, saved);
+    else for (const k of Object.keys(this.live) as K[]) saved[k].set(this.live[k]);
+  }
+
+  result(useSaved: boolean): Record<K, Float32Array> {
+    if (useSaved && this.saved) return this.saved;
+    const allPlain = (Object.values(this.live) as Float32Array[]).every((a) => a.buffer instanceof ArrayBuffer);
+    if (allPlain && !this.copy) return this.live;
+    this.save();
+    return this.saved!;
+  }
+
+  private blank(): Record<K, Float32Array> {
+    const out = {} as Record<K, Float32Array>;
+    for (const k of Object.keys(this.live) as K[]) out[k] = new Float32Array(this.live[k].length);
+    return out;
+  }
+}

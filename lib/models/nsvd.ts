@@ -1,0 +1,247 @@
+/**
+ * NSVD (Paterek 2007, "NSVD1"): an item-based factor model with no user factors.
+ *
+ *   r̂(u, i) = mu + b_u + b_i + p_u · q_i,   p_u = n(u) Σ_{j ∈ S(u)} y_j,   n(u) = |S(u)|^-1/2
+ *
+ * S(u) is the user's rated items under the size rule (`size`, the PoC's -S flag):
+ *   'max'  every rated item;
+ *   'mean' at most the mean number of ratings per training user (rounded),
+ *   'min'  at most the smallest number of ratings of any training user;
+ * when capped, S(u) is a fixed random subset of R(u) drawn once from the seed (serving
+ * takes the first `cap` rated items). Our reading of the PoC: the cap bounds the
+ * per-user work and makes every user's vector a sum over the same number of items.
+ *
+ * Training: per-user SGD. For user u (users in a fresh seeded order each epoch, each
+ * user's ratings in a fixed shuffled order): compute p_u once; for each rating,
+ * e = r - r̂; b_u += lr (e - regBias b_u); b_i += lr (e - regBias b_i);
+ * g += e q_i; q_i += lr (e p_u - reg q_i). Then for j in S(u): y_j += lr (n(u) g - reg y_j).
+ * (Updating Y once per user, with the summed gradient, is the standard fast form: the
+ * per-rating form costs |R(u)|·|S(u)|·dim per user.) Single-threaded and deterministic.
+ * Early stopping on the test set as for SVD.
+ *
+ * Defaults: see NSVD_DEFAULTS and the note at the top of svd.ts for how they were chosen.
+ */
+import { z } from 'zod';
+import { meanRating, nItems, nUsers, type Dataset } from '../data/dataset';
+import { parseParams } from './kernels/params';
+import { permutation, Rng } from './kernels/rng';
+import { squaredErrorRange } from './kernels/sgd-kernel';
+import { runEpochs, Snapshot } from './kernels/training-loop';
+import type { Factors, FitOptions, FitResult, Model } from './model';
+import { nsvdUsedCount, type NsvdSizeRule } from './nsvd-user-vector';
+
+export const NsvdParamsSchema = z
+  .object({
+    dim: z.number().int().min(1).max(4096),
+    epochs: z.number().int().min(1),
+    lr: z.number().positive(),
+    lrDecay: z.number().positive().max(1),
+    reg: z.number().nonnegative(),
+    regBias: z.number().nonnegative(),
+    initStd: z.number().nonnegative(),
+    patience: z.number().int().min(1),
+    size: z.enum(['max', 'mean', 'min']),
+    optimizer: z.literal('sgd'),
+  })
+  .strict();
+export type NsvdParams = z.infer<typeof NsvdParamsSchema>;
+
+export const NSVD_DEFAULTS: Readonly<NsvdParams> = Object.freeze({
+  dim: 50,
+  epochs: 60,
+  lr: 0.005,
+  lrDecay: 0.97,
+  reg: 0.05,
+  regBias: 0.01,
+  initStd: 0.1,
+  patience: 3,
+  size: 'max',
+  optimizer: 'sgd',
+});
+
+export const nsvd: Model<NsvdParams> = {
+  kind: 'nsvd',
+  defaults: NSVD_DEFAULTS,
+  fit: (train, params, options) => fitNsvd(train, params, options),
+};
+
+/** Ratings grouped by user (CSR), each row shuffled once. */
+interface UserRows {
+  start: Int32Array;
+  items: Int32Array;
+  ratings: Float32Array;
+}
+
+function userRows(train: Dataset, nU: number, rng: Rng): UserRows {
+  const start = new Int32Array(nU + 1);
+  for (let r = 0; r < train.size; r++) start[train.users[r]! + 1]!++;
+  for (let u = 0; u < nU; u++) start[u + 1]! += start[u]!;
+  const fill = start.slice(0, nU);
+  const items = new Int32Array(train.size);
+  const ratings = new Float32Array(train.size);
+  for (let r = 0; r < train.size; r++) {
+    const at = fill[train.users[r]!]!++;
+    items[at] = train.items[r]!;
+    ratings[at] = train.ratings[r]!;
+  }
+  for (let u = 0; u < nU; u++) {
+    for (let k = start[u + 1]! - 1; k > start[u]!; k--) {
+      const j = start[u]! + rng.int(k - start[u]! + 1);
+      const i = items[k]!;
+      items[k] = items[j]!;
+      items[j] = i;
+      const v = ratings[k]!;
+      ratings[k] = ratings[j]!;
+      ratings[j] = v;
+    }
+  }
+  return { start, items, ratings };
+}
+
+/** The cap a size rule means on this training set (0 = none). */
+export function nsvdCap(rows: UserRows, size: NsvdParams['size']): number {
+  if (size === 'max') return 0;
+  let users = 0;
+  let min = Infinity;
+  for (let u = 0; u + 1 < rows.start.length; u++) {
+    const n = rows.start[u + 1]! - rows.start[u]!;
+    if (n === 0) continue;
+    users++;
+    if (n < min) min = n;
+  }
+  if (users === 0) return 0;
+  return size === 'min' ? min : Math.max(1, Math.round(rows.items.length / users));
+}
+
+export async function fitNsvd(train: Dataset, params: Partial<NsvdParams>, options: FitOptions = {}): Promise<FitResult> {
+  const p = parseParams('nsvd', NsvdParamsSchema, { ...NSVD_DEFAULTS, ...params });
+  const dim = p.dim;
+  const nU = nUsers(train);
+  const nI = nItems(train);
+  const rng = new Rng(options.seed ?? 1);
+  const mu = meanRating(train);
+  const live = {
+    Q: rng.fillNormal(new Float32Array(nI * dim), p.initStd),
+    Y: rng.fillNormal(new Float32Array(nI * dim), p.initStd),
+    userBias: new Float32Array(nU),
+    itemBias: new Float32Array(nI),
+  };
+  const rows = userRows(train, nU, rng);
+  const rule: NsvdSizeRule = { size: p.size, cap: nsvdCap(rows, p.size) };
+  const P = new Float32Array(nU * dim);
+  const order = permutation(nU, rng);
+  const pu = new Float32Array(dim);
+  const grad = new Float32Array(dim);
+  const test = options.test;
+  const snapshot = new Snapshot(live);
+  const { Q, Y, userBias, itemBias } = live;
+  let steps = 0;
+
+  const runEpoch = (epoch: number, stop: () => boolean) => {
+    const lr = p.lr * Math.pow(p.lrDecay, epoch);
+    shuffle(order, rng);
+    let sse = 0;
+    let count = 0;
+    let interrupted = false;
+    for (let k = 0; k < nU; k++) {
+      if ((k & 1023) === 1023 && stop()) {
+        interrupted = true;
+        break;
+      }
+      const u = order[k]!;
+      const from = rows.start[u]!;
+      const to = rows.start[u + 1]!;
+      if (from === to) continue;
+      const used = nsvdUsedCount(to - from, rule);
+      const norm = 1 / Math.sqrt(used);
+      userVector(Y, dim, rows.items, from, from + used, norm, pu);
+      grad.fill(0);
+      for (let r = from; r < to; r++) {
+        const i = rows.items[r]!;
+        const qi = i * dim;
+        let dot = 0;
+        for (let d = 0; d < dim; d++) dot += pu[d]! * Q[qi + d]!;
+        const bu = userBias[u]!;
+        const bi = itemBias[i]!;
+        const e = rows.ratings[r]! - (mu + bu + bi + dot);
+        sse += e * e;
+        userBias[u] = bu + lr * (e - p.regBias * bu);
+        itemBias[i] = bi + lr * (e - p.regBias * bi);
+        for (let d = 0; d < dim; d++) {
+          const q = Q[qi + d]!;
+          grad[d] += e * q;
+          Q[qi + d] = q + lr * (e * pu[d]! - p.reg * q);
+        }
+      }
+      for (let r = from; r < from + used; r++) {
+        const yj = rows.items[r]! * dim;
+        for (let d = 0; d < dim; d++) Y[yj + d] += lr * (norm * grad[d]! - p.reg * Y[yj + d]!);
+      }
+      count += to - from;
+    }
+    steps += count;
+    return { trainRmse: count ? Math.sqrt(sse / count) : NaN, step: steps, interrupted };
+  };
+
+  const materialise = (y: Float32Array) => {
+    for (let u = 0; u < nU; u++) {
+      const from = rows.start[u]!;
+      const to = rows.start[u + 1]!;
+      const out = P.subarray(u * dim, (u + 1) * dim);
+      if (from === to) out.fill(0);
+      else {
+        const used = nsvdUsedCount(to - from, rule);
+        userVector(y, dim, rows.items, from, from + used, 1 / Math.sqrt(used), out);
+      }
+    }
+  };
+
+  const testRmse = () => {
+    if (!test || test.size === 0) return NaN;
+    materialise(Y);
+    const sse = squaredErrorRange(test.users, test.items, test.ratings, 0, test.size, { P, Q, userBias, itemBias, dim }, mu, test.scale.min, test.scale.max);
+    return Math.sqrt(sse / test.size);
+  };
+
+  const loop = await runEpochs(
+    { runEpoch, testRmse, saveBest: () => snapshot.save() },
+    { epochs: p.epochs, patience: p.patience, hasTest: !!test && test.size > 0, deadline: options.deadline, onProgress: options.onProgress },
+  );
+  const best = snapshot.result(loop.useSaved);
+  materialise(best.Y);
+  const factors: Factors = {
+    kind: 'nsvd',
+    scoring: 'rating',
+    dim,
+    nUsers: nU,
+    nItems: nI,
+    mu,
+    scale: train.scale,
+    P,
+    Q: best.Q,
+    Y: best.Y,
+    userBias: best.userBias,
+    itemBias: best.itemBias,
+    foldIn: { size: rule.size, cap: rule.cap, reg: p.reg, regBias: p.regBias },
+  };
+  return { factors, curve: loop.curve, ...(loop.stoppedBy ? { stoppedBy: loop.stoppedBy } : {}) };
+}
+
+/** out = norm · Σ Y[items[k]] for k in [from, to). */
+function userVector(Y: Float32Array, dim: number, items: Int32Array, from: number, to: number, norm: number, out: Float32Array): void {
+  out.fill(0);
+  for (let k = from; k < to; k++) {
+    const at = items[k]! * dim;
+    for (let d = 0; d < dim; d++) out[d] += Y[at + d]!;
+  }
+  for (let d = 0; d < dim; d++) out[d] *= norm;
+}
+
+function shuffle(a: Int32Array, rng: Rng): void {
+  for (let k = a.length - 1; k > 0; k--) {
+    const j = rng.int(k + 1);
+    const t = a[k]!;
+    a[k] = a[j]!;
+    a[j] = t;
+  }
+}

@@ -1,0 +1,54 @@
+import { availableParallelism } from 'node:os';
+import { z } from 'zod';
+
+/**
+ * What one training run does: the Lambda's event, the CLI's flags and the bench all
+ * become this. Every field is optional (defaults below); unknown keys are an error.
+ * Model params are checked by the model itself (each model has a strict schema).
+ */
+export const TrainConfigSchema = z
+  .object({
+    /** Any source text parseSource accepts: ml-100k, 1|10|20, s3://bucket/key, a path, synthetic:... */
+    source: z.string().min(1).default('synthetic'),
+    model: z.enum(['svd', 'nsvd', 'ials', 'baseline', 'popularity']).default('svd'),
+    params: z.record(z.string(), z.unknown()).default({}),
+    seed: z.number().int().default(1),
+    /** Worker threads for training; default: the cores this process may use. */
+    threads: z.number().int().min(1).max(256).optional(),
+    /** Fractions of ratings for [train, test (early stopping), validation (reported)]. */
+    split: z
+      .tuple([z.number().positive(), z.number().nonnegative(), z.number().nonnegative()])
+      .refine((s) => Math.abs(s[0] + s[1] + s[2] - 1) < 1e-9, 'split fractions must add up to 1')
+      .default([0.8, 0.1, 0.1]),
+    /** Stop training by this many ms after the run starts (keeping the best model so far). */
+    deadlineMs: z.number().int().positive().optional(),
+    /** Stop training at this absolute time (epoch ms); the earlier of the two wins. */
+    deadline: z.number().int().positive().optional(),
+  })
+  .strict();
+
+export type TrainConfigInput = z.input<typeof TrainConfigSchema>;
+export type TrainConfig = z.output<typeof TrainConfigSchema>;
+
+/** Validates and fills in a config; throws one readable message naming every bad field. */
+export function parseTrainConfig(input: unknown): TrainConfig {
+  const parsed = TrainConfigSchema.safeParse(input ?? {});
+  if (!parsed.success) throw new TrainConfigError(describeIssues(parsed.error));
+  return parsed.data;
+}
+
+export class TrainConfigError extends Error {
+  override name = 'TrainConfigError';
+}
+
+function describeIssues(error: z.ZodError): string {
+  return `invalid training config: ${error.issues
+    .map((i) => {
+      const where = i.path.length ? i.path.join('.') : '(config)';
+      if (i.code === 'unrecognized_keys') return `${where}: unknown key(s) ${i.keys.map((k) => `"${k}"`).join(', ')}`;
+      return `${where}: ${i.message}`;
+    })
+    .join('; ')}`;
+}
+
+export const defaultThreads = (): number => Math.max(1, availableParallelism());

@@ -1,0 +1,116 @@
+import type { Dataset } from '../data/dataset';
+import { loadDataset } from '../data/sources';
+import { parseSource } from '../data/sources/spec';
+import { randomSplit } from '../data/splits';
+import { evaluateRanking } from '../eval/ranking';
+import { evaluateRatings } from '../eval/rating';
+import type { FitResult, Progress } from '../models/model';
+import { getModel } from '../models/registry';
+import { defaultThreads, parseTrainConfig, type TrainConfig, type TrainConfigInput } from './config';
+
+export type LoadedDataset = Awaited<ReturnType<typeof loadDataset>>;
+export type SourceContext = Parameters<typeof loadDataset>[1];
+
+export interface TrainingHooks {
+  onProgress?: (p: Progress) => void;
+  log?: (message: string, data?: Record<string, unknown>) => void;
+  /** Passed to loadDataset (S3 client, cache folder, fetch...). */
+  sourceContext?: SourceContext;
+}
+
+/** Everything one run produced; publishing (lib/artifacts/publish.ts) takes it from here. */
+export interface TrainingRun {
+  loaded: LoadedDataset;
+  train: Dataset;
+  test: Dataset;
+  validation: Dataset;
+  fit: FitResult;
+  /** validationRmse, validationMae, testRmse, trainRmse (+ bestRmse for planted data; ranking@10 for ranking models). */
+  metrics: Record<string, number>;
+  /** Seconds per stage: load, split, fit, evaluate, total. */
+  timings: Record<string, number>;
+  config: TrainConfig;
+}
+
+/**
+ * load -> split (seeded, 80/10/10 by default) -> fit (early stopping on the test
+ * part, the deadline passed through) -> evaluate (validation RMSE/MAE, test RMSE).
+ */
+export async function runTraining(input: TrainConfig | TrainConfigInput, hooks: TrainingHooks = {}): Promise<TrainingRun> {
+  const config = parseTrainConfig(input);
+  const log = hooks.log ?? (() => {});
+  const started = performance.now();
+  const timings: Record<string, number> = {};
+  const stage = async <T>(name: string, fn: () => T | Promise<T>): Promise<T> => {
+    const t = performance.now();
+    const out = await fn();
+    timings[name] = round((performance.now() - t) / 1000);
+    return out;
+  };
+  const deadline = resolveDeadline(config, Date.now());
+  const model = getModel(config.model);
+
+  const loaded = await stage('load', () => loadDataset(parseSource(config.source), hooks.sourceContext as SourceContext));
+  log('loaded', { source: loaded.source, ratings: loaded.dataset.size, bad: loaded.bad.count, seconds: timings.load });
+
+  const [train, test, validation] = await stage('split', () => splitThree(loaded.dataset, config.split, config.seed));
+  log('split', { train: train.size, test: test.size, validation: validation.size });
+
+  const threads = config.threads ?? defaultThreads();
+  const fit = await stage('fit', () =>
+    model.fit(train, config.params, {
+      ...(test.size > 0 ? { test } : {}),
+      ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
+      ...(deadline !== undefined ? { deadline } : {}),
+      threads,
+      seed: config.seed,
+    }),
+  );
+  log('fitted', { epochs: fit.curve.length, stoppedBy: fit.stoppedBy, seconds: timings.fit });
+
+  const metrics = await stage('evaluate', () => evaluate(fit, train, test, validation, loaded));
+  timings.total = round((performance.now() - started) / 1000);
+  log('evaluated', metrics);
+  return { loaded, train, test, validation, fit, metrics, timings, config };
+}
+
+function evaluate(fit: FitResult, train: Dataset, test: Dataset, validation: Dataset, loaded: LoadedDataset): Record<string, number> {
+  const f = fit.factors;
+  const metrics: Record<string, number> = {};
+  if (validation.size > 0) {
+    const v = evaluateRatings(f, validation);
+    metrics.validationRmse = v.rmse;
+    metrics.validationMae = v.mae;
+  }
+  if (test.size > 0) metrics.testRmse = evaluateRatings(f, test).rmse;
+  const last = fit.curve.at(-1);
+  if (last && Number.isFinite(last.batchError)) metrics.trainRmse = last.batchError;
+  if (loaded.bestRmse !== undefined) metrics.bestRmse = loaded.bestRmse;
+  if (f.scoring === 'ranking' && validation.size > 0) {
+    const r = evaluateRanking(f, train, validation, 10);
+    for (const [name, value] of Object.entries(r)) if (name !== 'users') metrics[`validation_${name}`] = value;
+  }
+  return metrics;
+}
+
+/** [train, test, validation] by the config's fractions; a zero fraction gives an empty part. */
+function splitThree(d: Dataset, fractions: [number, number, number], seed: number): [Dataset, Dataset, Dataset] {
+  const present = fractions.map((f, k) => [f, k] as const).filter(([f]) => f > 0);
+  const parts = randomSplit(d, present.map(([f]) => f), seed);
+  const out: Dataset[] = fractions.map((_, k) => emptyLike(d, ['train', 'test', 'validation'][k]!));
+  present.forEach(([, k], at) => (out[k] = parts[at]!));
+  return out as [Dataset, Dataset, Dataset];
+}
+
+function emptyLike(d: Dataset, name: string): Dataset {
+  return { ...d, name, size: 0, users: new Int32Array(0), items: new Int32Array(0), ratings: new Float32Array(0) };
+}
+
+export function resolveDeadline(config: Pick<TrainConfig, 'deadline' | 'deadlineMs'>, now: number): number | undefined {
+  const candidates = [config.deadline, config.deadlineMs !== undefined ? now + config.deadlineMs : undefined].filter(
+    (x): x is number => x !== undefined,
+  );
+  return candidates.length ? Math.min(...candidates) : undefined;
+}
+
+const round = (x: number) => Math.round(x * 1000) / 1000;

@@ -1,0 +1,139 @@
+import { LATEST_KEY } from '../artifacts/format';
+import { loadModelArtifacts, type LoadOptions } from '../artifacts/load';
+import type { ObjectStore } from '../storage/object-store';
+import { NoModelError } from './errors';
+import { ServingModel } from './serving-model';
+import type { UserRowsOptions } from './user-rows';
+
+export interface CacheLog {
+  info(message: string, ...extra: Record<string, unknown>[]): void;
+  warn(message: string, ...extra: Record<string, unknown>[]): void;
+}
+
+export interface ModelCacheOptions extends LoadOptions, UserRowsOptions {
+  /** LATEST is checked at most this often (a conditional GET). Default 60 s. */
+  refreshSeconds?: number;
+  /**
+   * How long a request waits for a due refresh when a model is already loaded; past
+   * this it answers from the current model while the refresh goes on. Default 1000 ms.
+   */
+  refreshWaitMs?: number;
+  log?: CacheLog;
+  now?: () => number;
+}
+
+export interface CacheStatus {
+  version?: string;
+  loadedAt?: number;
+  checkedAt?: number;
+  lastError?: string;
+}
+
+const silent: CacheLog = { info() {}, warn() {} };
+
+/**
+ * The live model of this container, loaded once and kept across invocations.
+ * At most every `refreshSeconds` one request checks models/LATEST with a conditional
+ * GET; when it names a new version, that version is loaded in full and only then
+ * swapped in with a single assignment, so a request keeps the model it started with.
+ * When S3 cannot be read, or the new version will not load, the current model keeps
+ * serving (logged). With no model at all, current() throws NoModelError.
+ */
+export class ModelCache {
+  private model: ServingModel | undefined;
+  private etag: string | undefined;
+  private checkedAt = -Infinity;
+  private lastError: string | undefined;
+  private pending: Promise<void> | undefined;
+  private readonly refreshMs: number;
+  private readonly log: CacheLog;
+  private readonly now: () => number;
+
+  constructor(
+    readonly store: ObjectStore,
+    private readonly options: ModelCacheOptions = {},
+  ) {
+    this.refreshMs = (options.refreshSeconds ?? 60) * 1000;
+    this.log = options.log ?? silent;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The model to answer with, refreshed if due. Throws NoModelError if there is none. */
+  async current(): Promise<ServingModel> {
+    if (this.model === undefined) await this.refresh();
+    else if (!this.pending && this.now() - this.checkedAt >= this.refreshMs) {
+      await this.refreshWithin(this.options.refreshWaitMs ?? 1000);
+    }
+    if (!this.model) {
+      throw new NoModelError(
+        this.lastError ? `no model is available: ${this.lastError}` : 'no model has been published yet',
+      );
+    }
+    return this.model;
+  }
+
+  /** The model already loaded, without checking S3. */
+  peek(): ServingModel | undefined {
+    return this.model;
+  }
+
+  status(): CacheStatus {
+    return {
+      ...(this.model ? { version: this.model.version, loadedAt: this.model.loadedAt } : {}),
+      ...(Number.isFinite(this.checkedAt) ? { checkedAt: this.checkedAt } : {}),
+      ...(this.lastError ? { lastError: this.lastError } : {}),
+    };
+  }
+
+  /** Checks LATEST now (one check at a time; concurrent callers share it). */
+  refresh(): Promise<void> {
+    this.pending ??= this.check().finally(() => {
+      this.pending = undefined;
+    });
+    return this.pending;
+  }
+
+  /** Waits for a refresh at most `ms`: a hung S3 must not hold up answers from a loaded model. */
+  private async refreshWithin(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    });
+    await Promise.race([this.refresh(), waited]);
+    clearTimeout(timer);
+  }
+
+  private async check(): Promise<void> {
+    const started = this.now();
+    try {
+      const latest = await this.store.getIfChanged(LATEST_KEY, this.model ? this.etag : undefined);
+      if (latest.status === 'unchanged') {
+        this.lastError = undefined;
+        return;
+      }
+      if (latest.status === 'missing') {
+        this.lastError = 'models/LATEST does not exist';
+        if (this.model) this.log.warn('models/LATEST is gone; keeping the loaded model', { version: this.model.version });
+        return;
+      }
+      const version = latest.body.toString('utf8').trim();
+      if (version !== this.model?.version) {
+        const artifacts = await loadModelArtifacts(this.store, version, this.options);
+        const next = new ServingModel(artifacts, this.store, this.options);
+        const previous = this.model?.version;
+        this.model = next;
+        this.log.info('model loaded', { version, previous, ms: this.now() - started, rangedUsers: next.userRows.ranged });
+      }
+      this.etag = latest.etag;
+      this.lastError = undefined;
+    } catch (err) {
+      this.lastError = (err as Error).message;
+      this.log.warn(this.model ? 'model refresh failed; keeping the loaded model' : 'model load failed', {
+        error: this.lastError,
+        version: this.model?.version,
+      });
+    } finally {
+      this.checkedAt = this.now();
+    }
+  }
+}

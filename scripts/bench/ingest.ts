@@ -1,0 +1,144 @@
+/**
+ * `npm run bench -- ingest [--input FILE] [--lines N] [--runs R] [--chunk BYTES] [--size-hint N|auto]`
+ *
+ * Parses a ratings file through parseRatings from fs.createReadStream and prints JSON
+ * {lines, seconds, linesPerSecond, peakRssMB} (median of the runs), plus the median
+ * process CPU seconds and the 1-minute load average, since wall time on a shared
+ * machine says little on its own. Without --input,
+ * writes a temporary synthetic .dat of N lines (default 30,000,000, about 750 MB) in
+ * the ML-1M shape `user::item::rating::timestamp`, and deletes it afterwards.
+ * --size-hint auto (the default) passes file bytes / 6, an upper bound on the number of
+ * lines, as a caller that knows the file size would; --size-hint 0 passes none.
+ *
+ * --huge-pages on (the default) re-runs the measurement in a child process with
+ * GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (glibc >= 2.35), so the big typed arrays get
+ * transparent huge pages: on this VM first-touch page faults of the 360 MB of result
+ * arrays otherwise cost more CPU than the parsing. --huge-pages off measures without.
+ */
+import { spawnSync } from 'node:child_process';
+import { createReadStream, openSync, writeSync, closeSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import os, { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { parseRatings } from '../../lib/data/parse';
+import { createRng } from '../../lib/data/random';
+
+/** Writes `lines` synthetic ratings lines with a hand-rolled digit writer into a big buffer. */
+function writeSyntheticDat(path: string, lines: number, seed: number): void {
+  const rng = createRng(seed);
+  const buffer = Buffer.allocUnsafe(1 << 24);
+  const fd = openSync(path, 'w');
+  let at = 0;
+  const putInt = (value: number): void => {
+    let digits = 1;
+    for (let v = value; v >= 10; v = Math.floor(v / 10)) digits++;
+    for (let k = at + digits - 1; k >= at; k--) {
+      buffer[k] = 48 + (value % 10);
+      value = Math.floor(value / 10);
+    }
+    at += digits;
+  };
+  const putSep = (): void => {
+    buffer[at++] = 58;
+    buffer[at++] = 58;
+  };
+  for (let i = 0; i < lines; i++) {
+    if (at > buffer.length - 64) {
+      writeSync(fd, buffer, 0, at);
+      at = 0;
+    }
+    putInt(1 + rng.nextInt(200_000));
+    putSep();
+    putInt(1 + rng.nextInt(60_000));
+    putSep();
+    putInt(1 + rng.nextInt(5));
+    putSep();
+    putInt(956_703_932 + rng.nextInt(100_000_000));
+    buffer[at++] = 10;
+  }
+  writeSync(fd, buffer, 0, at);
+  closeSync(fd);
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+export async function main(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      input: { type: 'string' },
+      lines: { type: 'string', default: '30000000' },
+      runs: { type: 'string', default: '3' },
+      chunk: { type: 'string', default: String(1 << 20) },
+      'size-hint': { type: 'string', default: 'auto' },
+      'huge-pages': { type: 'string', default: 'on' },
+    },
+  });
+  const tunable = 'glibc.malloc.hugetlb=1';
+  const hugePages = process.env.GLIBC_TUNABLES?.includes('glibc.malloc.hugetlb=1') ?? false;
+  if (values['huge-pages'] === 'on' && !hugePages) {
+    // Tunables are read at process start: run this same command again with it set.
+    const tunables = [process.env.GLIBC_TUNABLES, tunable].filter(Boolean).join(':');
+    const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+      stdio: 'inherit',
+      env: { ...process.env, GLIBC_TUNABLES: tunables },
+    });
+    process.exitCode = child.status ?? 1;
+    return;
+  }
+  const runs = Number(values.runs);
+  const highWaterMark = Number(values.chunk);
+  let dir: string | undefined;
+  let input = values.input;
+  try {
+    if (!input) {
+      dir = mkdtempSync(join(tmpdir(), 'ingest-bench-'));
+      input = join(dir, 'ratings.dat');
+      const started = performance.now();
+      writeSyntheticDat(input, Number(values.lines), 42);
+      process.stderr.write(
+        `wrote ${values.lines} lines (${(statSync(input).size / 1e6).toFixed(0)} MB) in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+      );
+    }
+    const sizeHint = values['size-hint'] === 'auto' ? Math.ceil(statSync(input).size / 6) : Number(values['size-hint']);
+    if (!Number.isFinite(sizeHint) || sizeHint < 0) throw new Error(`--size-hint must be a count or 'auto'`);
+    const seconds: number[] = [];
+    const cpuSeconds: number[] = [];
+    let lines = 0;
+    let peakRss = process.memoryUsage.rss();
+    for (let run = 0; run < runs; run++) {
+      globalThis.gc?.();
+      const timer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 50);
+      const started = performance.now();
+      const cpuStart = process.cpuUsage();
+      const result = await parseRatings(createReadStream(input, { highWaterMark }), {
+        name: input,
+        ...(sizeHint ? { sizeHint } : {}),
+      });
+      const elapsed = (performance.now() - started) / 1000;
+      const cpu = process.cpuUsage(cpuStart);
+      cpuSeconds.push((cpu.user + cpu.system) / 1e6);
+      clearInterval(timer);
+      peakRss = Math.max(peakRss, process.memoryUsage.rss());
+      lines = result.lines;
+      seconds.push(elapsed);
+      process.stderr.write(
+        `run ${run + 1}: ${elapsed.toFixed(2)} s (cpu ${cpuSeconds[run]!.toFixed(2)} s), ${result.dataset.size} ratings, ${result.dataset.userIds.size} users, ${result.dataset.itemIds.size} items\n`,
+      );
+    }
+    const s = median(seconds);
+    console.log(
+      JSON.stringify({
+        lines,
+        seconds: +s.toFixed(3),
+        linesPerSecond: Math.round(lines / s),
+        peakRssMB: Math.round(peakRss / 2 ** 20),
+        cpuSeconds: +median(cpuSeconds).toFixed(3),
+        mallocHugePages: hugePages,
+        loadAverage: +os.loadavg()[0]!.toFixed(2),
+      }),
+    );
+  } finally {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,299 @@
+/**
+ * Serving benchmark: `npm run -s bench -- serve --users 1000000 --movies 1000 --dim 64 [--json]`.
+ *
+ * Publishes a synthetic model (random factors, --per-user ratings per user, the real
+ * publishModel) into a local s3rver it starts (kept under .bench/serve/ and reused when
+ * the shape matches), then measures:
+ * - coldStartMs: a fresh Node process importing the esbuild bundle of functions/recommend.ts
+ *   (what Lambda runs), loading the model from S3 and answering one GET /reco, timed from
+ *   process start (performance.now() in the child) — median of --cold-runs;
+ * - cachedP50Ms / cachedP99Ms: the middy handler invoked in-process for users whose rows
+ *   are cached; uncachedP50Ms: random users whose rows come by ranged GET;
+ * - httpRps / httpErrors: autocannon (--connections, --duration) against serverless-offline
+ *   (--offline-mode in-process: one shared model like one warm container; worker: a worker
+ *   thread per concurrent request, each loading its own model).
+ */
+import { spawn } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import autocannon from 'autocannon';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { build } from 'esbuild';
+import { publishModel } from '../../lib/artifacts/publish';
+import { readLatest, readManifest } from '../../lib/artifacts/versions';
+import { DatasetBuilder, type Catalog } from '../../lib/data/dataset';
+import { createRng } from '../../lib/data/random';
+import type { Factors } from '../../lib/models/model';
+import { startLocalS3 } from '../../lib/storage/local-s3';
+import { ObjectStore } from '../../lib/storage/object-store';
+import { createS3Client } from '../../lib/storage/s3-client';
+import { httpEvent, lambdaContext } from '../../test/serving/events';
+import { startOffline } from '../../test/api/offline';
+
+interface ServeOptions {
+  users: number;
+  movies: number;
+  dim: number;
+  perUser: number;
+  samples: number;
+  coldRuns: number;
+  connections: number;
+  duration: number;
+  offlineMode: 'in-process' | 'worker';
+  http: boolean;
+  json: boolean;
+}
+
+const BUCKET = 'movie-reco-local';
+const WORK_DIR = resolve('.bench/serve');
+
+const positiveInt = (name: string) => (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer`);
+  return n;
+};
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+}
+
+const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/** Publishes the synthetic model unless the store already holds one of this shape. */
+async function ensureModel(store: ObjectStore, o: ServeOptions, say: (m: string) => void): Promise<string> {
+  const live = await readLatest(store);
+  if (live) {
+    const m = await readManifest(store, live).catch(() => undefined);
+    if (m && m.nUsers === o.users && m.nItems === o.movies && m.dim === o.dim && m.dataset.source === `synthetic:${o.perUser}`) {
+      say(`reusing model ${live}`);
+      return live;
+    }
+  }
+  const t0 = performance.now();
+  const rng = createRng(42);
+  const builder = new DatasetBuilder(o.users * o.perUser);
+  for (let i = 0; i < o.movies; i++) builder.itemIds.intern(i + 1);
+  for (let u = 0; u < o.users; u++) {
+    for (let k = 0; k < o.perUser; k++) builder.add(u + 1, 1 + Math.floor(o.movies * rng.next() * rng.next()), 1 + rng.nextInt(5));
+  }
+  const catalog: Catalog = new Map();
+  for (let i = 1; i <= o.movies; i++) catalog.set(i, { title: `Synthetic movie ${i} (2000)`, genres: ['Drama'] });
+  const dataset = builder.build('synthetic', { min: 1, max: 5 }, catalog);
+  const fill = (n: number, sd: number) => {
+    const a = new Float32Array(n);
+    for (let k = 0; k < n; k++) a[k] = sd * (rng.next() * 2 - 1);
+    return a;
+  };
+  const factors: Factors = {
+    kind: 'svd',
+    scoring: 'rating',
+    dim: o.dim,
+    nUsers: o.users,
+    nItems: o.movies,
+    mu: 3.5,
+    scale: { min: 1, max: 5 },
+    P: fill(o.users * o.dim, 0.3),
+    Q: fill(o.movies * o.dim, 0.3),
+    userBias: fill(o.users, 0.2),
+    itemBias: fill(o.movies, 0.2),
+    foldIn: { reg: 0.05, regBias: 0.05 },
+  };
+  say(`built ${dataset.size} ratings in ${Math.round(performance.now() - t0)} ms; publishing...`);
+  const t1 = performance.now();
+  const manifest = await publishModel(store, {
+    factors,
+    dataset,
+    params: { dim: o.dim },
+    metrics: {},
+    timings: {},
+    curve: [],
+    epochs: 0,
+    source: { name: 'synthetic', source: `synthetic:${o.perUser}`, sha256: '0'.repeat(64) },
+  });
+  say(`published ${manifest.version} in ${Math.round(performance.now() - t1)} ms`);
+  return manifest.version;
+}
+
+/** Bundles functions/recommend.ts as serverless-esbuild would (ESM, node22, deps inlined). */
+async function bundleHandler(): Promise<string> {
+  const outfile = join(WORK_DIR, 'recommend.mjs');
+  await build({
+    entryPoints: ['functions/recommend.ts'],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    mainFields: ['module', 'main'],
+    logLevel: 'error',
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  });
+  return outfile;
+}
+
+/** One cold start: a fresh node process imports the bundle and answers one request. */
+async function coldStart(bundle: string, endpoint: string, userId: number): Promise<{ answerMs: number; importMs: number; status: number }> {
+  const script = join(WORK_DIR, 'cold.mjs');
+  const event = httpEvent('GET', '/reco', { query: `UsrID=${userId}&n_recos=10` });
+  await writeFile(
+    script,
+    `const t0 = performance.now();
+const { handler } = await import(${JSON.stringify(bundle)});
+const imported = performance.now();
+const res = await handler(${JSON.stringify(event)}, { functionName: 'recommend', awsRequestId: 'cold', getRemainingTimeInMillis: () => 10000 });
+const answerMs = performance.now();
+process.stdout.write('\\nCOLD ' + JSON.stringify({ answerMs, importMs: imported - t0, status: res.statusCode }) + '\\n');
+process.exit(0);
+`,
+  );
+  const child = spawn(process.execPath, [script], {
+    env: {
+      ...process.env,
+      MODEL_BUCKET: BUCKET,
+      S3_ENDPOINT: endpoint,
+      POWERTOOLS_LOG_LEVEL: 'WARN',
+      POWERTOOLS_METRICS_NAMESPACE: 'Bench',
+      NODE_NO_WARNINGS: '1',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  await new Promise((r) => child.once('exit', r));
+  const line = out.split('\n').find((l) => l.startsWith('COLD '));
+  if (!line) throw new Error(`cold-start run printed no result:\n${out.slice(-2000)}`);
+  return JSON.parse(line.slice(5));
+}
+
+async function inProcess(endpoint: string, o: ServeOptions) {
+  process.env.MODEL_BUCKET = BUCKET;
+  process.env.S3_ENDPOINT = endpoint;
+  process.env.POWERTOOLS_METRICS_DISABLED = 'true';
+  process.env.POWERTOOLS_LOG_LEVEL = 'WARN';
+  process.env.MODEL_REFRESH_SECONDS = '3600';
+  const { handler } = (await import('../../functions/recommend')) as unknown as {
+    handler: (e: unknown, c: unknown) => Promise<{ statusCode: number }>;
+  };
+  const context = lambdaContext();
+  const rng = createRng(7);
+  const users = Int32Array.from({ length: o.samples }, () => 1 + rng.nextInt(o.users));
+  const events = Array.from(users, (u) => httpEvent('GET', '/reco', { query: `UsrID=${u}&n_recos=10` }));
+  const first = await handler(events[0], context); // loads the model
+  if (first.statusCode !== 200) throw new Error(`first answer was ${first.statusCode}`);
+
+  const time = async (list: unknown[]): Promise<Float64Array> => {
+    const out = new Float64Array(list.length);
+    for (let k = 0; k < list.length; k++) {
+      const t = performance.now();
+      const res = await handler(list[k], context);
+      out[k] = performance.now() - t;
+      if (res.statusCode !== 200) throw new Error(`answer ${k} was ${res.statusCode}`);
+    }
+    return out.sort();
+  };
+  const uncached = await time(events.slice(1));
+  const cached = await time(events);
+  await time(events); // a second cached pass, after JIT warm-up, is the one reported
+  const cachedWarm = await time(events);
+  return {
+    uncachedP50Ms: percentile(uncached, 0.5),
+    uncachedP99Ms: percentile(uncached, 0.99),
+    cachedP50Ms: percentile(cachedWarm, 0.5),
+    cachedP99Ms: percentile(cachedWarm, 0.99),
+    firstCachedPassP50Ms: percentile(cached, 0.5),
+  };
+}
+
+async function httpLoad(endpoint: string, o: ServeOptions) {
+  const offline = await startOffline({
+    s3Endpoint: endpoint,
+    env: { MODEL_REFRESH_SECONDS: '3600', POWERTOOLS_LOG_LEVEL: 'ERROR' },
+    args: o.offlineMode === 'in-process' ? ['--useInProcess'] : [],
+    timeoutMs: 120_000,
+  });
+  try {
+    const rng = createRng(11);
+    const pool = Int32Array.from({ length: 10_000 }, () => 1 + rng.nextInt(o.users));
+    const warm = await fetch(`${offline.baseUrl}/reco?UsrID=${pool[0]}&n_recos=10`);
+    if (warm.status !== 200) throw new Error(`warm-up answered ${warm.status}: ${await warm.text()}`);
+    let k = 0;
+    const result = await autocannon({
+      url: offline.baseUrl,
+      connections: o.connections,
+      duration: o.duration,
+      requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/reco?UsrID=${pool[k++ % pool.length]}&n_recos=10` }) }],
+    });
+    return {
+      httpRps: round(result.requests.average, 1),
+      httpErrors: result.errors + result.timeouts + result.non2xx,
+      httpLatencyP50Ms: result.latency.p50,
+      httpLatencyP99Ms: result.latency.p99,
+      httpRequests: result.requests.total,
+      offlineMode: o.offlineMode,
+    };
+  } finally {
+    await offline.stop();
+  }
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = new Command('serve')
+    .option('--users <n>', 'users in the synthetic model', positiveInt('--users'), 1_000_000)
+    .option('--movies <n>', 'movies', positiveInt('--movies'), 1000)
+    .option('--dim <n>', 'factor dimension', positiveInt('--dim'), 64)
+    .option('--per-user <n>', 'ratings per user', positiveInt('--per-user'), 30)
+    .option('--samples <n>', 'in-process requests per measurement', positiveInt('--samples'), 2000)
+    .option('--cold-runs <n>', 'fresh-process cold starts (median reported)', positiveInt('--cold-runs'), 3)
+    .option('--connections <n>', 'autocannon connections', positiveInt('--connections'), 100)
+    .option('--duration <s>', 'autocannon seconds', positiveInt('--duration'), 10)
+    .addOption(new Option('--offline-mode <mode>', 'serverless-offline handler mode').choices(['in-process', 'worker']).default('in-process'))
+    .option('--no-http', 'skip the serverless-offline load test')
+    .option('--json', 'one JSON object on stdout', false)
+    .exitOverride();
+  program.parse(argv, { from: 'user' });
+  const o = program.opts<ServeOptions>();
+  const say = (m: string) => {
+    if (!o.json) console.error(m);
+    else process.stderr.write(`${m}\n`);
+  };
+
+  await mkdir(WORK_DIR, { recursive: true });
+  const s3 = await startLocalS3({ directory: join(WORK_DIR, `s3-${o.users}-${o.movies}-${o.dim}-${o.perUser}`) });
+  const client = createS3Client({ endpoint: s3.endpoint });
+  const store = new ObjectStore(BUCKET, client);
+  try {
+    await store.ensureBucket();
+    const version = await ensureModel(store, o, say);
+    const manifest = await readManifest(store, version);
+    const bundle = await bundleHandler();
+    say(`bundle: ${bundle} (${Math.round((await readFile(bundle)).length / 1024)} KiB)`);
+
+    const colds = [];
+    for (let r = 0; r < o.coldRuns; r++) colds.push(await coldStart(bundle, s3.endpoint, 1 + r * 7919));
+    for (const c of colds) if (c.status !== 200) throw new Error(`cold start answered ${c.status}`);
+    const coldSorted = Float64Array.from(colds, (c) => c.answerMs).sort();
+    say(`cold starts (ms since process start): ${colds.map((c) => Math.round(c.answerMs)).join(', ')}`);
+
+    const local = await inProcess(s3.endpoint, o);
+    const http = o.http ? await httpLoad(s3.endpoint, o) : {};
+    const report = {
+      users: o.users,
+      movies: o.movies,
+      dim: o.dim,
+      ratings: manifest.nRatings,
+      usersFileMiB: round((manifest.files['users.f32']?.bytes ?? 0) / 2 ** 20, 1),
+      coldStartMs: round(percentile(coldSorted, 0.5), 1),
+      coldStartImportMs: round(colds.map((c) => c.importMs).sort((a, b) => a - b)[Math.floor(colds.length / 2)]!, 1),
+      coldStartMeasure: 'fresh node process, esbuild bundle of functions/recommend.ts, ms from process start to first answer',
+      ...Object.fromEntries(Object.entries(local).map(([k, v]) => [k, round(v)])),
+      ...http,
+      node: process.version,
+    };
+    if (o.json) console.log(JSON.stringify(report));
+    else console.table(report);
+  } finally {
+    client.destroy();
+    await s3.close();
+  }
+}

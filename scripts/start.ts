@@ -1,0 +1,221 @@
+/**
+ * `npm start`: the whole service on this machine, no AWS account, no network.
+ *
+ * 1. an embedded S3 (s3rver) on LOCAL_S3_PORT (default 4569), data in LOCAL_DATA_DIR
+ *    (default .local/s3), bucket MODEL_BUCKET (default movie-reco-local);
+ * 2. if no model is live yet, trains one on the default synthetic data set and publishes it;
+ * 3. the API through serverless-offline on API_PORT (default 3000);
+ * then prints the URL and stops everything on Ctrl-C / SIGTERM.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { publishModel, toPublishInput } from '../lib/artifacts/publish';
+import { readLatest } from '../lib/artifacts/versions';
+import { DEFAULT_SYNTHETIC } from '../lib/data/sources/spec';
+import type { Progress } from '../lib/models/model';
+import { runTraining } from '../lib/pipeline/train-pipeline';
+import { startLocalS3, type LocalS3 } from '../lib/storage/local-s3';
+import { ObjectStore } from '../lib/storage/object-store';
+import { createS3Client } from '../lib/storage/s3-client';
+import { LOCAL_API_PORT, LOCAL_BUCKET, LOCAL_DATA_DIR, LOCAL_S3_PORT } from './local-stack';
+
+const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const env = process.env;
+const s3Port = portFromEnv('LOCAL_S3_PORT', LOCAL_S3_PORT);
+const apiPort = portFromEnv('API_PORT', LOCAL_API_PORT);
+const dataDir = resolve(root, env.LOCAL_DATA_DIR || LOCAL_DATA_DIR);
+const bucket = env.MODEL_BUCKET || LOCAL_BUCKET;
+/** What the first model trains on: START_SOURCE (any source text), default parseSource's 'synthetic' (DEFAULT_SYNTHETIC). */
+const source = env.START_SOURCE || 'synthetic';
+/** The first model's training time limit: START_TRAIN_SECONDS, default 30 (the best epoch so far is kept). */
+const trainSeconds = Number(env.START_TRAIN_SECONDS || 30);
+
+function portFromEnv(name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`${name} must be a port number, got '${raw}'`);
+  return port;
+}
+
+function fail(message: string): never {
+  console.error(`npm start: ${message}`);
+  process.exit(1);
+}
+
+/** A free loopback port (serverless-offline's internal Lambda port must not collide). */
+function freePort(): Promise<number> {
+  return new Promise((ok, ko) => {
+    const server = createServer();
+    server.once('error', ko);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => ok(port));
+    });
+  });
+}
+
+const formatProgress = (p: Progress): string =>
+  `  epoch ${String(p.epoch + 1).padStart(3)}  train ${p.batchError.toFixed(4)}  test ${p.testError.toFixed(4)}${p.best ? ' *' : '  '}  ${(p.elapsedMs / 1000).toFixed(1)}s`;
+
+/** The PoC's per-epoch line, compactly: one line rewritten in place on a terminal, else every 10th epoch. */
+function progressPrinter(): { onProgress: (p: Progress) => void; done: () => void } {
+  const tty = process.stdout.isTTY;
+  let last: Progress | undefined;
+  return {
+    onProgress: (p) => {
+      last = p;
+      if (tty) process.stdout.write(`\r${formatProgress(p)}`);
+      else if (p.epoch % 10 === 0) console.log(formatProgress(p));
+    },
+    done: () => {
+      if (tty) process.stdout.write('\n');
+      else if (last && last.epoch % 10 !== 0) console.log(formatProgress(last));
+    },
+  };
+}
+
+async function trainFirstModel(store: ObjectStore): Promise<void> {
+  const d = DEFAULT_SYNTHETIC as { users?: number; movies?: number };
+  const what = source === 'synthetic' ? `the default synthetic set (${d.users} users x ${d.movies} movies)` : source;
+  console.log(`No model published yet: training SVD on ${what} (at most ${trainSeconds}s)`);
+  const progress = progressPrinter();
+  const run = await runTraining(
+    { source, model: 'svd', deadlineMs: Math.max(1, Math.round(trainSeconds * 1000)) },
+    { onProgress: progress.onProgress },
+  );
+  progress.done();
+  const m = run.metrics;
+  console.log(
+    `  trained in ${run.timings.total?.toFixed(1)}s: validation RMSE ${m.validationRmse?.toFixed(4)}` +
+      (m.bestRmse !== undefined ? ` (best possible ${m.bestRmse.toFixed(4)})` : '') +
+      (run.fit.stoppedBy ? `, stopped by ${run.fit.stoppedBy}` : ''),
+  );
+  const manifest = await publishModel(store, toPublishInput(run));
+  console.log(`  published model ${manifest.version}`);
+}
+
+/** Polls `url` until it answers with any HTTP status, or throws after `timeoutMs`. */
+async function waitForHttp(url: string, timeoutMs: number, child: ChildProcess): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error('serverless-offline exited while starting');
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+      await res.arrayBuffer();
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  }
+  throw new Error(`the API did not answer at ${url} within ${timeoutMs / 1000}s`);
+}
+
+let s3: LocalS3 | undefined;
+let offline: ChildProcess | undefined;
+let stopping: Promise<void> | undefined;
+
+/** Stops serverless-offline (its whole process group) and s3rver; safe to call twice. */
+function stop(): Promise<void> {
+  stopping ??= (async () => {
+    const child = offline;
+    if (child && child.exitCode === null && child.signalCode === null && child.pid) {
+      const exited = new Promise<void>((r) => child.once('exit', () => r()));
+      killGroup(child.pid, 'SIGTERM');
+      const hard = setTimeout(() => killGroup(child.pid!, 'SIGKILL'), 5000);
+      await exited;
+      clearTimeout(hard);
+      killGroup(child.pid, 'SIGKILL'); // anything the group left behind
+    }
+    await s3?.close();
+  })();
+  return stopping;
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.log('\nstopping...');
+    void stop().then(() => process.exit(0));
+  });
+}
+// If this process dies some other way, do not leave serverless-offline behind.
+process.once('exit', () => {
+  if (offline?.pid && offline.exitCode === null) killGroup(offline.pid, 'SIGKILL');
+});
+
+/** serverless-offline's output: held back while starting (shown if it fails), passed through once ready. */
+const offlineOutput = { ready: false, held: [] as string[] };
+
+function relay(chunk: Buffer, to: NodeJS.WriteStream): void {
+  if (offlineOutput.ready) to.write(chunk);
+  else offlineOutput.held.push(chunk.toString());
+}
+
+async function startOffline(s3Endpoint: string): Promise<ChildProcess> {
+  const lambdaPort = await freePort();
+  const child = spawn(resolve(root, 'node_modules/.bin/sls'), ['offline', 'start', '--stage', 'local'], {
+    cwd: root,
+    // Own process group, so stop() can end serverless-offline and all of its children.
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...env,
+      S3_ENDPOINT: s3Endpoint,
+      MODEL_BUCKET: bucket,
+      API_PORT: String(apiPort),
+      OFFLINE_LAMBDA_PORT: String(lambdaPort),
+      AWS_REGION: env.AWS_REGION ?? 'us-east-1',
+    },
+  });
+  child.stdout!.on('data', (c: Buffer) => relay(c, process.stdout));
+  child.stderr!.on('data', (c: Buffer) => relay(c, process.stderr));
+  child.once('exit', (code, signal) => {
+    if (stopping) return;
+    if (!offlineOutput.ready) process.stderr.write(offlineOutput.held.join('').split('\n').slice(-40).join('\n'));
+    console.error(`serverless-offline exited (${signal ?? code}); stopping`);
+    void stop().then(() => process.exit(1));
+  });
+  return child;
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  s3 = await startLocalS3({ directory: dataDir, port: s3Port });
+  console.log(`S3 (s3rver)   ${s3.endpoint}  bucket ${bucket}  data in ${dataDir}`);
+  const client = createS3Client({ endpoint: s3.endpoint, maxAttempts: 3 });
+  const store = new ObjectStore(bucket, client);
+  await store.ensureBucket();
+  const live = await readLatest(store);
+
+  // The API starts (bundling takes a while) while the first model trains.
+  offline = await startOffline(s3.endpoint);
+  if (live) console.log(`live model    ${live}`);
+  else await trainFirstModel(store);
+  if (stopping) return;
+
+  const base = `http://localhost:${apiPort}`;
+  console.log('waiting for the API (serverless-offline)...');
+  await waitForHttp(`http://127.0.0.1:${apiPort}/health`, 120_000, offline);
+  offlineOutput.ready = true;
+  console.log(`\nAPI ready at ${base}  (started in ${((Date.now() - started) / 1000).toFixed(1)}s)`);
+  console.log(`  curl "${base}/reco?UsrID=40&n_recos=5"`);
+  console.log(`  curl "${base}/movies/1/similar"`);
+  console.log(`  curl "${base}/health"`);
+  console.log('Ctrl-C stops everything.');
+}
+
+main().catch(async (err: unknown) => {
+  console.error(`npm start failed: ${(err as Error).message}`);
+  await stop();
+  process.exit(1);
+});

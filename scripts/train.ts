@@ -1,0 +1,143 @@
+/**
+ * `npm run train -- [flags]`: load -> split 80/10/10 -> train -> evaluate [-> publish].
+ * The PoC's flags keep their meaning (-p -e -b -s -d -r -l -m -i -M -S); see --help.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import cliProgress from 'cli-progress';
+import { publishModel, toPublishInput } from '../lib/artifacts/publish';
+import type { Progress } from '../lib/models/model';
+import { getModel, modelKinds } from '../lib/models/registry';
+import { parseTrainConfig, type TrainConfigInput } from '../lib/pipeline/config';
+import { predictionTable, PROGRESS_HEADER, progressLine } from '../lib/pipeline/report';
+import { runTraining } from '../lib/pipeline/train-pipeline';
+import { createS3Client } from '../lib/storage/s3-client';
+import { ObjectStore } from '../lib/storage/object-store';
+
+const number = (v: string) => {
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new InvalidArgumentError(`not a number: ${v}`);
+  return n;
+};
+const integer = (v: string) => {
+  const n = number(v);
+  if (!Number.isInteger(n)) throw new InvalidArgumentError(`not an integer: ${v}`);
+  return n;
+};
+
+interface Flags {
+  path?: string;
+  example?: string;
+  dataset?: string;
+  batch?: number;
+  steps?: number;
+  dimension?: number;
+  regulariser?: number;
+  learningRate?: number;
+  momentum?: number;
+  info?: boolean;
+  model: string;
+  size?: string;
+  epochs?: number;
+  optimizer?: string;
+  threads?: number;
+  seed?: number;
+  deadlineMs?: number;
+  publish?: boolean;
+}
+
+const program = new Command('train')
+  .description('Train a recommender: load, split 80/10/10, fit, evaluate, optionally publish to S3.')
+  .option('-p, --path <path>', 'ratings file or MovieLens folder')
+  .option('-e, --example <n>', 'MovieLens example by download: 1 (1M), 10 (10M), 20 (20M)')
+  .option('--dataset <source>', 'any data source: ml-100k, s3://bucket/key, synthetic:users=...,movies=...,perUser=...')
+  .option('-b, --batch <n>', 'minibatch size (momentum optimizer)', integer)
+  .option('-s, --steps <n>', 'minibatch steps (momentum optimizer)', integer)
+  .option('-d, --dimension <n>', 'latent factors', integer)
+  .option('-r, --regulariser <x>', 'L2 regularisation of the factors', number)
+  .option('-l, --learning-rate <x>', 'learning rate', number)
+  .option('-m, --momentum <x>', 'momentum (momentum optimizer)', number)
+  .option('-i, --info', 'print the training table and a prediction sample')
+  .option('-M, --model <kind>', `model: ${modelKinds().join('|')}`, 'svd')
+  .option('-S, --size <rule>', 'NSVD size rule: max|mean|min')
+  .option('--epochs <n>', 'epochs', integer)
+  .option('--optimizer <name>', 'svd optimizer: sgd|momentum')
+  .option('--threads <n>', 'worker threads (default: all cores)', integer)
+  .option('--seed <n>', 'random seed', integer)
+  .option('--deadline-ms <n>', 'stop training after this many ms, keeping the best model', integer)
+  .option('--publish', 'publish the model to S3 (env MODEL_BUCKET, optional S3_ENDPOINT)')
+  .showHelpAfterError();
+
+async function main(): Promise<void> {
+  const o = program.parse().opts<Flags>();
+  const sources = [o.path, o.example, o.dataset].filter((s) => s !== undefined);
+  if (sources.length > 1) throw new Error('give at most one of -p, -e and --dataset');
+  if (o.example !== undefined && !['1', '10', '20'].includes(o.example)) {
+    throw new Error(`-e must be 1, 10 or 20 (MovieLens 1M, 10M, 20M), got ${o.example}`);
+  }
+  getModel(o.model);
+  const params: Record<string, unknown> = {};
+  const set = (key: string, value: unknown) => value !== undefined && (params[key] = value);
+  set('dim', o.dimension);
+  set('reg', o.regulariser);
+  set('lr', o.learningRate);
+  set('momentum', o.momentum);
+  set('batch', o.batch);
+  set('steps', o.steps);
+  set('size', o.size);
+  set('epochs', o.epochs);
+  set('optimizer', o.optimizer);
+  const input: TrainConfigInput = {
+    model: o.model as TrainConfigInput['model'],
+    params,
+    ...(sources[0] !== undefined ? { source: sources[0] } : {}),
+    ...(o.threads !== undefined ? { threads: o.threads } : {}),
+    ...(o.seed !== undefined ? { seed: o.seed } : {}),
+    ...(o.deadlineMs !== undefined ? { deadlineMs: o.deadlineMs } : {}),
+  };
+  const config = parseTrainConfig(input);
+  const bucket = process.env.MODEL_BUCKET;
+  if (o.publish && !bucket) throw new Error('--publish needs env MODEL_BUCKET (and S3_ENDPOINT for a local S3)');
+
+  const model = getModel(config.model);
+  const totalEpochs = Number({ ...model.defaults, ...params }['epochs'] ?? 0);
+  const momentum = params.optimizer === 'momentum';
+  const stepOf = (p: Progress) => (momentum ? p.step : p.epoch + 1);
+  const bars = process.stderr.isTTY
+    ? new cliProgress.MultiBar({ format: ' {bar} {value}/{total} epochs | test {test}', hideCursor: true }, cliProgress.Presets.shades_classic)
+    : undefined;
+  const bar = bars?.create(totalEpochs || 1, 0, { test: '-' });
+  const print = (line: string) => (bars ? bars.log(`${line}\n`) : console.log(line));
+
+  let headerShown = false;
+  const started = Date.now();
+  const run = await runTraining(config, {
+    onProgress: (p) => {
+      if (o.info && !headerShown) {
+        print(PROGRESS_HEADER);
+        headerShown = true;
+      }
+      if (o.info) print(progressLine(p, stepOf));
+      bar?.update(p.epoch + 1, { test: Number.isFinite(p.testError) ? p.testError.toFixed(4) : '-' });
+    },
+    log: (message, data) => {
+      if (message === 'loaded') print(`loaded ${String(data?.source)}: ${String(data?.ratings)} ratings (${String(data?.bad)} bad lines)`);
+    },
+  }).finally(() => bars?.stop());
+
+  const m = run.metrics;
+  console.log(`duration: ${((Date.now() - started) / 1000).toFixed(2)}s (fit ${run.timings.fit}s)${run.fit.stoppedBy ? `, stopped by ${run.fit.stoppedBy}` : ''}`);
+  if (m.validationRmse !== undefined) console.log(`validation RMSE: ${m.validationRmse.toFixed(4)}  MAE: ${m.validationMae!.toFixed(4)}`);
+  if (m.testRmse !== undefined) console.log(`test RMSE: ${m.testRmse.toFixed(4)}`);
+  if (o.info && run.validation.size > 0) for (const line of predictionTable(run.fit.factors, run.validation)) console.log(line);
+
+  if (o.publish) {
+    const store = new ObjectStore(bucket!, createS3Client());
+    const manifest = await publishModel(store, toPublishInput(run));
+    console.log(`published model ${manifest.version} to s3://${bucket}/models/${manifest.version}/`);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(`train: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,64 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readLatest, verifyVersion } from '../../lib/artifacts/versions';
+import { startTestS3 } from '../helpers/s3';
+import { ROOT, run } from './process';
+
+const BUCKET = 'image-bundle-test';
+
+/**
+ * The Dockerfile's build step (scripts/build/bundle-train.mjs) without Docker: the bundle
+ * must run on plain node with no node_modules and no tsx, worker threads included.
+ */
+describe('the train container bundle', () => {
+  let s3: Awaited<ReturnType<typeof startTestS3>>;
+  let out: string;
+  beforeAll(async () => {
+    s3 = await startTestS3(BUCKET);
+    out = await mkdtemp(join(tmpdir(), 'train-bundle-'));
+  });
+  afterAll(async () => {
+    await s3.close();
+    await rm(out, { recursive: true, force: true });
+  });
+
+  it('is what the Dockerfile builds and copies into the Lambda image', () => {
+    const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^FROM public\.ecr\.aws\/lambda\/nodejs:22\b/m);
+    expect(dockerfile).toContain('RUN node scripts/build/bundle-train.mjs /build/dist/train');
+    expect(dockerfile).toMatch(/COPY --from=build \/build\/dist\/train\/ \$\{LAMBDA_TASK_ROOT\}\//);
+    expect(dockerfile).toMatch(/CMD \["train\.handler"\]/);
+  });
+
+  it('bundles train.mjs with its worker and trains + publishes with 2 threads', async () => {
+    const built = await run(process.execPath, ['scripts/build/bundle-train.mjs', out], { timeoutMs: 60_000 });
+    expect(built.code, built.stderr).toBe(0);
+    const files = await readdir(out);
+    expect(files).toEqual(expect.arrayContaining(['train.mjs', 'kernel-worker.mjs', 'package.json']));
+    expect(files.some((f) => f === 'node_modules')).toBe(false);
+    expect(existsSync(join(out, 'train.mjs.map'))).toBe(true);
+
+    const invoked = await run(process.execPath, [join(ROOT, 'test/infra/invoke-bundle.mjs'), out, join(ROOT, 'events/synthetic-small.json')], {
+      timeoutMs: 90_000,
+      env: {
+        S3_ENDPOINT: s3.endpoint,
+        MODEL_BUCKET: BUCKET,
+        TRAIN_THREADS: '2',
+        POWERTOOLS_METRICS_DISABLED: 'true',
+        POWERTOOLS_LOG_LEVEL: 'WARN',
+        NODE_PATH: '',
+      },
+    });
+    expect(invoked.code, invoked.stderr).toBe(0);
+    const result = JSON.parse(invoked.stdout.split('\n').find((l) => l.startsWith('RESULT '))!.slice(7));
+    expect(await readLatest(s3.store)).toBe(result.version);
+    const manifest = await verifyVersion(s3.store, result.version);
+    expect(manifest.nUsers).toBe(2000);
+    expect(manifest.training.epochs).toBeGreaterThanOrEqual(1);
+    expect(manifest.training.epochs).toBeLessThanOrEqual(8); // the event asks for 8 (early stopping may end sooner)
+    expect(manifest.metrics.validationRmse).toBeGreaterThan(0);
+  }, 150_000);
+});

@@ -1,0 +1,104 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SLS, esbuildWorkDir, run } from './process';
+
+type Resource = { Type: string; Properties: Record<string, any>; [k: string]: unknown };
+
+/** `sls package --stage ci`: CloudFormation without Docker or an AWS account. */
+describe('serverless.yml packaged for the ci stage', () => {
+  let dir: string;
+  const work = esbuildWorkDir('package');
+  let resources: Record<string, Resource>;
+  const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sls-package-'));
+    const out = await run(SLS, ['package', '--stage', 'ci', '--package', dir], {
+      timeoutMs: 110_000,
+      env: { ESBUILD_WORK_DIR: work.name },
+    });
+    expect(out.code, `${out.stdout}\n${out.stderr}`).toBe(0);
+    const template = JSON.parse(await readFile(join(dir, 'cloudformation-template-update-stack.json'), 'utf8'));
+    resources = template.Resources;
+  }, 120_000);
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+    await work.remove();
+  });
+
+  it('defines train as a container image with 15 minutes and >= 4 GB, and recommend as a zip', () => {
+    const train = resources.TrainLambdaFunction!.Properties;
+    expect(train.PackageType).toBe('Image');
+    expect(train.Code.ImageUri).toMatch(/\.dkr\.ecr\..*@sha256:[0-9a-f]{64}$/);
+    expect(train.Timeout).toBe(900);
+    expect(train.MemorySize).toBeGreaterThanOrEqual(4096);
+    expect(train.Environment.Variables).toMatchObject({ MODEL_BUCKET: expect.any(String), TRAIN_SOURCE: expect.any(String) });
+    expect(train.Environment.Variables.S3_ENDPOINT).toBeUndefined();
+    const reco = resources.RecommendLambdaFunction!.Properties;
+    expect(reco.Runtime).toBe('nodejs22.x');
+    expect(reco.Handler).toBe('functions/recommend.handler');
+    expect(reco.Environment.Variables.S3_ENDPOINT).toBeUndefined();
+  });
+
+  it('schedules training once a day, enabled', () => {
+    const rules = ofType('AWS::Events::Rule');
+    expect(rules).toHaveLength(1);
+    const rule = rules[0]![1].Properties;
+    expect(rule.State).toBe('ENABLED');
+    expect(rule.ScheduleExpression).toMatch(/^(cron\(\d+ \d+ \* \* \? \*\)|rate\(1 day\))$/);
+    expect(JSON.stringify(rule.Targets)).toContain('TrainLambdaFunction');
+  });
+
+  it('makes the model bucket private, encrypted and versioned', () => {
+    const bucket = resources.ModelBucket!;
+    expect(bucket.Type).toBe('AWS::S3::Bucket');
+    const p = bucket.Properties;
+    expect(p.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(p.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toMatch(/AES256|aws:kms/);
+    expect(p.VersioningConfiguration.Status).toBe('Enabled');
+  });
+
+  it('gives each function its own least-privilege role (no s3:* on *)', () => {
+    const statements = (roleName: string) =>
+      (resources[roleName]!.Properties.Policies as Array<{ PolicyDocument: { Statement: any[] } }>).flatMap(
+        (p) => p.PolicyDocument.Statement,
+      );
+    const actionsOn = (roleName: string, action: string) =>
+      statements(roleName)
+        .filter((s) => s.Effect === 'Allow' && [s.Action].flat().includes(action))
+        .flatMap((s) => [s.Resource].flat())
+        .map((r) => JSON.stringify(r));
+    for (const role of ['TrainRole', 'RecommendRole']) {
+      for (const s of statements(role)) {
+        expect([s.Action].flat().some((a: string) => a === '*' || a === 's3:*')).toBe(false);
+        expect([s.Resource].flat()).not.toContain('*');
+      }
+    }
+    expect(resources.TrainLambdaFunction!.Properties.Role).toEqual({ 'Fn::GetAtt': ['TrainRole', 'Arn'] });
+    expect(resources.RecommendLambdaFunction!.Properties.Role).toEqual({ 'Fn::GetAtt': ['RecommendRole', 'Arn'] });
+
+    expect(actionsOn('RecommendRole', 's3:GetObject')).toEqual([JSON.stringify({ 'Fn::Sub': '${ModelBucket.Arn}/models/*' })]);
+    for (const write of ['s3:PutObject', 's3:DeleteObject']) {
+      expect(actionsOn('RecommendRole', write)).toEqual([]);
+      expect(actionsOn('TrainRole', write).sort()).toEqual(
+        ['${ModelBucket.Arn}/cache/*', '${ModelBucket.Arn}/models/*'].map((r) => JSON.stringify({ 'Fn::Sub': r })),
+      );
+    }
+    expect(actionsOn('TrainRole', 's3:GetObject').join()).toContain('/data/*');
+    const list = statements('TrainRole').find((s) => [s.Action].flat().includes('s3:ListBucket'));
+    expect(list.Condition.StringLike['s3:prefix']).toEqual(expect.arrayContaining(['models/*', 'cache/*']));
+  });
+
+  it('routes GET /reco, POST /reco, GET /movies/{id}/similar and GET /health on an HTTP API', () => {
+    expect(ofType('AWS::ApiGatewayV2::Api')).toHaveLength(1);
+    const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey).sort();
+    expect(routes).toEqual(['GET /health', 'GET /movies/{id}/similar', 'GET /reco', 'POST /reco']);
+  });
+});

@@ -1,0 +1,77 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT, descendants, esbuildWorkDir, freePort, isAlive } from './process';
+
+/** `npm start` as a user runs it: real s3rver, real training, real serverless-offline, real HTTP. */
+describe('scripts/start.ts (npm start)', () => {
+  const work = esbuildWorkDir('start');
+  let dataDir: string | undefined;
+  afterAll(async () => {
+    await work.remove();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('trains a first model, serves it, and stops cleanly on SIGINT', async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'start-data-'));
+    const [s3Port, apiPort] = [await freePort(), await freePort()];
+    // `node --import tsx` keeps start.ts in this one process (the tsx CLI would add a parent).
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        LOCAL_S3_PORT: String(s3Port),
+        API_PORT: String(apiPort),
+        LOCAL_DATA_DIR: dataDir,
+        MODEL_BUCKET: 'start-test',
+        START_SOURCE: 'synthetic:users=300,movies=60,perUser=10,seed=5',
+        ESBUILD_WORK_DIR: work.name,
+      },
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<{ code: number | null; signal: string | null }>((resolve) =>
+      child.once('exit', (code, signal) => resolve({ code, signal })),
+    );
+
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no URL printed within 100s:\n${output}`)), 100_000);
+        const check = () => {
+          const m = /API ready at (http:\/\/localhost:\d+)/.exec(output);
+          if (m) {
+            clearTimeout(timer);
+            resolve(m[1]!);
+          }
+        };
+        child.stdout.on('data', check);
+        void exited.then(() => reject(new Error(`start.ts exited early:\n${output}`)));
+      });
+      expect(url).toBe(`http://localhost:${apiPort}`);
+      expect(output).toContain(`curl "http://localhost:${apiPort}/reco?UsrID=40&n_recos=5"`);
+      const published = /published model (\S+)/.exec(output)?.[1];
+      expect(published).toBeDefined();
+
+      const health = await fetch(`http://127.0.0.1:${apiPort}/health`);
+      expect(health.status).toBe(200);
+      expect(JSON.stringify(await health.json())).toContain(published!);
+
+      const family = descendants(child.pid!);
+      expect(family.length).toBeGreaterThan(0); // serverless-offline and friends
+      child.kill('SIGINT');
+      const { code } = await exited;
+      expect(code).toBe(0);
+      // Give the killed group a moment to be reaped, then nothing may be left.
+      await new Promise((r) => setTimeout(r, 500));
+      expect(family.filter(isAlive)).toEqual([]);
+      await expect(fetch(`http://127.0.0.1:${apiPort}/health`)).rejects.toThrow();
+      await expect(fetch(`http://127.0.0.1:${s3Port}/`)).rejects.toThrow();
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  }, 150_000);
+});

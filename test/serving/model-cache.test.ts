@@ -1,0 +1,118 @@
+import { connect, createServer, type Socket } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LATEST_KEY } from '../../lib/artifacts/format';
+import { NoModelError } from '../../lib/serving/errors';
+import { ModelCache } from '../../lib/serving/model-cache';
+import { ObjectStore } from '../../lib/storage/object-store';
+import { createS3Client } from '../../lib/storage/s3-client';
+import { startTestS3 } from '../helpers/s3';
+import { buildFixture, publishFixture } from './fixture';
+
+let s3: Awaited<ReturnType<typeof startTestS3>>;
+beforeAll(async () => {
+  s3 = await startTestS3();
+});
+afterAll(async () => s3?.close());
+
+function recordingLog() {
+  const warnings: string[] = [];
+  return { warnings, log: { info() {}, warn: (m: string) => void warnings.push(m) } };
+}
+
+describe('ModelCache', () => {
+  it('says there is no model, then picks one up once published, and swaps to a newer one only after the refresh interval', async () => {
+    let clock = 1_000_000;
+    const cache = new ModelCache(s3.store, { refreshSeconds: 30, now: () => clock });
+    await expect(cache.current()).rejects.toBeInstanceOf(NoModelError);
+
+    await publishFixture(s3.store, buildFixture({ seed: 1 }), 'v1');
+    const first = await cache.current();
+    expect(first.version).toBe('v1');
+
+    await publishFixture(s3.store, buildFixture({ seed: 2 }), 'v2');
+    clock += 10_000;
+    expect((await cache.current()).version).toBe('v1');
+    clock += 25_000;
+    const second = await cache.current();
+    expect(second.version).toBe('v2');
+    // The old model object is untouched: a request that started on it finishes on it.
+    expect(first.version).toBe('v1');
+    expect(first.artifacts.Q).not.toBe(second.artifacts.Q);
+  });
+
+  it('keeps serving when LATEST points at a broken version', async () => {
+    const { warnings, log } = recordingLog();
+    let clock = 0;
+    const cache = new ModelCache(s3.store, { refreshSeconds: 1, now: () => clock, log });
+    const live = (await cache.current()).version;
+    await s3.store.put(LATEST_KEY, 'does-not-exist');
+    clock += 2000;
+    expect((await cache.current()).version).toBe(live);
+    expect(warnings.join('\n')).toMatch(/keeping the loaded model/);
+    expect(cache.status().lastError).toMatch(/does-not-exist/);
+    await s3.store.put(LATEST_KEY, live);
+  });
+
+  it('shares one load between concurrent first requests', async () => {
+    const cache = new ModelCache(s3.store, { refreshSeconds: 60 });
+    const models = await Promise.all(Array.from({ length: 8 }, () => cache.current()));
+    expect(new Set(models).size).toBe(1);
+  });
+
+  it('keeps serving the loaded model when S3 goes away, and answers NoModelError when it never had one', async () => {
+    const other = await startTestS3('other-bucket');
+    await publishFixture(other.store, buildFixture({ seed: 9 }), 'only');
+    const { warnings, log } = recordingLog();
+    let clock = 0;
+    const cache = new ModelCache(other.store, { refreshSeconds: 1, now: () => clock, log });
+    const empty = new ModelCache(other.store, { refreshSeconds: 1, now: () => clock });
+    expect((await cache.current()).version).toBe('only');
+    await other.close();
+    clock += 5000;
+    expect((await cache.current()).version).toBe('only');
+    expect(warnings.join('\n')).toMatch(/refresh failed/);
+    await expect(empty.current()).rejects.toBeInstanceOf(NoModelError);
+  });
+});
+
+describe('ModelCache with a hung S3', () => {
+  it('answers from the loaded model within refreshWaitMs while a refresh hangs', async () => {
+    const port = Number(new URL(s3.endpoint).port);
+    // A TCP proxy to s3rver that can switch to swallowing every byte (a hung network).
+    let hung = false;
+    const sockets = new Set<Socket>();
+    const upstreams = new Set<Socket>();
+    const proxy = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('error', () => {});
+      if (hung) return;
+      const upstream = connect(port, '127.0.0.1');
+      upstreams.add(upstream);
+      upstream.on('error', () => {});
+      socket.pipe(upstream).pipe(socket);
+    });
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
+    const proxyPort = (proxy.address() as { port: number }).port;
+    const client = createS3Client({ endpoint: `http://127.0.0.1:${proxyPort}`, maxAttempts: 1 });
+    try {
+      let clock = 0;
+      const cache = new ModelCache(new ObjectStore(s3.store.bucket, client), { refreshSeconds: 1, refreshWaitMs: 200, now: () => clock });
+      const live = (await cache.current()).version;
+      hung = true;
+      for (const s of sockets) s.unpipe();
+      for (const u of upstreams) {
+        u.unpipe();
+        u.destroy();
+      }
+      clock += 5000;
+      // Neither request waits for the hung refresh (if they did, the test would time out).
+      expect((await cache.current()).version).toBe(live);
+      expect((await cache.current()).version).toBe(live);
+      expect(cache.status().checkedAt).toBeLessThan(clock);
+    } finally {
+      client.destroy();
+      for (const s of sockets) s.destroy();
+      proxy.close();
+    }
+  });
+});
