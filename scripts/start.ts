@@ -15,6 +15,7 @@ import { publishModel, toPublishInput } from '../lib/artifacts/publish';
 import { readLatest } from '../lib/artifacts/versions';
 import { DEFAULT_SYNTHETIC } from '../lib/data/sources/spec';
 import type { Progress } from '../lib/models/model';
+import { getModel } from '../lib/models/registry';
 import { runTraining } from '../lib/pipeline/train-pipeline';
 import { startLocalS3, type LocalS3 } from '../lib/storage/local-s3';
 import { ObjectStore } from '../lib/storage/object-store';
@@ -31,6 +32,7 @@ const bucket = env.MODEL_BUCKET || LOCAL_BUCKET;
 const source = env.START_SOURCE || 'synthetic';
 /** The first model's training time limit: START_TRAIN_SECONDS, default 30 (the best epoch so far is kept). */
 const trainSeconds = Number(env.START_TRAIN_SECONDS || 30);
+if (!(trainSeconds > 0)) fail(`START_TRAIN_SECONDS must be a number of seconds > 0, got '${env.START_TRAIN_SECONDS}'`);
 
 function portFromEnv(name: string, fallback: number): number {
   const raw = env[name];
@@ -93,7 +95,8 @@ async function trainFirstModel(store: ObjectStore): Promise<void> {
       (m.bestRmse !== undefined ? ` (best possible ${m.bestRmse.toFixed(4)})` : '') +
       (run.fit.stoppedBy ? `, stopped by ${run.fit.stoppedBy}` : ''),
   );
-  const manifest = await publishModel(store, toPublishInput(run));
+  const params = { ...getModel(run.config.model).defaults, ...run.config.params };
+  const manifest = await publishModel(store, toPublishInput({ ...run, params }));
   console.log(`  published model ${manifest.version}`);
 }
 

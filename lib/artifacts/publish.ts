@@ -109,6 +109,8 @@ export interface TrainingRunLike {
   metrics: Record<string, number | undefined> | object;
   timings: Record<string, number | undefined> | object;
   config: { model?: string; params?: Record<string, unknown> } & object;
+  /** The model's full parameters (defaults filled in), when the run knows them; else config.params. */
+  params?: Record<string, unknown>;
 }
 
 export function toPublishInput(run: TrainingRunLike): PublishInput {
@@ -118,7 +120,7 @@ export function toPublishInput(run: TrainingRunLike): PublishInput {
   return {
     factors: run.fit.factors,
     dataset: run.loaded.dataset,
-    params: { ...(run.config.params ?? {}) },
+    params: { ...(run.params ?? run.config.params ?? {}) },
     metrics: numbers(run.metrics),
     timings: numbers(run.timings),
     curve,

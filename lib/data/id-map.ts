@@ -1,10 +1,14 @@
 /**
  * Maps external integer ids (a data set's own user or movie ids) to dense inner
- * indices 0..size-1, once, at ingest. Ids below DIRECT_LIMIT go through a flat
- * lookup table (one array read per rating on the parse path); larger ids fall back
- * to a Map. External ids must be integers in [0, 2^31).
+ * indices 0..size-1, once, at ingest. Ids the flat lookup table covers cost one
+ * array read per rating on the parse path; the table only grows while it stays
+ * dense (a few slots per known id), so a handful of huge ids go to a Map instead
+ * of a mostly empty table. External ids must be integers in [0, 2^31).
  */
 const DIRECT_LIMIT = 1 << 24;
+/** The table may grow to cover an id while it stays within this many slots per known id. */
+const SLOTS_PER_ID = 8;
+const MIN_TABLE = 1 << 16;
 
 export class IdMap {
   private direct: Int32Array;
@@ -33,20 +37,17 @@ export class IdMap {
 
   /** Dense index of an external id, or -1 if it was never seen. */
   index(externalId: number): number {
-    if (externalId >= 0 && externalId < this.direct.length) return this.direct[externalId]!;
-    if (externalId < DIRECT_LIMIT) return -1;
+    // A typed array answers undefined for any key that is not one of its indices
+    // (negative, fractional, too large), which sends those to the Map.
+    const direct = this.direct[externalId];
+    if (direct !== undefined && direct !== -1) return direct;
     return this.sparse?.get(externalId) ?? -1;
   }
 
   /** Dense index of an external id, adding it if new. */
   intern(externalId: number): number {
-    if (externalId >= 0 && externalId < this.direct.length) {
-      const known = this.direct[externalId]!;
-      if (known !== -1) return known;
-    } else {
-      const known = this.index(externalId);
-      if (known !== -1) return known;
-    }
+    const known = this.index(externalId);
+    if (known !== -1) return known;
     if (!Number.isInteger(externalId) || externalId < 0 || externalId > 0x7fffffff) {
       throw new RangeError(`id ${externalId} is not an integer in [0, 2^31)`);
     }
@@ -57,19 +58,27 @@ export class IdMap {
       this.externalIds = grown;
     }
     this.externalIds[idx] = externalId;
-    if (externalId < DIRECT_LIMIT) {
-      if (externalId >= this.direct.length) {
-        let len = this.direct.length;
-        while (len <= externalId) len *= 2;
-        const grown = new Int32Array(Math.min(len, DIRECT_LIMIT)).fill(-1);
-        grown.set(this.direct);
-        this.direct = grown;
-      }
-      this.direct[externalId] = idx;
-    } else {
-      (this.sparse ??= new Map()).set(externalId, idx);
+    if (externalId >= this.direct.length && externalId < Math.min(DIRECT_LIMIT, Math.max(MIN_TABLE, SLOTS_PER_ID * this.count))) {
+      this.growDirect(externalId);
     }
+    if (externalId < this.direct.length) this.direct[externalId] = idx;
+    else (this.sparse ??= new Map()).set(externalId, idx);
     return idx;
+  }
+
+  private growDirect(externalId: number): void {
+    let len = this.direct.length;
+    while (len <= externalId) len *= 2;
+    const grown = new Int32Array(Math.min(len, DIRECT_LIMIT)).fill(-1);
+    grown.set(this.direct);
+    this.direct = grown;
+    if (!this.sparse) return;
+    for (const [id, index] of this.sparse) {
+      if (id < grown.length) {
+        grown[id] = index;
+        this.sparse.delete(id);
+      }
+    }
   }
 
   /** External id of a dense index. */

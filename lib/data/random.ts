@@ -8,13 +8,18 @@ export interface Rng {
   next(): number;
   /** Uniform unsigned 32-bit integer. */
   nextUint32(): number;
-  /** Uniform integer in [0, n), unbiased (rejection sampling); n in [1, 2^32]. */
+  /**
+   * Uniform integer in [0, n), n in [1, 2^32]: exact for n <= 2^21 (Lemire's
+   * multiply-and-reject), and for larger n off from uniform by less than n / 2^53.
+   */
   nextInt(n: number): number;
   /** Standard normal (Box-Muller, the spare value cached). */
   nextGaussian(): number;
 }
 
 const TWO_32 = 4294967296;
+const TWO_21 = 2097152;
+const TWO_53 = 9007199254740992;
 
 /** splitmix32 step: returns [next state, output]. */
 function splitmix32(state: number): [number, number] {
@@ -57,11 +62,22 @@ export function createRng(seed: number): Rng {
       if (!(n >= 1 && n <= TWO_32) || !Number.isInteger(n)) {
         throw new RangeError(`nextInt needs an integer in [1, 2^32], got ${n}`);
       }
-      // Reject the top partial block so every residue is equally likely.
-      const limit = TWO_32 - (TWO_32 % n);
-      let x = nextUint32();
-      while (x >= limit) x = nextUint32();
-      return x % n;
+      if (n <= TWO_21) {
+        // x * n < 2^53 is exact; its top 32 bits are the result, and rejecting the
+        // few low parts below (2^32 mod n) makes every result equally likely.
+        let m = nextUint32() * n;
+        let low = m - Math.floor(m / TWO_32) * TWO_32;
+        if (low < n) {
+          const threshold = (TWO_32 - n) % n;
+          while (low < threshold) {
+            m = nextUint32() * n;
+            low = m - Math.floor(m / TWO_32) * TWO_32;
+          }
+        }
+        return Math.floor(m / TWO_32);
+      }
+      const x53 = (nextUint32() >>> 5) * 67108864 + (nextUint32() >>> 6); // 27 + 26 bits
+      return Math.floor((x53 / TWO_53) * n);
     },
     nextGaussian(): number {
       if (spare !== undefined) {

@@ -16,7 +16,7 @@ const MAX_ID = 0x7fffffff;
 const integerText = (what: string, min: number, max: number) =>
   z
     .string()
-    .regex(/^\d{1,10}$/, `${what} must be a whole number written with digits only`)
+    .regex(/^\d+$/, `${what} must be a whole number written with digits only`)
     .transform(Number)
     .pipe(z.number().int().min(min, `${what} must be at least ${min}`).max(max, `${what} must be at most ${max}`));
 

@@ -28,9 +28,11 @@ function requestTiming(deps: RecommendAppDeps): MiddlewareObj {
   const started = new WeakMap<object, number>();
   const done = (request: Request) => {
     const t0 = started.get(request.event);
-    if (t0 !== undefined) deps.metrics.addMetric('latency', MetricUnit.Milliseconds, performance.now() - t0);
+    const ms = t0 === undefined ? undefined : performance.now() - t0;
+    if (ms !== undefined) deps.metrics.addMetric('latency', MetricUnit.Milliseconds, ms);
     const version = deps.cache.peek()?.version;
     if (version) deps.metrics.addMetadata('modelVersion', version);
+    deps.logger.debug('answered', { status: (request.response as HttpResult | null)?.statusCode, ms, modelVersion: version });
   };
   return {
     before: (request) => {

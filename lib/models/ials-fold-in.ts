@@ -24,16 +24,14 @@ export interface IalsFoldInParams {
   epsilon: number;
 }
 
-/** w = c − 1 = α f(r): the confidence an observed rating adds over an unobserved cell. */
+/**
+ * w = c − 1 = α f(r): the confidence an observed rating adds over an unobserved cell.
+ * Never negative (a rating scale reaching below zero would otherwise make c < 1 and
+ * the row's system indefinite).
+ */
 export function extraConfidence(rating: number, p: Pick<IalsFoldInParams, 'alpha' | 'confidence' | 'epsilon'>): number {
-  switch (p.confidence) {
-    case 'binary':
-      return p.alpha;
-    case 'linear':
-      return p.alpha * rating;
-    case 'log':
-      return p.alpha * Math.log1p(rating / p.epsilon);
-  }
+  const f = p.confidence === 'binary' ? 1 : p.confidence === 'linear' ? rating : Math.log1p(rating / p.epsilon);
+  return f > 0 ? p.alpha * f : 0;
 }
 
 /** Reads IalsFoldInParams back from a manifest's loose foldIn record, or throws saying what is wrong. */

@@ -22,7 +22,8 @@
  * init N(0, 0.1² / dim), no early stopping. The regulariser is strong: the squared
  * norms it penalises compete with the weighted error summed over every cell of a row.
  * ν = 1 with λ 0.025 scored the same on ML-100K validation, but it scales λ with the
- * catalogue, which overshot on the larger ml-latest-small catalogue.
+ * catalogue size, and on ml-latest-small's validation split (9.7k movies) it lost
+ * (NDCG@10 0.191 against 0.211 for these defaults).
  *
  * Progress, once per epoch: batchError = the training objective above divided by
  * nUsers·nItems (lower is better); testError = 1 − recall@10 on options.test (hits in

@@ -40,7 +40,8 @@ interface ServeOptions {
   connections: number;
   duration: number;
   offlineMode: 'in-process' | 'worker';
-  http: boolean;
+  httpUsers: number;
+  phases: string[];
   json: boolean;
 }
 
@@ -214,7 +215,7 @@ async function httpLoad(endpoint: string, o: ServeOptions) {
   });
   try {
     const rng = createRng(11);
-    const pool = Int32Array.from({ length: 10_000 }, () => 1 + rng.nextInt(o.users));
+    const pool = Int32Array.from({ length: o.httpUsers }, () => 1 + rng.nextInt(o.users));
     const warm = await fetch(`${offline.baseUrl}/reco?UsrID=${pool[0]}&n_recos=10`);
     if (warm.status !== 200) throw new Error(`warm-up answered ${warm.status}: ${await warm.text()}`);
     let k = 0;
@@ -231,6 +232,7 @@ async function httpLoad(endpoint: string, o: ServeOptions) {
       httpLatencyP99Ms: result.latency.p99,
       httpRequests: result.requests.total,
       offlineMode: o.offlineMode,
+      httpUsers: o.httpUsers,
     };
   } finally {
     await offline.stop();
@@ -248,7 +250,8 @@ export async function main(argv: string[]): Promise<void> {
     .option('--connections <n>', 'autocannon connections', positiveInt('--connections'), 100)
     .option('--duration <s>', 'autocannon seconds', positiveInt('--duration'), 10)
     .addOption(new Option('--offline-mode <mode>', 'serverless-offline handler mode').choices(['in-process', 'worker']).default('in-process'))
-    .option('--no-http', 'skip the serverless-offline load test')
+    .option('--http-users <n>', 'distinct random users the load test cycles through', positiveInt('--http-users'), 10_000)
+    .option('--phases <list>', 'comma list of cold,local,http', (v: string) => v.split(',').map((x) => x.trim()), ['cold', 'local', 'http'])
     .option('--json', 'one JSON object on stdout', false)
     .exitOverride();
   program.parse(argv, { from: 'user' });
@@ -270,22 +273,27 @@ export async function main(argv: string[]): Promise<void> {
     say(`bundle: ${bundle} (${Math.round((await readFile(bundle)).length / 1024)} KiB)`);
 
     const colds = [];
-    for (let r = 0; r < o.coldRuns; r++) colds.push(await coldStart(bundle, s3.endpoint, 1 + r * 7919));
-    for (const c of colds) if (c.status !== 200) throw new Error(`cold start answered ${c.status}`);
+    if (o.phases.includes('cold')) {
+      for (let r = 0; r < o.coldRuns; r++) colds.push(await coldStart(bundle, s3.endpoint, 1 + r * 7919));
+      for (const c of colds) if (c.status !== 200) throw new Error(`cold start answered ${c.status}`);
+      say(`cold starts (ms since process start): ${colds.map((c) => Math.round(c.answerMs)).join(', ')}`);
+    }
     const coldSorted = Float64Array.from(colds, (c) => c.answerMs).sort();
-    say(`cold starts (ms since process start): ${colds.map((c) => Math.round(c.answerMs)).join(', ')}`);
-
-    const local = await inProcess(s3.endpoint, o);
-    const http = o.http ? await httpLoad(s3.endpoint, o) : {};
+    const local = o.phases.includes('local') ? await inProcess(s3.endpoint, o) : {};
+    const http = o.phases.includes('http') ? await httpLoad(s3.endpoint, o) : {};
     const report = {
       users: o.users,
       movies: o.movies,
       dim: o.dim,
       ratings: manifest.nRatings,
       usersFileMiB: round((manifest.files['users.f32']?.bytes ?? 0) / 2 ** 20, 1),
-      coldStartMs: round(percentile(coldSorted, 0.5), 1),
-      coldStartImportMs: round(colds.map((c) => c.importMs).sort((a, b) => a - b)[Math.floor(colds.length / 2)]!, 1),
-      coldStartMeasure: 'fresh node process, esbuild bundle of functions/recommend.ts, ms from process start to first answer',
+      ...(colds.length
+        ? {
+            coldStartMs: round(percentile(coldSorted, 0.5), 1),
+            coldStartImportMs: round(colds.map((c) => c.importMs).sort((a, b) => a - b)[Math.floor(colds.length / 2)]!, 1),
+            coldStartMeasure: 'fresh node process, esbuild bundle of functions/recommend.ts, ms from process start to first answer',
+          }
+        : {}),
       ...Object.fromEntries(Object.entries(local).map(([k, v]) => [k, round(v)])),
       ...http,
       node: process.version,

@@ -15,7 +15,7 @@ await publishModel(store, smallModel(smallDataset(60, 30, 8, 7)), {
   onFileUploaded: async (file) => {
     process.stdout.write(`uploaded ${file}\n`);
     // Give the parent time to kill us between files.
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await new Promise((resolve) => setTimeout(resolve, 1000));
   },
 });
 process.stdout.write('published\n');

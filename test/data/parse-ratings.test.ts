@@ -1,3 +1,7 @@
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DataError } from '../../lib/data/errors';
 import { parseRatings, parseRatingsBuffer, type ParseOptions } from '../../lib/data/parse';
@@ -193,6 +197,24 @@ describe('parseRatings: bad data', () => {
     expect(bad.examples[0]!.reason).toMatch(/longer than/);
     expect(bad.examples[0]!.text.length).toBeLessThan(300);
     expect(dataset.size).toBe(201);
+  });
+});
+
+describe('parseRatings: from a file stream', () => {
+  it('reads a file through fs.createReadStream with small chunks like one buffer', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'parse-ratings-'));
+    try {
+      const lines = Array.from({ length: 20_000 }, (_, i) => `${(i * 7919) % 1500}::${(i * 104729) % 900}::${1 + (i % 5)}::${978300760 + i}`);
+      const path = join(dir, 'ratings.dat');
+      await writeFile(path, lines.join('\n'));
+      const streamed = await parseRatings(createReadStream(path, { highWaterMark: 1000 }), { name: 'ratings.dat' });
+      const reference = parse(lines.join('\n'));
+      expect(streamed.dataset.size).toBe(20_000);
+      expect(triples(streamed.dataset)).toEqual(triples(reference.dataset));
+      expect(streamed.dataset.userIds.size).toBe(1500);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -74,3 +74,21 @@ describe('shuffleInPlace', () => {
     for (const c of firstCounts) expect(Math.abs(c - 10_000)).toBeLessThan(500);
   });
 });
+
+describe('nextInt over its whole range', () => {
+  it('stays in [0, n) and spreads evenly for large n too', () => {
+    const rng = createRng(21);
+    for (const n of [1, 2, 3, (1 << 21) - 1, 1 << 21, (1 << 21) + 1, 30_000_000, 2 ** 32]) {
+      let outside = 0;
+      let sum = 0;
+      for (let i = 0; i < 20_000; i++) {
+        const x = rng.nextInt(n);
+        if (!(Number.isInteger(x) && x >= 0 && x < n)) outside++;
+        sum += x;
+      }
+      expect(outside, `n = ${n}`).toBe(0);
+      // The mean of a uniform integer in [0, n) is (n - 1) / 2.
+      if (n > 1) expect(Math.abs(sum / 20_000 / (n - 1) - 0.5), `n = ${n}`).toBeLessThan(0.02);
+    }
+  });
+});

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { strToU8, zipSync } from 'fflate';
+import { strToU8, Zip, ZipDeflate, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset } from '../../lib/data/dataset';
 import { DataError } from '../../lib/data/errors';
@@ -121,6 +121,31 @@ describe('local files', () => {
     const loaded = await loadDataset({ kind: 'file', path: join(dir, 'stored', 'ml-100k.zip') });
     expect(triples(loaded.dataset)).toEqual(recordTriples(ratings));
     expect(loaded.dataset.catalog?.size).toBe(15);
+  });
+
+  it('reads a zip written in a stream (sizes in data descriptors after the data)', async () => {
+    const parts: Uint8Array[] = [];
+    const zip = new Zip((err, data) => {
+      if (err) throw err;
+      parts.push(data);
+    });
+    for (const [name, text] of [
+      ['ml-1m/movies.dat', formatCatalog('movies.dat', catalog)],
+      ['ml-1m/ratings.dat', formatRatings('dat', ratings)],
+      ['ml-1m/users.dat', '1::F::1::10::48067\n'],
+    ] as const) {
+      const entry = new ZipDeflate(name, { level: 6 });
+      zip.add(entry);
+      entry.push(strToU8(text), true);
+    }
+    zip.end();
+    const bytes = Buffer.concat(parts);
+    expect(bytes.readUInt16LE(6) & 8).toBe(8);
+    await mkdir(join(dir, 'streamed'));
+    await writeFile(join(dir, 'streamed', 'ml-1m.zip'), bytes);
+    const loaded = await loadDataset({ kind: 'file', path: join(dir, 'streamed', 'ml-1m.zip') });
+    expect(triples(loaded.dataset)).toEqual(recordTriples(ratings));
+    expect(loaded.dataset.catalog?.get(2)).toEqual(catalog.get(2));
   });
 
   it('fails with a DataError on a truncated or corrupt zip', async () => {

@@ -80,7 +80,7 @@ describe('the train Lambda handler', () => {
     expect(summary.metrics.validationRmse).toBeGreaterThan(0);
     expect(await readLatest(s3.store)).toBe(summary.version);
     const manifest = await verifyVersion(s3.store, summary.version);
-    expect(manifest.model.params).toEqual({ epochs: 5 });
+    expect(manifest.model.params).toMatchObject({ epochs: 5, dim: expect.any(Number) }); // defaults filled in
     expect(manifest.metrics).toEqual(summary.metrics);
     expect(manifest.files[FILES.catalog]).toBeDefined();
   });

@@ -49,6 +49,9 @@ describe('serverless.yml packaged for the ci stage', () => {
     expect(rule.State).toBe('ENABLED');
     expect(rule.ScheduleExpression).toMatch(/^(cron\(\d+ \d+ \* \* \? \*\)|rate\(1 day\))$/);
     expect(JSON.stringify(rule.Targets)).toContain('TrainLambdaFunction');
+    // A failed run is not retried on the spot (bad data stays bad).
+    const retry = ofType('AWS::Lambda::EventInvokeConfig').map(([, r]) => r.Properties);
+    expect(retry).toEqual([expect.objectContaining({ MaximumRetryAttempts: 0 })]);
   });
 
   it('makes the model bucket private, encrypted and versioned', () => {
@@ -63,6 +66,9 @@ describe('serverless.yml packaged for the ci stage', () => {
     });
     expect(p.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toMatch(/AES256|aws:kms/);
     expect(p.VersioningConfiguration.Status).toBe('Enabled');
+    const policy = ofType('AWS::S3::BucketPolicy').find(([, r]) => JSON.stringify(r.Properties.Bucket) === '{"Ref":"ModelBucket"}');
+    const deny = policy![1].Properties.PolicyDocument.Statement.find((s: any) => s.Effect === 'Deny');
+    expect(deny.Condition).toEqual({ Bool: { 'aws:SecureTransport': 'false' } });
   });
 
   it('gives each function its own least-privilege role (no s3:* on *)', () => {

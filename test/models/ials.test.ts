@@ -4,9 +4,10 @@ import { createRng } from '../../lib/data/random';
 import { stratifiedSplit } from '../../lib/data/splits';
 import { evaluateRanking } from '../../lib/eval/ranking';
 import { ials } from '../../lib/models/ials';
-import { ialsFoldIn, parseIalsFoldIn, type IalsFoldInParams } from '../../lib/models/ials-fold-in';
+import { extraConfidence, ialsFoldIn, parseIalsFoldIn, type IalsFoldInParams } from '../../lib/models/ials-fold-in';
 import { RecallAtK } from '../../lib/models/ials-recall';
 import { HalfStepSolver, type WeightedCsr } from '../../lib/models/ials-solve';
+import { splitRows } from '../../lib/models/ials-workers';
 import { choleskyFactor, choleskySolve } from '../../lib/models/linalg/cholesky';
 import { gram } from '../../lib/models/linalg/dense';
 import { popularity } from '../../lib/models/popularity';
@@ -213,6 +214,28 @@ describe('iALS fit', () => {
   });
 });
 
+describe('splitRows', () => {
+  it('covers every row once in contiguous ranges of about equal cost', () => {
+    const rng = createRng(9);
+    const counts = Array.from({ length: 500 }, () => (rng.next() < 0.05 ? 400 : rng.nextInt(20)));
+    const offsets = new Uint32Array(counts.length + 1);
+    counts.forEach((c, r) => (offsets[r + 1] = offsets[r]! + c));
+    const dim = 16;
+    const cost = (from: number, to: number): number => (to - from) * dim + 2 * (offsets[to]! - offsets[from]!);
+    for (const parts of [1, 2, 3, 8]) {
+      const b = splitRows(offsets, dim, parts);
+      expect(b[0]).toBe(0);
+      expect(b[parts]).toBe(500);
+      for (let p = 0; p < parts; p++) {
+        expect(b[p + 1]!).toBeGreaterThanOrEqual(b[p]!);
+        // Within one row's cost of an equal share.
+        expect(cost(b[p]!, b[p + 1]!)).toBeLessThanOrEqual(cost(0, 500) / parts + dim + 2 * 400);
+      }
+    }
+    expect(Array.from(splitRows(Uint32Array.of(0, 3), dim, 4))).toEqual([0, 1, 1, 1, 1]);
+  });
+});
+
 describe('ialsFoldIn input checks', () => {
   const params: IalsFoldInParams = { reg: 0.1, regExponent: 0, alpha: 1, confidence: 'binary', epsilon: 1 };
   const Q = Float32Array.from([1, 0, 0, 1, 1, 1]);
@@ -225,6 +248,14 @@ describe('ialsFoldIn input checks', () => {
     expect(Array.from(out)).toEqual([0, 0]);
     expect(() => ialsFoldIn(Q, 2, G, Int32Array.of(3), Float32Array.of(4), params, out)).toThrow(/item index 3/);
     expect(() => ialsFoldIn(Q, 2, G, Int32Array.of(1), new Float32Array(0), params, out)).toThrow(/length/);
+  });
+
+  it('turns ratings into extra confidence α f(r), never below zero', () => {
+    expect(extraConfidence(4, { alpha: 2, confidence: 'binary', epsilon: 1 })).toBe(2);
+    expect(extraConfidence(4, { alpha: 2, confidence: 'linear', epsilon: 1 })).toBe(8);
+    expect(extraConfidence(4, { alpha: 2, confidence: 'log', epsilon: 2 })).toBeCloseTo(2 * Math.log(3), 12);
+    expect(extraConfidence(-1, { alpha: 2, confidence: 'linear', epsilon: 1 })).toBe(0);
+    expect(extraConfidence(-5, { alpha: 2, confidence: 'log', epsilon: 1 })).toBe(0);
   });
 
   it('reads its parameters back from a manifest record, or says what is wrong', () => {

@@ -3,15 +3,20 @@ import { IdMap } from '../id-map';
 
 const FIRST_BLOCK = 1 << 16;
 const MAX_BLOCK = 1 << 23;
+/** A larger hint is taken as this; more ratings than that go to further blocks. */
+const MAX_HINT = 1 << 28;
 
 /**
- * Where the parser puts ratings: a list of typed-array blocks, each twice the size of
- * the one before (so nothing is copied while growing), joined once into exact-length
- * arrays at the end. When everything fits in the first block, the result is a view of
- * it and nothing is copied at all: that is what sizeHint is for. The hint may be an
- * over-estimate (e.g. file bytes / 16): capacity that is never written costs address
- * space, not memory, because fresh typed arrays are lazily mapped zero pages; and
- * touching fresh pages, not parsing, is what dominates ingest time for large files.
+ * Where the parser puts ratings: a list of typed-array blocks, each up to twice the
+ * size of the one before (so nothing is copied while growing), joined once into
+ * exact-length arrays at the end. When everything fits in the first block, the result
+ * is a view of it (exactly `size` long, over a possibly larger buffer: copy with
+ * byteOffset/byteLength) and nothing is copied at all: that is what sizeHint is for.
+ * The hint may be an over-estimate (file bytes / 6 is never too small): capacity that
+ * is never written costs address space, not memory, since fresh typed arrays are
+ * lazily mapped zero pages. First-touch page faults of the result arrays, not the
+ * parsing, are the largest cost for big files on a VM; glibc >= 2.35 can back them
+ * with huge pages (GLIBC_TUNABLES=glibc.malloc.hugetlb=1), which roughly halves it.
  * Ids are interned as they come, so dense indices follow first appearance.
  */
 export class RatingsSink {
@@ -25,7 +30,7 @@ export class RatingsSink {
   private stored = 0;
 
   constructor(sizeHint = 0) {
-    const first = sizeHint > 0 ? Math.ceil(sizeHint) : FIRST_BLOCK;
+    const first = sizeHint > 0 ? Math.min(MAX_HINT, Math.ceil(sizeHint)) : FIRST_BLOCK;
     this.users = new Int32Array(first);
     this.items = new Int32Array(first);
     this.ratings = new Float32Array(first);

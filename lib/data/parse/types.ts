@@ -30,7 +30,10 @@ export interface ParseOptions {
   maxBadShare?: number;
   /** Called once at the end when there were bad lines but not too many. */
   onWarning?: (message: string) => void;
-  /** Expected number of ratings, to preallocate. */
+  /**
+   * Expected number of ratings, to preallocate. An over-estimate is cheap (file bytes / 6
+   * is an upper bound for any format); too small only means one extra copy at the end.
+   */
   sizeHint?: number;
 }
 

@@ -40,7 +40,7 @@ export class LocalZipCache implements ZipCache {
     let bytes = 0;
     try {
       for await (const chunk of download) {
-        await file.write(chunk);
+        for (let done = 0; done < chunk.length; ) done += (await file.write(chunk, done)).bytesWritten;
         bytes += chunk.length;
       }
       await file.close();

@@ -11,8 +11,6 @@ export interface ZipSelection {
   main: AsyncIterable<Uint8Array>;
   /** The small side entry (collected whole), once `main` has been read to its end. */
   side(): { name: string; bytes: Uint8Array } | undefined;
-  /** The main entry's path inside the zip, once found. */
-  mainName(): string | undefined;
 }
 
 const baseName = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
@@ -151,7 +149,6 @@ export function selectZipEntries(
   return {
     main: main(),
     side: () => (sidePath !== undefined && sideEnded ? { name: sidePath, bytes: concat(sideChunks) } : undefined),
-    mainName: () => mainPath,
   };
 }
 

@@ -1,4 +1,4 @@
-import { open, rename, rm, writeFile } from 'node:fs/promises';
+import { open, rename, rm, writeFile, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { formatCatalog } from '../parse';
 import { SyntheticRatings } from './generator';
@@ -49,7 +49,7 @@ export async function writeSyntheticDat(
   let pending: Promise<unknown> = Promise.resolve();
   const flush = async () => {
     await pending;
-    pending = file.write(buffers[current]!, 0, lines.pos);
+    pending = writeAll(file, buffers[current]!, lines.pos);
     bytes += lines.pos;
     current ^= 1;
     lines.pos = 0;
@@ -86,6 +86,12 @@ export async function writeSyntheticDat(
     result.moviesPath = moviesPath;
   }
   return result;
+}
+
+/** fs writes may be partial; loop until the whole length is on its way to disk. */
+async function writeAll(file: FileHandle, buf: Buffer, length: number): Promise<void> {
+  let done = 0;
+  while (done < length) done += (await file.write(buf, done, length - done)).bytesWritten;
 }
 
 /** Formats rating lines into a buffer; remembers its position and each user's line count across calls. */

@@ -26,6 +26,9 @@ export class SyntheticRatings {
   private readonly items: PlantedItems | undefined;
   private readonly stamp: Int32Array | undefined;
   private readonly userFactor: Float64Array;
+  /** Scratch for weightedWithoutReplacement. */
+  private keys: Float64Array | undefined;
+  private order: Int32Array | undefined;
 
   constructor(spec: SyntheticSpec) {
     this.spec = resolveSyntheticSpec(spec);
@@ -139,8 +142,8 @@ export class SyntheticRatings {
   private weightedWithoutReplacement(count: number, items: Int32Array, at: number): void {
     const { weights } = this.items!;
     const movies = weights.length;
-    const keys = new Float64Array(movies);
-    const order = new Int32Array(movies);
+    const keys = (this.keys ??= new Float64Array(movies));
+    const order = (this.order ??= new Int32Array(movies));
     for (let m = 0; m < movies; m++) {
       let u = this.rng.next();
       while (u === 0) u = this.rng.next();

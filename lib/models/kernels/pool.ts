@@ -24,7 +24,8 @@ export const BUNDLED_WORKER_NAME = 'kernel-worker.mjs';
 function workerSource(): { code: string | URL; eval: boolean } {
   const override = process.env.KERNEL_WORKER;
   if (override) return { code: override.startsWith('file:') ? new URL(override) : override, eval: false };
-  const here = import.meta.url;
+  // A CommonJS bundle has no import.meta.url; __filename names the bundle there.
+  const here = import.meta.url ?? pathToFileURL(__filename).href;
   if (/\.[cm]?ts$/.test(new URL(here).pathname)) {
     const entry = new URL('./worker.ts', here).href;
     const tsx = resolveTsxApi(here);

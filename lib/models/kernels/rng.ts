@@ -22,11 +22,19 @@ export class Rng {
     return Math.floor(this.next() * n);
   }
 
-  /** Standard normal (Box-Muller; one value per call keeps the stream simple). */
+  private spare = NaN;
+
+  /** Standard normal (Box-Muller; the second value of each pair is kept for the next call). */
   normal(): number {
-    const u = 1 - this.next();
-    const v = this.next();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+    if (!Number.isNaN(this.spare)) {
+      const s = this.spare;
+      this.spare = NaN;
+      return s;
+    }
+    const radius = Math.sqrt(-2 * Math.log(1 - this.next()));
+    const angle = 2 * Math.PI * this.next();
+    this.spare = radius * Math.sin(angle);
+    return radius * Math.cos(angle);
   }
 
   /** Fills `out` with N(0, std^2). */

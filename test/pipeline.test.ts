@@ -1,0 +1,104 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Rng } from '../lib/models/kernels/rng';
+import { parseTrainConfig } from '../lib/pipeline/config';
+import { runTraining } from '../lib/pipeline/train-pipeline';
+
+const run = promisify(execFile);
+const SOURCE = 'synthetic:users=300,movies=80,perUser=20,seed=3,mode=planted,dim=2';
+
+describe('train config', () => {
+  it('fills in defaults', () => {
+    const c = parseTrainConfig({});
+    expect(c).toMatchObject({ source: 'synthetic', model: 'svd', params: {}, seed: 1, split: [0.8, 0.1, 0.1] });
+  });
+  it('rejects unknown keys and bad values with a clear message', () => {
+    expect(() => parseTrainConfig({ modle: 'svd' })).toThrow(/unknown key\(s\) "modle"/);
+    expect(() => parseTrainConfig({ model: 'lstm' })).toThrow(/invalid training config: model/);
+    expect(() => parseTrainConfig({ split: [0.5, 0.1, 0.1] })).toThrow(/add up to 1/);
+    expect(() => parseTrainConfig({ threads: 0 })).toThrow(/threads/);
+  });
+});
+
+describe('runTraining', () => {
+  it('loads, splits 80/10/10, fits with early stopping on the test part, evaluates', async () => {
+    const logged: string[] = [];
+    const progress: number[] = [];
+    const r = await runTraining(
+      { source: SOURCE, params: { dim: 4, epochs: 6, lr: 0.02 }, threads: 1, seed: 2 },
+      { log: (m) => logged.push(m), onProgress: (p) => progress.push(p.epoch) },
+    );
+    const n = r.loaded.dataset.size;
+    expect(r.train.size + r.test.size + r.validation.size).toBe(n);
+    expect(r.train.size / n).toBeCloseTo(0.8, 1);
+    expect(r.validation.size).toBeGreaterThan(0);
+    expect(progress).toEqual(r.fit.curve.map((p) => p.epoch));
+    expect(r.fit.curve[0]!.testError).toBeGreaterThan(0);
+    expect(r.metrics.validationRmse).toBeGreaterThan(0);
+    expect(r.metrics.validationRmse).toBeLessThan(1.5);
+    expect(r.metrics.validationMae).toBeLessThanOrEqual(r.metrics.validationRmse!);
+    expect(r.metrics.testRmse).toBeCloseTo(Math.min(...r.fit.curve.map((p) => p.testError)), 4);
+    expect(Object.keys(r.timings)).toEqual(expect.arrayContaining(['load', 'split', 'fit', 'evaluate', 'total']));
+    expect(logged).toEqual(['loaded', 'split', 'fitted', 'evaluated']);
+  });
+
+  it('trains nsvd through the registry and passes the deadline through', async () => {
+    const r = await runTraining({ source: SOURCE, model: 'nsvd', params: { dim: 4, epochs: 100000, patience: 100000 }, threads: 1, deadlineMs: 300 });
+    expect(r.fit.stoppedBy).toBe('deadline');
+    expect(r.fit.factors.kind).toBe('nsvd');
+    expect(r.metrics.validationRmse).toBeGreaterThan(0);
+  });
+
+  it('rejects bad model params with the model\'s own message', async () => {
+    await expect(runTraining({ source: SOURCE, params: { dim: -1 } })).rejects.toThrow(/svd params: dim/);
+  });
+});
+
+describe('npm run train (the CLI)', () => {
+  let dir: string;
+  let file: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'train-cli-'));
+    file = join(dir, 'u.data');
+    const rng = new Rng(1);
+    const lines: string[] = [];
+    for (let u = 1; u <= 120; u++) {
+      for (let k = 0; k < 15; k++) lines.push(`${u}\t${1 + rng.int(60)}\t${1 + rng.int(5)}\t88125${u}`);
+    }
+    await writeFile(file, `${lines.join('\n')}\n`);
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  const train = (args: string[]) =>
+    run(process.execPath, ['--import', 'tsx', 'scripts/train.ts', ...args], { cwd: process.cwd(), encoding: 'utf8' });
+
+  it('prints the PoC table, the duration, validation RMSE/MAE and a 10-user table', async () => {
+    const { stdout } = await train(['-p', file, '-i', '--epochs', '3', '-d', '4', '-l', '0.01', '--threads', '1']);
+    const lines = stdout.split('\n');
+    const header = lines.indexOf('step\tbatch_error\ttest_error\telapsed_time');
+    expect(header).toBeGreaterThanOrEqual(0);
+    const rows = lines.slice(header + 1, header + 4);
+    for (const [k, row] of rows.entries()) expect(row).toMatch(new RegExp(`^${k + 1}\\t\\d+\\.\\d{6}\\t\\d+\\.\\d{6}\\*?\\t\\d+\\.\\d{2}s$`));
+    expect(rows[0]).toContain('*');
+    expect(stdout).toMatch(/^duration: \d+\.\d+s/m);
+    expect(stdout).toMatch(/^validation RMSE: \d\.\d{4} {2}MAE: \d\.\d{4}$/m);
+    const table = lines.indexOf('user\tmovie:real/predicted ...');
+    expect(table).toBeGreaterThan(header);
+    const users = lines.slice(table + 1).filter((l) => /^\d+\t/.test(l));
+    expect(users).toHaveLength(10);
+    expect(users[0]).toMatch(/^\d+\t\d+:\d\.0\/\d\.\d\d/);
+  }, 120_000);
+
+  it('fails with a one-line message (exit 1, no stack) on bad flags', async () => {
+    const err = await train(['-e', '7']).catch((e: { code: number; stderr: string }) => e);
+    expect(err).toMatchObject({ code: 1 });
+    expect((err as { stderr: string }).stderr).toMatch(/-e must be 1, 10 or 20/);
+    expect((err as { stderr: string }).stderr).not.toMatch(/\n\s+at /);
+    const bad = await train(['-p', file, '-M', 'nsvd', '-b', '10']).catch((e: { code: number; stderr: string }) => e);
+    expect((bad as { stderr: string }).stderr).toMatch(/nsvd params: .*batch/);
+  }, 120_000);
+});
