@@ -50,22 +50,23 @@ const program = new Command('train')
   .option('-p, --path <path>', 'ratings file or MovieLens folder')
   .option('-e, --example <n>', 'MovieLens example by download: 1 (1M), 10 (10M), 20 (20M)')
   .option('--dataset <source>', 'any data source: ml-100k, s3://bucket/key, synthetic:users=...,movies=...,perUser=...')
-  .option('-b, --batch <n>', 'minibatch size (momentum optimizer)', integer)
-  .option('-s, --steps <n>', 'minibatch steps (momentum optimizer)', integer)
+  .option('-b, --batch <n>', 'minibatch size (selects the momentum optimizer)', integer)
+  .option('-s, --steps <n>', 'minibatch steps (selects the momentum optimizer)', integer)
   .option('-d, --dimension <n>', 'latent factors', integer)
   .option('-r, --regulariser <x>', 'L2 regularisation of the factors', number)
   .option('-l, --learning-rate <x>', 'learning rate', number)
-  .option('-m, --momentum <x>', 'momentum (momentum optimizer)', number)
+  .option('-m, --momentum <x>', 'momentum (selects the momentum optimizer)', number)
   .option('-i, --info', 'print the training table and a prediction sample')
   .option('-M, --model <kind>', `model: ${modelKinds().join('|')}`, 'svd')
   .option('-S, --size <rule>', 'NSVD size rule: max|mean|min')
   .option('--epochs <n>', 'epochs', integer)
-  .option('--optimizer <name>', 'svd optimizer: sgd|momentum')
+  .option('--optimizer <name>', 'svd optimizer: sgd (per-rating, default) | momentum (the PoC minibatch)')
   .option('--threads <n>', 'worker threads (default: all cores)', integer)
   .option('--seed <n>', 'random seed', integer)
   .option('--deadline-ms <n>', 'stop training after this many ms, keeping the best model', integer)
   .option('--publish', 'publish the model to S3 (env MODEL_BUCKET, optional S3_ENDPOINT)')
   .showHelpAfterError();
+
 
 async function main(): Promise<void> {
   const o = program.parse().opts<Flags>();
@@ -86,6 +87,9 @@ async function main(): Promise<void> {
   set('size', o.size);
   set('epochs', o.epochs);
   set('optimizer', o.optimizer);
+  // The PoC's -b/-s/-m only mean something for its minibatch optimizer, so they select it.
+  const minibatchFlag = o.batch !== undefined || o.steps !== undefined || o.momentum !== undefined;
+  if (minibatchFlag && o.optimizer === undefined && o.model === 'svd') params.optimizer = 'momentum';
   const input: TrainConfigInput = {
     model: o.model as TrainConfigInput['model'],
     params,
@@ -132,7 +136,9 @@ async function main(): Promise<void> {
 
   if (o.publish) {
     const store = new ObjectStore(bucket!, createS3Client());
-    const manifest = await publishModel(store, toPublishInput(run));
+    // Record every hyper-parameter in the manifest, defaults included.
+    const allParams = { ...model.defaults, ...run.config.params };
+    const manifest = await publishModel(store, toPublishInput({ ...run, config: { ...run.config, params: allParams } }));
     console.log(`published model ${manifest.version} to s3://${bucket}/models/${manifest.version}/`);
   }
 }

@@ -19,7 +19,13 @@
  * per-rating form costs |R(u)|·|S(u)|·dim per user.) Single-threaded and deterministic.
  * Early stopping on the test set as for SVD.
  *
- * Defaults: see NSVD_DEFAULTS and the note at the top of svd.ts for how they were chosen.
+ * Defaults (NSVD_DEFAULTS): dim 100, lr 0.005 decayed x0.98 per epoch, reg 0.1,
+ * regBias 0.01, initStd 0.1, size 'max', up to 60 epochs with patience 5. Chosen on
+ * ML-100K by the same procedure as SVD's (5 folds, a 90/10 split inside each training
+ * fold, ranked by the inner RMSE at the best epoch; see svd.ts). Grid: dim 50-200,
+ * lr 0.002-0.01, lrDecay 0.95-1, reg 0.02-0.15. Inner RMSE of the winner 0.916 at
+ * about epoch 36 (initStd 0.02 gives 0.9155 but needs 57 epochs); dim 50 / reg 0.05
+ * 0.918, lr 0.01 with reg 0.02 overfits (0.921).
  */
 import { z } from 'zod';
 import { meanRating, nItems, nUsers, type Dataset } from '../data/dataset';
@@ -47,14 +53,14 @@ export const NsvdParamsSchema = z
 export type NsvdParams = z.infer<typeof NsvdParamsSchema>;
 
 export const NSVD_DEFAULTS: Readonly<NsvdParams> = Object.freeze({
-  dim: 50,
+  dim: 100,
   epochs: 60,
   lr: 0.005,
-  lrDecay: 0.97,
-  reg: 0.05,
+  lrDecay: 0.98,
+  reg: 0.1,
   regBias: 0.01,
   initStd: 0.1,
-  patience: 3,
+  patience: 5,
   size: 'max',
   optimizer: 'sgd',
 });

@@ -68,7 +68,7 @@ export async function main(argv: string[]): Promise<void> {
     dim: o.dim,
     threads: o.threads,
     epochs: epochSeconds.length,
-    secondsPerEpoch: round(secondsPerEpoch),
+    secondsPerEpoch: Math.round(secondsPerEpoch * 1e6) / 1e6,
     ratingsPerSecond: Math.round(data.size / secondsPerEpoch),
     setupSeconds: round(fitSeconds - epochSeconds.reduce((a, b) => a + b, 0)),
     loadSeconds: round(loadSeconds),

@@ -1,5 +1,5 @@
 import { createRng, type Rng } from '../random';
-import { drawActivity, drawPlantedItems, MU, USER_BIAS_STD, type PlantedItems } from './planted';
+import { drawActivity, drawPlantedItems, FACTOR_STD, logSigmoid, MU, USER_BIAS_STD, type PlantedItems } from './planted';
 import { resolveSyntheticSpec, type ResolvedSyntheticSpec, type SyntheticSpec } from './spec';
 
 /**
@@ -10,9 +10,33 @@ import { resolveSyntheticSpec, type ResolvedSyntheticSpec, type SyntheticSpec } 
  * One random stream, in a fixed order: (planted) item model, then per-user counts,
  * then each user's movies and ratings. Uniform: partial Fisher-Yates over a
  * persistent permutation gives each user `perUser` distinct movies in O(perUser).
- * Planted: distinct movies by popularity, by rejection (or, for users rating more than
- * a quarter of the catalogue, Efraimidis-Spirakis weighted sampling without replacement).
+ * Planted: distinct movies by popularity and taste, by rejection (or, for users rating
+ * more than a quarter of the catalogue, Efraimidis-Spirakis weighted sampling without
+ * replacement); see planted.ts.
  */
+export interface SyntheticOptions {
+  /** Planted: keep every user's hidden factor and bias (users x dim numbers) for `hidden`. */
+  keepHidden?: boolean;
+}
+
+/** The planted model behind the ratings (external movie m is row m-1, user u row u-1). */
+export interface PlantedHidden {
+  dim: number;
+  /** Item factors, movies x dim. */
+  Q: Float64Array;
+  itemBias: Float64Array;
+  /** Popularity weights w_i. */
+  weights: Float64Array;
+  /** User factors of the users generated so far, users x dim. */
+  P: Float64Array;
+  userBias: Float64Array;
+}
+
+/** Rejection draws allowed per rating before a user falls back to exact weighted sampling. */
+const MAX_DRAWS_PER_RATING = 64;
+export const STATS = { draws: 0, fallbacks: 0 }; // EXP
+const C = Number(process.env.TASTE_SHIFT ?? 0); const NORM = process.env.NORM === '1'; // EXP
+
 export class SyntheticRatings {
   readonly spec: ResolvedSyntheticSpec;
   /** Ratings per user, user u+1 at [u]. */
@@ -29,8 +53,10 @@ export class SyntheticRatings {
   /** Scratch for weightedWithoutReplacement. */
   private keys: Float64Array | undefined;
   private order: Int32Array | undefined;
+  private shift = 0; // EXP
+  private readonly hiddenUsers: { P: Float64Array; userBias: Float64Array } | undefined;
 
-  constructor(spec: SyntheticSpec) {
+  constructor(spec: SyntheticSpec, options: SyntheticOptions = {}) {
     this.spec = resolveSyntheticSpec(spec);
     const { users, movies, perUser, mode, dim } = this.spec;
     this.rng = createRng(this.spec.seed);
@@ -43,6 +69,7 @@ export class SyntheticRatings {
       this.items = drawPlantedItems(this.spec, this.rng);
       this.counts = drawActivity(this.spec, this.rng);
       this.stamp = new Int32Array(movies);
+      if (options.keepHidden) this.hiddenUsers = { P: new Float64Array(users * dim), userBias: new Float64Array(users) };
     }
     let total = 0;
     for (let u = 0; u < users; u++) total += this.counts[u]!;
@@ -64,6 +91,13 @@ export class SyntheticRatings {
   get bestRmse(): number | undefined {
     if (!this.items || this.produced === 0) return undefined;
     return Math.sqrt(this.squaredError / this.produced);
+  }
+
+  /** Planted with keepHidden: the hidden model (users not generated yet have zero rows). */
+  get hidden(): PlantedHidden | undefined {
+    if (!this.items || !this.hiddenUsers) return undefined;
+    const { Q, itemBias, weights } = this.items;
+    return { dim: this.spec.dim, Q, itemBias, weights, ...this.hiddenUsers };
   }
 
   /**
@@ -106,23 +140,22 @@ export class SyntheticRatings {
 
   private plantedUser(count: number, items: Int32Array, ratings: Float32Array, at: number): void {
     const { Q, itemBias, popularity, factorStd } = this.items!;
-    const { dim, noise, movies } = this.spec;
+    const { dim, noise, movies, taste } = this.spec;
     const rng = this.rng;
     const p = this.userFactor;
     for (let k = 0; k < dim; k++) p[k] = factorStd * rng.nextGaussian();
-    const base = MU + USER_BIAS_STD * rng.nextGaussian();
-
-    if (count * 4 > movies) this.weightedWithoutReplacement(count, items, at);
-    else {
-      const stamp = this.stamp!;
-      const mark = this.nextUser + 1;
-      for (let j = 0; j < count; j++) {
-        let m = popularity.sample(rng);
-        while (stamp[m] === mark) m = popularity.sample(rng);
-        stamp[m] = mark;
-        items[at + j] = m + 1;
-      }
+    const bu = USER_BIAS_STD * rng.nextGaussian();
+    const base = MU + bu;
+    if (this.hiddenUsers) {
+      this.hiddenUsers.P.set(p, this.nextUser * dim);
+      this.hiddenUsers.userBias[this.nextUser] = bu;
     }
+    // Keep a popularity draw i with probability sigmoid(beta * p.q_i).
+    let beta = taste / FACTOR_STD; let shift = C * FACTOR_STD; // EXP
+    if (NORM) { let n2 = 0; for (let k = 0; k < dim; k++) n2 += p[k]! * p[k]!; const sd = Math.sqrt(n2) * factorStd; beta = sd > 0 ? taste / sd : 0; shift = C * sd; } // EXP
+    this.shift = shift; // EXP
+
+    if (count * 4 > movies || !this.byRejection(count, items, at, beta)) this.weightedWithoutReplacement(count, items, at, beta);
 
     let squaredError = 0;
     for (let j = 0; j < count; j++) {
@@ -138,16 +171,58 @@ export class SyntheticRatings {
     this.squaredError += squaredError;
   }
 
-  /** Efraimidis-Spirakis: the `count` movies with the largest u^(1/w) (here ln(u)/w). */
-  private weightedWithoutReplacement(count: number, items: Int32Array, at: number): void {
-    const { weights } = this.items!;
+  /**
+   * Distinct movies by popularity draws, each kept with probability sigmoid(beta * p.q).
+   * Returns false (the caller then samples exactly) if it needs too many draws.
+   */
+  private byRejection(count: number, items: Int32Array, at: number, beta: number): boolean {
+    const { Q, popularity } = this.items!;
+    const dim = this.spec.dim;
+    const rng = this.rng;
+    const p = this.userFactor;
+    const stamp = this.stamp!;
+    const mark = this.nextUser + 1;
+    let draws = 0;
+    const maxDraws = beta === 0 ? Infinity : MAX_DRAWS_PER_RATING * count;
+    for (let j = 0; j < count; j++) {
+      let m: number;
+      for (;;) {
+        if (++draws > maxDraws) { STATS.fallbacks++; return false; } // EXP
+        m = popularity.sample(rng); STATS.draws++; // EXP
+        if (stamp[m] === mark) continue;
+        if (beta === 0) break;
+        let a = 0;
+        const row = m * dim;
+        for (let k = 0; k < dim; k++) a += p[k]! * Q[row + k]!;
+        if (rng.next() * (1 + Math.exp(-beta * (a - this.shift))) < 1) break; // EXP
+      }
+      stamp[m] = mark;
+      items[at + j] = m + 1;
+    }
+    return true;
+  }
+
+  /**
+   * Efraimidis-Spirakis over all movies with weights w_i * sigmoid(beta * p.q_i): the
+   * `count` movies with the largest u^(1/w), i.e. the smallest ln(-ln u) - ln w.
+   */
+  private weightedWithoutReplacement(count: number, items: Int32Array, at: number, beta: number): void {
+    const { weights, Q } = this.items!;
+    const dim = this.spec.dim;
+    const p = this.userFactor;
     const movies = weights.length;
     const keys = (this.keys ??= new Float64Array(movies));
     const order = (this.order ??= new Int32Array(movies));
     for (let m = 0; m < movies; m++) {
       let u = this.rng.next();
       while (u === 0) u = this.rng.next();
-      keys[m] = Math.log(u) / weights[m]!;
+      if (beta === 0) keys[m] = Math.log(u) / weights[m]!; // popularity alone, as before taste existed
+      else {
+        let a = 0;
+        const row = m * dim;
+        for (let k = 0; k < dim; k++) a += p[k]! * Q[row + k]!;
+        keys[m] = -(Math.log(-Math.log(u)) - Math.log(weights[m]!) - logSigmoid(beta * (a - this.shift))); // EXP
+      }
       order[m] = m;
     }
     order.sort((a, b) => keys[b]! - keys[a]! || a - b);

@@ -1,6 +1,6 @@
 import type { Catalog, Dataset } from '../dataset';
 import { IdMap } from '../id-map';
-import { SyntheticRatings } from './generator';
+import { SyntheticRatings, type PlantedHidden, type SyntheticOptions } from './generator';
 import { describeSyntheticSpec, type SyntheticSpec } from './spec';
 import { generateCatalog } from './titles';
 
@@ -9,6 +9,8 @@ export interface SyntheticDataset {
   /** Planted only: RMSE of the noiseless clipped scores against the ratings (the floor for any model). */
   bestRmse?: number;
   catalog?: Catalog;
+  /** Planted with keepHidden: the hidden model behind the ratings. */
+  hidden?: PlantedHidden;
 }
 
 /**
@@ -16,8 +18,8 @@ export interface SyntheticDataset {
  * Ids are interned in order of first appearance, as parseRatings does, so this equals
  * writing the .dat file and parsing it back.
  */
-export function generateSynthetic(spec: SyntheticSpec): SyntheticDataset {
-  const source = new SyntheticRatings(spec);
+export function generateSynthetic(spec: SyntheticSpec, options: SyntheticOptions = {}): SyntheticDataset {
+  const source = new SyntheticRatings(spec, options);
   const { users: nUsers, movies } = source.spec;
   const n = source.total;
   const users = new Int32Array(n);
@@ -46,6 +48,11 @@ export function generateSynthetic(spec: SyntheticSpec): SyntheticDataset {
     scale: { min: 1, max: 5 },
     ...(catalog ? { catalog } : {}),
   };
-  const bestRmse = source.bestRmse;
-  return { dataset, ...(bestRmse !== undefined ? { bestRmse } : {}), ...(catalog ? { catalog } : {}) };
+  const { bestRmse, hidden } = source;
+  return {
+    dataset,
+    ...(bestRmse !== undefined ? { bestRmse } : {}),
+    ...(catalog ? { catalog } : {}),
+    ...(hidden ? { hidden } : {}),
+  };
 }

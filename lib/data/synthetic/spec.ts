@@ -16,13 +16,19 @@ export interface SyntheticSpec {
   dim?: number;
   /** Planted Gaussian noise std added before rounding (default 0.3). */
   noise?: number;
+  /**
+   * Planted: how strongly the hidden taste steers WHICH movies a user rates (default 2;
+   * 0 = by popularity alone). A popularity draw is kept with probability
+   * sigmoid(taste * p_u.q_i / FACTOR_STD); see planted.ts.
+   */
+  taste?: number;
   /** Generate a movie catalogue (default: on for planted, off for uniform). */
   titles?: boolean;
 }
 
 export type ResolvedSyntheticSpec = Required<SyntheticSpec>;
 
-export const PLANTED_DEFAULTS = { dim: 8, noise: 0.3 } as const;
+export const PLANTED_DEFAULTS = { dim: 8, noise: 0.3, taste: 2 } as const;
 
 /** Fills in the defaults and checks the numbers; throws DataError on nonsense. */
 export function resolveSyntheticSpec(spec: SyntheticSpec): ResolvedSyntheticSpec {
@@ -34,6 +40,7 @@ export function resolveSyntheticSpec(spec: SyntheticSpec): ResolvedSyntheticSpec
     mode: spec.mode,
     dim: spec.dim ?? PLANTED_DEFAULTS.dim,
     noise: spec.noise ?? PLANTED_DEFAULTS.noise,
+    taste: spec.taste ?? PLANTED_DEFAULTS.taste,
     titles: spec.titles ?? spec.mode === 'planted',
   };
   const positiveInt = (name: keyof SyntheticSpec, value: number, max: number) => {
@@ -49,6 +56,9 @@ export function resolveSyntheticSpec(spec: SyntheticSpec): ResolvedSyntheticSpec
   if (!(resolved.noise >= 0) || !Number.isFinite(resolved.noise)) {
     throw new DataError(`synthetic noise must be a finite number >= 0, got ${resolved.noise}`);
   }
+  if (!(resolved.taste >= 0) || !Number.isFinite(resolved.taste)) {
+    throw new DataError(`synthetic taste must be a finite number >= 0, got ${resolved.taste}`);
+  }
   if (resolved.mode !== 'uniform' && resolved.mode !== 'planted') {
     throw new DataError(`synthetic mode must be 'uniform' or 'planted', got ${String(resolved.mode)}`);
   }
@@ -58,6 +68,6 @@ export function resolveSyntheticSpec(spec: SyntheticSpec): ResolvedSyntheticSpec
 /** A stable text of the spec: the data set's identity (its sha256 input and name). */
 export function describeSyntheticSpec(spec: SyntheticSpec): string {
   const s = resolveSyntheticSpec(spec);
-  const planted = s.mode === 'planted' ? `,dim=${s.dim},noise=${s.noise}` : '';
+  const planted = s.mode === 'planted' ? `,dim=${s.dim},noise=${s.noise},taste=${s.taste}` : '';
   return `synthetic:users=${s.users},movies=${s.movies},perUser=${s.perUser},seed=${s.seed},mode=${s.mode}${planted},titles=${s.titles}`;
 }

@@ -6,5 +6,3 @@ export function allocate<T>(ctor: Ctor<T>, length: number, shared: boolean): T {
   return new ctor(shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
 }
 
-export const isShared = (a: ArrayBufferView): boolean =>
-  typeof SharedArrayBuffer !== 'undefined' && a.buffer instanceof SharedArrayBuffer;

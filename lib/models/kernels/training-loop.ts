@@ -39,7 +39,7 @@ export interface LoopResult {
 }
 
 export async function runEpochs(runner: EpochRunner, o: LoopOptions): Promise<LoopResult> {
-  const started = Date.now();
+  const started = performance.now();
   const pastDeadline = () => o.deadline !== undefined && Date.now() >= o.deadline;
   const curve: Progress[] = [];
   let best = Infinity;
@@ -75,7 +75,7 @@ export async function runEpochs(runner: EpochRunner, o: LoopOptions): Promise<Lo
       step: out.step,
       batchError: out.trainRmse,
       testError,
-      elapsedMs: Date.now() - started,
+      elapsedMs: performance.now() - started,
       best: improved,
     };
     curve.push(p);
