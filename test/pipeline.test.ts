@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LATEST_KEY, Manifest, fileKey, FILES } from '../lib/artifacts/format';
 import { Rng } from '../lib/models/kernels/rng';
 import { parseTrainConfig } from '../lib/pipeline/config';
 import { runTraining } from '../lib/pipeline/train-pipeline';
+import { startTestS3 } from './helpers/s3';
 
 const run = promisify(execFile);
 const SOURCE = 'synthetic:users=300,movies=80,perUser=20,seed=3,mode=planted,dim=2';
@@ -73,8 +75,8 @@ describe('npm run train (the CLI)', () => {
   });
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
-  const train = (args: string[]) =>
-    run(process.execPath, ['--import', 'tsx', 'scripts/train.ts', ...args], { cwd: process.cwd(), encoding: 'utf8' });
+  const train = (args: string[], env: NodeJS.ProcessEnv = process.env) =>
+    run(process.execPath, ['--import', 'tsx', 'scripts/train.ts', ...args], { cwd: process.cwd(), encoding: 'utf8', env });
 
   it('prints the PoC table, the duration, validation RMSE/MAE and a 10-user table', async () => {
     const { stdout } = await train(['-p', file, '-i', '--epochs', '3', '-d', '4', '-l', '0.01', '--threads', '1']);
@@ -91,6 +93,22 @@ describe('npm run train (the CLI)', () => {
     const users = lines.slice(table + 1).filter((l) => /^\d+\t/.test(l));
     expect(users).toHaveLength(10);
     expect(users[0]).toMatch(/^\d+\t\d+:\d\.0\/\d\.\d\d/);
+  }, 120_000);
+
+  it('--publish puts the model on S3 and points LATEST at it', async () => {
+    const s3 = await startTestS3('cli-models');
+    try {
+      const env = { ...process.env, MODEL_BUCKET: 'cli-models', S3_ENDPOINT: s3.endpoint };
+      const { stdout } = await train(['-p', file, '--epochs', '2', '-d', '4', '--threads', '1', '--publish'], env);
+      const version = /published model (\S+) to s3:\/\/cli-models\/models\//.exec(stdout)?.[1];
+      expect(version).toBeDefined();
+      expect((await s3.store.get(LATEST_KEY))?.toString('utf8').trim()).toBe(version);
+      const manifest = Manifest.parse(JSON.parse((await s3.store.get(fileKey(version!, FILES.manifest)))!.toString('utf8')));
+      expect(manifest.model).toMatchObject({ kind: 'svd', params: { dim: 4, epochs: 2, lr: 0.007 } });
+      expect(manifest.metrics.validationRmse).toBeGreaterThan(0);
+    } finally {
+      await s3.close();
+    }
   }, 120_000);
 
   it('fails with a one-line message (exit 1, no stack) on bad flags', async () => {

@@ -42,8 +42,10 @@ export const VisitorBody = z
       .min(1, 'post at least one rating')
       .max(MAX_POSTED_RATINGS, `post at most ${MAX_POSTED_RATINGS} ratings`),
     n: z.number().int().min(1).max(MAX_RECOS).optional(),
+    n_recos: z.number().int().min(1).max(MAX_RECOS).optional(),
   })
-  .strict();
+  .strict()
+  .refine((b) => b.n === undefined || b.n_recos === undefined, { message: 'give n or n_recos, not both', path: ['n'] });
 export type VisitorBody = z.infer<typeof VisitorBody>;
 
 export const CountQuery = z.object({ n: CountText.optional() });

@@ -59,7 +59,7 @@ export function postReco(deps: RouteDeps) {
   return async (event: ParsedEvent): Promise<HttpResult> => {
     if (event.body === undefined) throw new HttpError(400, 'invalid-request', 'POST /reco needs a JSON body {ratings: [{movieId, rating}], n}');
     const body = VisitorBody.parse(event.body);
-    const n = body.n ?? DEFAULT_RECOS;
+    const n = body.n ?? body.n_recos ?? DEFAULT_RECOS;
     const model = await deps.cache.current();
     const reco = recommendForVisitor(model, body.ratings, n);
     return answer(model, n, reco, { user: null, rated: body.ratings.length });

@@ -16,7 +16,9 @@
  * e = r - r̂; b_u += lr (e - regBias b_u); b_i += lr (e - regBias b_i);
  * g += e q_i; q_i += lr (e p_u - reg q_i). Then for j in S(u): y_j += lr (n(u) g - reg y_j).
  * (Updating Y once per user, with the summed gradient, is the standard fast form: the
- * per-rating form costs |R(u)|·|S(u)|·dim per user.) Single-threaded and deterministic.
+ * per-rating form costs |R(u)|·|S(u)|·dim per user.) Single-threaded and deterministic;
+ * the step runs as WebAssembly SIMD (kernels/assembly/sgd.ts nsvdUser) when dim is a
+ * multiple of 4, else as the JS loop below (`kernel` param).
  * Early stopping on the test set as for SVD.
  *
  * Defaults (NSVD_DEFAULTS): dim 100, lr 0.005 decayed x0.98 per epoch, reg 0.1,
@@ -32,6 +34,7 @@ import { meanRating, nItems, nUsers, type Dataset } from '../data/dataset';
 import { parseParams } from './kernels/params';
 import { permutation, Rng } from './kernels/rng';
 import { squaredErrorRange } from './kernels/sgd-kernel';
+import { bindWasmNsvd, sgdWasmModule, WasmArena, wasmSgdAvailable } from './kernels/wasm-sgd';
 import { runEpochs, Snapshot } from './kernels/training-loop';
 import type { Factors, FitOptions, FitResult, Model } from './model';
 import { nsvdUsedCount, type NsvdSizeRule } from './nsvd-user-vector';
@@ -48,6 +51,8 @@ export const NsvdParamsSchema = z
     patience: z.number().int().min(1),
     size: z.enum(['max', 'mean', 'min']),
     optimizer: z.literal('sgd'),
+    /** 'wasm' (SIMD, needs dim % 4 == 0), 'js', or 'auto' (wasm when it can). */
+    kernel: z.enum(['auto', 'wasm', 'js']),
   })
   .strict();
 export type NsvdParams = z.infer<typeof NsvdParamsSchema>;
@@ -63,6 +68,7 @@ export const NSVD_DEFAULTS: Readonly<NsvdParams> = Object.freeze({
   patience: 5,
   size: 'max',
   optimizer: 'sgd',
+  kernel: 'auto',
 });
 
 export const nsvd: Model<NsvdParams> = {
@@ -126,13 +132,41 @@ export async function fitNsvd(train: Dataset, params: Partial<NsvdParams>, optio
   const nI = nItems(train);
   const rng = new Rng(options.seed ?? 1);
   const mu = meanRating(train);
-  const live = {
-    Q: rng.fillNormal(new Float32Array(nI * dim), p.initStd),
-    Y: rng.fillNormal(new Float32Array(nI * dim), p.initStd),
-    userBias: new Float32Array(nU),
-    itemBias: new Float32Array(nI),
+  const useWasm = p.kernel !== 'js' && dim % 4 === 0 && wasmSgdAvailable();
+  if (p.kernel === 'wasm' && !useWasm) {
+    throw new Error(`nsvd params: kernel 'wasm' needs dim to be a multiple of 4 (got ${dim}) and WebAssembly SIMD`);
+  }
+  const arena = useWasm ? new WasmArena() : undefined;
+  const slot = arena && {
+    items: arena.reserve(Int32Array, train.size),
+    ratings: arena.reserve(Float32Array, train.size),
+    Q: arena.reserve(Float32Array, nI * dim),
+    Y: arena.reserve(Float32Array, nI * dim),
+    userBias: arena.reserve(Float32Array, nU),
+    itemBias: arena.reserve(Float32Array, nI),
+    p: arena.reserve(Float32Array, dim),
+    g: arena.reserve(Float32Array, dim),
   };
-  const rows = userRows(train, nU, rng);
+  const memory = arena?.commit();
+  const f32 = (at: number | undefined, length: number) => (arena && at !== undefined ? arena.view<Float32Array>(at) : new Float32Array(length));
+  const live = {
+    Q: rng.fillNormal(f32(slot?.Q, nI * dim), p.initStd),
+    Y: rng.fillNormal(f32(slot?.Y, nI * dim), p.initStd),
+    userBias: f32(slot?.userBias, nU),
+    itemBias: f32(slot?.itemBias, nI),
+  };
+  let rows = userRows(train, nU, rng);
+  if (arena && slot) {
+    // The kernel reads the rows from its own memory; the plain copies go to the collector.
+    const items = arena.view<Int32Array>(slot.items);
+    items.set(rows.items);
+    const ratings = arena.view<Float32Array>(slot.ratings);
+    ratings.set(rows.ratings);
+    rows = { start: rows.start, items, ratings };
+  }
+  const wasmUser = arena && slot && memory ? bindWasmNsvd(sgdWasmModule(), memory) : undefined;
+  /** Byte offsets of the kernel's arrays. */
+  const at = arena && slot && (Object.fromEntries(Object.entries(slot).map(([k, v]) => [k, arena.offset(v)])) as Record<keyof typeof slot, number>);
   const rule: NsvdSizeRule = { size: p.size, cap: nsvdCap(rows, p.size) };
   const P = new Float32Array(nU * dim);
   const order = permutation(nU, rng);
@@ -159,6 +193,11 @@ export async function fitNsvd(train: Dataset, params: Partial<NsvdParams>, optio
       const to = rows.start[u + 1]!;
       if (from === to) continue;
       const used = nsvdUsedCount(to - from, rule);
+      count += to - from;
+      if (wasmUser && at) {
+        sse += wasmUser(at.items, at.ratings, from, to, used, u, at.Q, at.Y, at.userBias, at.itemBias, at.p, at.g, dim, mu, lr, p.reg, p.regBias);
+        continue;
+      }
       const norm = 1 / Math.sqrt(used);
       userVector(Y, dim, rows.items, from, from + used, norm, pu);
       grad.fill(0);
@@ -183,7 +222,6 @@ export async function fitNsvd(train: Dataset, params: Partial<NsvdParams>, optio
         const yj = rows.items[r]! * dim;
         for (let d = 0; d < dim; d++) Y[yj + d] += lr * (norm * grad[d]! - p.reg * Y[yj + d]!);
       }
-      count += to - from;
     }
     steps += count;
     return { trainRmse: count ? Math.sqrt(sse / count) : NaN, step: steps, interrupted };

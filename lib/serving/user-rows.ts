@@ -70,7 +70,7 @@ export class UserRows {
     try {
       fetched = await this.cache!.fetch(user);
     } catch (err) {
-      throw new StorageUnavailableError(`could not read user ${user}'s row from model storage`, { cause: err });
+      throw new StorageUnavailableError(`could not read this user's factors from model storage; try again shortly`, { cause: err });
     }
     return this.assemble(user, fetched!);
   }

@@ -10,7 +10,6 @@ import {
   S3ServiceException,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { createS3Client } from './s3-client';
 
 export interface ObjectInfo {
@@ -95,6 +94,8 @@ export class ObjectStore {
 
   /** Multipart upload for large bodies (parts of 8 MiB, 4 in flight). */
   async upload(key: string, body: Buffer | Uint8Array | Readable, contentType = 'application/octet-stream'): Promise<void> {
+    // Loaded on first use: the recommend function never uploads and should not pay for it at cold start.
+    const { Upload } = await import('@aws-sdk/lib-storage');
     const upload = new Upload({
       client: this.client,
       params: { Bucket: this.bucket, Key: key, Body: body, ContentType: contentType },

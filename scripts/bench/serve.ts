@@ -294,7 +294,7 @@ export async function main(argv: string[]): Promise<void> {
             coldStartMeasure: 'fresh node process, esbuild bundle of functions/recommend.ts, ms from process start to first answer',
           }
         : {}),
-      ...Object.fromEntries(Object.entries(local).map(([k, v]) => [k, round(v)])),
+      ...Object.fromEntries(Object.entries(local as Record<string, number>).map(([k, v]) => [k, round(v)])),
       ...http,
       node: process.version,
     };

@@ -133,6 +133,8 @@ describe('POST /reco', () => {
     expect(body.user).toBeNull();
     expect(body.movies).toHaveLength(8);
     for (const m of body.movies) expect(ratings.map((r) => r.movieId)).not.toContain(m.id);
+    const alias = await postJson({ ratings, n_recos: 3 });
+    expect(alias.body.movies).toEqual(body.movies.slice(0, 3));
   });
 
   it.each([
@@ -144,6 +146,7 @@ describe('POST /reco', () => {
     [{ ratings: 'lots' }, 400, /ratings/],
     [[1, 2, 3], 400, /object/],
     [{ ratings: [{ movieId: 1000, rating: 3 }], extra: 1 }, 400, /extra/],
+    [{ ratings: [{ movieId: 1000, rating: 3 }], n: 3, n_recos: 3 }, 400, /not both/],
   ])('rejects %j with %i', async (body, status, message) => {
     const res = await postJson(body);
     expect(res.status).toBe(status);

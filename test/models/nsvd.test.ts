@@ -89,6 +89,14 @@ describe('nsvd', () => {
     expect(mean.factors.foldIn).toMatchObject({ size: 'mean', cap: Math.round(planted.train.size / counts.size) });
   });
 
+  it('the WebAssembly and JS kernels train the same model', async () => {
+    const wasm = await fitNsvd(planted.train, { ...quick, epochs: 5, kernel: 'wasm' }, { seed: 5, test: planted.test });
+    const js = await fitNsvd(planted.train, { ...quick, epochs: 5, kernel: 'js' }, { seed: 5, test: planted.test });
+    for (const [k, point] of wasm.curve.entries()) expect(point.testError).toBeCloseTo(js.curve[k]!.testError, 4);
+    for (let k = 0; k < 50; k++) expect(wasm.factors.Y![k]).toBeCloseTo(js.factors.Y![k]!, 4);
+    await expect(fitNsvd(planted.train, { dim: 6, kernel: 'wasm' })).rejects.toThrow(/multiple of 4/);
+  });
+
   it('rejects the momentum optimizer and unknown params', async () => {
     await expect(fitNsvd(planted.train, { optimizer: 'momentum' } as never)).rejects.toThrow(/nsvd params: optimizer/);
     await expect(fitNsvd(planted.train, { batch: 10 } as never)).rejects.toThrow(/nsvd params: .*batch/);

@@ -1,5 +1,5 @@
 import { createRng, type Rng } from '../random';
-import { drawActivity, drawPlantedItems, FACTOR_STD, logSigmoid, MU, USER_BIAS_STD, type PlantedItems } from './planted';
+import { drawActivity, drawPlantedItems, logSigmoid, MU, TASTE_THRESHOLD, USER_BIAS_STD, type PlantedItems } from './planted';
 import { resolveSyntheticSpec, type ResolvedSyntheticSpec, type SyntheticSpec } from './spec';
 
 /**
@@ -34,8 +34,6 @@ export interface PlantedHidden {
 
 /** Rejection draws allowed per rating before a user falls back to exact weighted sampling. */
 const MAX_DRAWS_PER_RATING = 64;
-export const STATS = { draws: 0, fallbacks: 0 }; // EXP
-const C = Number(process.env.TASTE_SHIFT ?? 0); const NORM = process.env.NORM === '1'; // EXP
 
 export class SyntheticRatings {
   readonly spec: ResolvedSyntheticSpec;
@@ -53,7 +51,6 @@ export class SyntheticRatings {
   /** Scratch for weightedWithoutReplacement. */
   private keys: Float64Array | undefined;
   private order: Int32Array | undefined;
-  private shift = 0; // EXP
   private readonly hiddenUsers: { P: Float64Array; userBias: Float64Array } | undefined;
 
   constructor(spec: SyntheticSpec, options: SyntheticOptions = {}) {
@@ -150,12 +147,12 @@ export class SyntheticRatings {
       this.hiddenUsers.P.set(p, this.nextUser * dim);
       this.hiddenUsers.userBias[this.nextUser] = bu;
     }
-    // Keep a popularity draw i with probability sigmoid(beta * p.q_i).
-    let beta = taste / FACTOR_STD; let shift = C * FACTOR_STD; // EXP
-    if (NORM) { let n2 = 0; for (let k = 0; k < dim; k++) n2 += p[k]! * p[k]!; const sd = Math.sqrt(n2) * factorStd; beta = sd > 0 ? taste / sd : 0; shift = C * sd; } // EXP
-    this.shift = shift; // EXP
+    // z = p.q_i * zScale is movie i's affinity for u in units of its spread over movies.
+    let norm2 = 0;
+    for (let k = 0; k < dim; k++) norm2 += p[k]! * p[k]!;
+    const zScale = taste > 0 && norm2 > 0 ? 1 / (factorStd * Math.sqrt(norm2)) : 0;
 
-    if (count * 4 > movies || !this.byRejection(count, items, at, beta)) this.weightedWithoutReplacement(count, items, at, beta);
+    if (count * 4 > movies || !this.byRejection(count, items, at, zScale)) this.weightedWithoutReplacement(count, items, at, zScale);
 
     let squaredError = 0;
     for (let j = 0; j < count; j++) {
@@ -172,29 +169,32 @@ export class SyntheticRatings {
   }
 
   /**
-   * Distinct movies by popularity draws, each kept with probability sigmoid(beta * p.q).
-   * Returns false (the caller then samples exactly) if it needs too many draws.
+   * Distinct movies by popularity draws, each kept with probability
+   * sigmoid(taste * (z - TASTE_THRESHOLD)), z = p.q * zScale (zScale 0: popularity alone,
+   * no extra random number). Returns false (the caller then samples exactly) after
+   * MAX_DRAWS_PER_RATING draws per rating.
    */
-  private byRejection(count: number, items: Int32Array, at: number, beta: number): boolean {
+  private byRejection(count: number, items: Int32Array, at: number, zScale: number): boolean {
     const { Q, popularity } = this.items!;
-    const dim = this.spec.dim;
+    const { dim, taste } = this.spec;
     const rng = this.rng;
     const p = this.userFactor;
     const stamp = this.stamp!;
     const mark = this.nextUser + 1;
     let draws = 0;
-    const maxDraws = beta === 0 ? Infinity : MAX_DRAWS_PER_RATING * count;
+    const maxDraws = zScale === 0 ? Infinity : MAX_DRAWS_PER_RATING * count;
     for (let j = 0; j < count; j++) {
       let m: number;
       for (;;) {
-        if (++draws > maxDraws) { STATS.fallbacks++; return false; } // EXP
-        m = popularity.sample(rng); STATS.draws++; // EXP
+        if (++draws > maxDraws) return false;
+        m = popularity.sample(rng);
         if (stamp[m] === mark) continue;
-        if (beta === 0) break;
+        if (zScale === 0) break;
         let a = 0;
         const row = m * dim;
         for (let k = 0; k < dim; k++) a += p[k]! * Q[row + k]!;
-        if (rng.next() * (1 + Math.exp(-beta * (a - this.shift))) < 1) break; // EXP
+        // u < sigmoid(x)  <=>  u * (1 + e^-x) < 1
+        if (rng.next() * (1 + Math.exp(-taste * (a * zScale - TASTE_THRESHOLD))) < 1) break;
       }
       stamp[m] = mark;
       items[at + j] = m + 1;
@@ -203,12 +203,14 @@ export class SyntheticRatings {
   }
 
   /**
-   * Efraimidis-Spirakis over all movies with weights w_i * sigmoid(beta * p.q_i): the
-   * `count` movies with the largest u^(1/w), i.e. the smallest ln(-ln u) - ln w.
+   * Efraimidis-Spirakis over all movies with weights w_i * sigmoid(taste * (z_i - TASTE_THRESHOLD)):
+   * the `count` movies with the largest u^(1/w), i.e. the smallest ln(-ln u) - ln w (in
+   * logs, so that a tiny weight cannot underflow to 0). zScale 0: popularity alone, with
+   * the keys ln(u) / w_i as before taste existed.
    */
-  private weightedWithoutReplacement(count: number, items: Int32Array, at: number, beta: number): void {
+  private weightedWithoutReplacement(count: number, items: Int32Array, at: number, zScale: number): void {
     const { weights, Q } = this.items!;
-    const dim = this.spec.dim;
+    const { dim, taste } = this.spec;
     const p = this.userFactor;
     const movies = weights.length;
     const keys = (this.keys ??= new Float64Array(movies));
@@ -216,12 +218,12 @@ export class SyntheticRatings {
     for (let m = 0; m < movies; m++) {
       let u = this.rng.next();
       while (u === 0) u = this.rng.next();
-      if (beta === 0) keys[m] = Math.log(u) / weights[m]!; // popularity alone, as before taste existed
+      if (zScale === 0) keys[m] = Math.log(u) / weights[m]!;
       else {
         let a = 0;
         const row = m * dim;
         for (let k = 0; k < dim; k++) a += p[k]! * Q[row + k]!;
-        keys[m] = -(Math.log(-Math.log(u)) - Math.log(weights[m]!) - logSigmoid(beta * (a - this.shift))); // EXP
+        keys[m] = Math.log(weights[m]!) + logSigmoid(taste * (a * zScale - TASTE_THRESHOLD)) - Math.log(-Math.log(u));
       }
       order[m] = m;
     }

@@ -20,23 +20,34 @@
  * 150 ratings per user).
  *
  * Which movies a user rates: popularity AND taste. Movie popularity w_i is
- * Zipf(ZIPF_EXPONENT) over a random order of the movies; user u's distinct movies are
- * drawn one after another, without replacement, with probability
+ * Zipf(ZIPF_EXPONENT) over a random order of the movies. User u's movies are distinct,
+ * drawn one after another without replacement with probability
  *
- *   P(u picks i) ∝ w_i * sigmoid(taste * p_u . q_i / FACTOR_STD)
+ *   P(u picks i)  ∝  w_i * sigmoid(taste * (z_ui - TASTE_THRESHOLD))
+ *   z_ui = p_u . q_i / (s * |p_u|)
  *
- * by rejection: draw i from the popularity alias table, redraw if u already has it,
- * keep it with probability sigmoid(taste * p_u . q_i / FACTOR_STD) (one more uniform),
- * else redraw. O(dim) per draw, about two draws per rating at the default, no
- * O(users x movies) work. `taste` (default PLANTED_DEFAULTS.taste = 2) is in units of
- * the affinity's std: at 2 a movie one std to the user's liking is kept 88% of the
- * time, one std against 12%. taste = 0 is popularity alone and draws exactly the
- * random numbers it did before taste existed. Only the interaction p_u . q_i steers
- * the choice (b_i would just be more popularity). Users rating more than a quarter of
- * the catalogue get the same law by Efraimidis-Spirakis over all movies (O(movies)
- * for those few users); so does a user whose rejection loop runs unusually long.
- * The choice is not random with respect to the ratings (users mostly rate what they
- * like, as in real data), so ratings skew a little above MU.
+ * z_ui is movie i's affinity for u in units of its spread over the movies (q_i ~ N(0, s^2 I),
+ * so z_ui ~ N(0, 1) across movies for every user): users mostly watch movies at least
+ * TASTE_THRESHOLD = 1 std to their liking (about a sixth of the catalogue), the popular
+ * ones first. It is the direction of p_u that steers the choice, so a user with mild
+ * rating preferences (small |p_u|) still picks by taste. Only the interaction steers it:
+ * b_i would just be more popularity. `taste` (spec.taste, default PLANTED_DEFAULTS.taste
+ * = 4) is the sharpness: at 4 a movie 1 std below the threshold is kept 1.8% of the time
+ * and 1 std above 98%. taste = 0 is popularity alone and draws exactly the random
+ * numbers the generator drew before taste existed.
+ *
+ * Sampling, by rejection: draw i from the popularity alias table, redraw if u already
+ * has it, keep it with probability sigmoid(taste * (z_ui - TASTE_THRESHOLD)) (one more
+ * uniform), else redraw. O(dim) per draw, no table per user, no O(users x movies) work;
+ * about 10 draws per rating at the default (a sixth of the popularity mass is liked,
+ * and the liked popular movies get used up). Users rating more than a quarter of the
+ * catalogue, and any user still short after MAX_DRAWS_PER_RATING (generator.ts) draws per rating, get
+ * the same law exactly by Efraimidis-Spirakis over all movies (O(movies * dim) for
+ * those few users).
+ *
+ * Choice is not independent of the ratings: users mostly rate what they like, as in
+ * real data, so ratings skew above MU (mean about 3.5 at the default) and more scores
+ * clip at 5.
  *
  * User activity is log-normal with mean `perUser` (sigma ACTIVITY_SIGMA), clamped to
  * [max(1, round(perUser / 5)), movies]. The best RMSE any model can reach is that of
@@ -52,6 +63,8 @@ export const ITEM_BIAS_STD = 0.3;
 export const FACTOR_STD = 0.5;
 export const ZIPF_EXPONENT = 0.9;
 export const ACTIVITY_SIGMA = 0.8;
+/** Affinity (in stds of z_ui) where a movie is as likely kept as not; see the top. */
+export const TASTE_THRESHOLD = 1;
 
 export interface PlantedItems {
   /** Item factors, movies x dim, row-major (row m-1 is movie m). */

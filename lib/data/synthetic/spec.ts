@@ -17,9 +17,9 @@ export interface SyntheticSpec {
   /** Planted Gaussian noise std added before rounding (default 0.3). */
   noise?: number;
   /**
-   * Planted: how strongly the hidden taste steers WHICH movies a user rates (default 2;
-   * 0 = by popularity alone). A popularity draw is kept with probability
-   * sigmoid(taste * p_u.q_i / FACTOR_STD); see planted.ts.
+   * Planted: how strongly the hidden taste steers WHICH movies a user rates (default 4;
+   * 0 = by popularity alone, as before). P(pick i) ∝ popularity_i * sigmoid(taste *
+   * (z_ui - 1)), z_ui the movie's affinity for the user in stds; see planted.ts.
    */
   taste?: number;
   /** Generate a movie catalogue (default: on for planted, off for uniform). */
@@ -28,7 +28,7 @@ export interface SyntheticSpec {
 
 export type ResolvedSyntheticSpec = Required<SyntheticSpec>;
 
-export const PLANTED_DEFAULTS = { dim: 8, noise: 0.3, taste: 2 } as const;
+export const PLANTED_DEFAULTS = { dim: 8, noise: 0.3, taste: 4 } as const;
 
 /** Fills in the defaults and checks the numbers; throws DataError on nonsense. */
 export function resolveSyntheticSpec(spec: SyntheticSpec): ResolvedSyntheticSpec {

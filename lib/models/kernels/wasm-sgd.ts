@@ -117,3 +117,29 @@ export function bindWasmSgd(w: WasmSgd): SgdRangeFn {
   const instance = new WA.Instance(w.module, { env: { memory: w.memory } });
   return instance.exports.sgdRange as SgdRangeFn;
 }
+
+type NsvdUserFn = (
+  items: number,
+  ratings: number,
+  from: number,
+  to: number,
+  used: number,
+  u: number,
+  Q: number,
+  Y: number,
+  userBias: number,
+  itemBias: number,
+  p: number,
+  g: number,
+  dim: number,
+  mu: number,
+  lr: number,
+  reg: number,
+  regBias: number,
+) => number;
+
+/** NSVD's per-user step (assembly/sgd.ts nsvdUser) bound to a memory. */
+export function bindWasmNsvd(module: WasmModule, memory: WasmMemory): NsvdUserFn {
+  const instance = new WA.Instance(module, { env: { memory } });
+  return instance.exports.nsvdUser as NsvdUserFn;
+}
