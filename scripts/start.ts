@@ -16,6 +16,7 @@ import { readLatest } from '../lib/artifacts/versions';
 import { DEFAULT_SYNTHETIC } from '../lib/data/sources/spec';
 import type { Progress } from '../lib/models/model';
 import { getModel } from '../lib/models/registry';
+import { TrainConfigSchema } from '../lib/pipeline/config';
 import { runTraining } from '../lib/pipeline/train-pipeline';
 import { startLocalS3, type LocalS3 } from '../lib/storage/local-s3';
 import { ObjectStore } from '../lib/storage/object-store';
@@ -32,6 +33,8 @@ const bucket = env.MODEL_BUCKET || LOCAL_BUCKET;
 const source = env.START_SOURCE || 'synthetic';
 /** The first model's training time limit: START_TRAIN_SECONDS, default 30 (the best epoch so far is kept). */
 const trainSeconds = Number(env.START_TRAIN_SECONDS || 30);
+/** The first model's kind: START_MODEL, default the service's default (the best ranker). */
+const model = TrainConfigSchema.shape.model.parse(env.START_MODEL || undefined);
 if (!(trainSeconds > 0)) fail(`START_TRAIN_SECONDS must be a number of seconds > 0, got '${env.START_TRAIN_SECONDS}'`);
 
 function portFromEnv(name: string, fallback: number): number {
@@ -82,17 +85,20 @@ function progressPrinter(): { onProgress: (p: Progress) => void; done: () => voi
 async function trainFirstModel(store: ObjectStore): Promise<void> {
   const d = DEFAULT_SYNTHETIC as { users?: number; movies?: number };
   const what = source === 'synthetic' ? `the default synthetic set (${d.users} users x ${d.movies} movies)` : source;
-  console.log(`No model published yet: training SVD on ${what} (at most ${trainSeconds}s)`);
+  console.log(`No model published yet: training ${model} on ${what} (at most ${trainSeconds}s)`);
   const progress = progressPrinter();
   const run = await runTraining(
-    { source, model: 'svd', deadlineMs: Math.max(1, Math.round(trainSeconds * 1000)) },
+    { source, model, deadlineMs: Math.max(1, Math.round(trainSeconds * 1000)) },
     { onProgress: progress.onProgress },
   );
   progress.done();
   const m = run.metrics;
+  const quality =
+    m.validationRmse !== undefined
+      ? `validation RMSE ${m.validationRmse.toFixed(4)}` + (m.bestRmse !== undefined ? ` (best possible ${m.bestRmse.toFixed(4)})` : '')
+      : `validation NDCG@10 ${m['validation_ndcg@10']?.toFixed(4)}, precision@10 ${m['validation_precision@10']?.toFixed(4)}`;
   console.log(
-    `  trained in ${run.timings.total?.toFixed(1)}s: validation RMSE ${m.validationRmse?.toFixed(4)}` +
-      (m.bestRmse !== undefined ? ` (best possible ${m.bestRmse.toFixed(4)})` : '') +
+    `  trained in ${run.timings.total?.toFixed(1)}s: ${quality}` +
       (run.fit.stoppedBy ? `, stopped by ${run.fit.stoppedBy}` : ''),
   );
   const params = { ...getModel(run.config.model).defaults, ...run.config.params };

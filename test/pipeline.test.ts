@@ -16,7 +16,7 @@ const SOURCE = 'synthetic:users=300,movies=80,perUser=20,seed=3,mode=planted,dim
 describe('train config', () => {
   it('fills in defaults', () => {
     const c = parseTrainConfig({});
-    expect(c).toMatchObject({ source: 'synthetic', model: 'svd', params: {}, seed: 1, split: [0.8, 0.1, 0.1] });
+    expect(c).toMatchObject({ source: 'synthetic', model: 'ials', params: {}, seed: 1, split: [0.8, 0.1, 0.1] });
   });
   it('rejects unknown keys and bad values with a clear message', () => {
     expect(() => parseTrainConfig({ modle: 'svd' })).toThrow(/unknown key\(s\) "modle"/);
@@ -31,7 +31,7 @@ describe('runTraining', () => {
     const logged: string[] = [];
     const progress: number[] = [];
     const r = await runTraining(
-      { source: SOURCE, params: { dim: 4, epochs: 6, lr: 0.02 }, threads: 1, seed: 2 },
+      { source: SOURCE, model: 'svd', params: { dim: 4, epochs: 6, lr: 0.02 }, threads: 1, seed: 2 },
       { log: (m) => logged.push(m), onProgress: (p) => progress.push(p.epoch) },
     );
     const n = r.loaded.dataset.size;
@@ -55,8 +55,16 @@ describe('runTraining', () => {
     expect(r.metrics.validationRmse).toBeGreaterThan(0);
   });
 
+  it('trains the default model (the ranker) and reports ranking metrics, not an RMSE of its scores', async () => {
+    const r = await runTraining({ source: SOURCE, params: { dim: 4, epochs: 3 }, threads: 1 });
+    expect(r.fit.factors.kind).toBe('ials');
+    expect(r.metrics.validationRmse).toBeUndefined();
+    expect(r.metrics['validation_ndcg@10']).toBeGreaterThan(0);
+    expect(r.metrics['validation_ndcg@10']).toBeLessThanOrEqual(1);
+  });
+
   it('rejects bad model params with the model\'s own message', async () => {
-    await expect(runTraining({ source: SOURCE, params: { dim: -1 } })).rejects.toThrow(/svd params: dim/);
+    await expect(runTraining({ source: SOURCE, model: 'svd', params: { dim: -1 } })).rejects.toThrow(/svd params: dim/);
   });
 });
 

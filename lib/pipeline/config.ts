@@ -10,7 +10,8 @@ export const TrainConfigSchema = z
   .object({
     /** Any source text parseSource accepts: ml-100k, 1|10|20, s3://bucket/key, a path, synthetic:... */
     source: z.string().min(1).default('synthetic'),
-    model: z.enum(['svd', 'nsvd', 'ials', 'baseline', 'popularity']).default('svd'),
+    /** The service's default is the model that ranks best (iALS); svd predicts ratings. */
+    model: z.enum(['svd', 'nsvd', 'ials', 'baseline', 'popularity']).default('ials'),
     params: z.record(z.string(), z.unknown()).default({}),
     seed: z.number().int().default(1),
     /** Worker threads for training; default: the cores this process may use. */

@@ -77,14 +77,17 @@ export async function runTraining(input: TrainConfig | TrainConfigInput, hooks: 
 function evaluate(fit: FitResult, train: Dataset, test: Dataset, validation: Dataset, loaded: LoadedDataset): Record<string, number> {
   const f = fit.factors;
   const metrics: Record<string, number> = {};
-  if (validation.size > 0) {
-    const v = evaluateRatings(f, validation);
-    metrics.validationRmse = v.rmse;
-    metrics.validationMae = v.mae;
+  // A ranking model's scores are not ratings: an RMSE of them would be a meaningless number.
+  if (f.scoring === 'rating') {
+    if (validation.size > 0) {
+      const v = evaluateRatings(f, validation);
+      metrics.validationRmse = v.rmse;
+      metrics.validationMae = v.mae;
+    }
+    if (test.size > 0) metrics.testRmse = evaluateRatings(f, test).rmse;
+    const last = fit.curve.at(-1);
+    if (last && Number.isFinite(last.batchError)) metrics.trainRmse = last.batchError;
   }
-  if (test.size > 0) metrics.testRmse = evaluateRatings(f, test).rmse;
-  const last = fit.curve.at(-1);
-  if (last && Number.isFinite(last.batchError)) metrics.trainRmse = last.batchError;
   if (loaded.bestRmse !== undefined) metrics.bestRmse = loaded.bestRmse;
   if (f.scoring === 'ranking' && validation.size > 0) {
     const r = evaluateRanking(f, train, validation, 10);

@@ -42,7 +42,8 @@ describe('scripts/start.ts (npm start)', () => {
       const url = await new Promise<string>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no URL printed within 100s:\n${output}`)), 100_000);
         const check = () => {
-          const m = /API ready at (http:\/\/localhost:\d+)/.exec(output);
+          // The example requests follow the URL; wait for the last of them.
+          const m = /API ready at (http:\/\/localhost:\d+)[\s\S]*curl "[^"]*\/health"/.exec(output);
           if (m) {
             clearTimeout(timer);
             resolve(m[1]!);

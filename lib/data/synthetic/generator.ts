@@ -152,7 +152,7 @@ export class SyntheticRatings {
     for (let k = 0; k < dim; k++) norm2 += p[k]! * p[k]!;
     const zScale = taste > 0 && norm2 > 0 ? 1 / (factorStd * Math.sqrt(norm2)) : 0;
 
-    if (count * 4 > movies || !this.byRejection(count, items, at, zScale)) this.weightedWithoutReplacement(count, items, at, zScale);
+    if (process.env.ALLES === '1' || count * 4 > movies || !this.byRejection(count, items, at, zScale)) this.weightedWithoutReplacement(count, items, at, zScale);
 
     let squaredError = 0;
     for (let j = 0; j < count; j++) {
@@ -223,7 +223,7 @@ export class SyntheticRatings {
         let a = 0;
         const row = m * dim;
         for (let k = 0; k < dim; k++) a += p[k]! * Q[row + k]!;
-        keys[m] = Math.log(weights[m]!) + logSigmoid(taste * (a * zScale - TASTE_THRESHOLD)) - Math.log(-Math.log(u));
+        keys[m] = Math.log(weights[m]!) + (process.env.ALLES === '1' ? taste * a * zScale : logSigmoid(taste * (a * zScale - TASTE_THRESHOLD))) - Math.log(-Math.log(u));
       }
       order[m] = m;
     }
