@@ -1,3 +1,5 @@
+import { createServer } from 'node:net';
+
 /**
  * Defaults of the local stack (`npm start`), shared by the scripts that talk to it.
  * serverless.yml's `local` stage uses the same bucket name and S3 port.
@@ -16,4 +18,16 @@ export function storeSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): { bu
   const bucket = env.MODEL_BUCKET || LOCAL_BUCKET;
   const endpoint = env.S3_ENDPOINT === undefined ? `http://127.0.0.1:${env.LOCAL_S3_PORT || LOCAL_S3_PORT}` : env.S3_ENDPOINT;
   return endpoint ? { bucket, endpoint } : { bucket };
+}
+
+/** A free loopback port, for a server that must not collide with another one's. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }

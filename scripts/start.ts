@@ -8,7 +8,6 @@
  * then prints the URL and stops everything on Ctrl-C / SIGTERM.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { publishModel, toPublishInput } from '../lib/artifacts/publish';
@@ -21,7 +20,7 @@ import { runTraining } from '../lib/pipeline/train-pipeline';
 import { startLocalS3, type LocalS3 } from '../lib/storage/local-s3';
 import { ObjectStore } from '../lib/storage/object-store';
 import { createS3Client } from '../lib/storage/s3-client';
-import { LOCAL_API_PORT, LOCAL_BUCKET, LOCAL_DATA_DIR, LOCAL_S3_PORT } from './local-stack';
+import { freePort, LOCAL_API_PORT, LOCAL_BUCKET, LOCAL_DATA_DIR, LOCAL_S3_PORT } from './local-stack';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const env = process.env;
@@ -48,18 +47,6 @@ function portFromEnv(name: string, fallback: number): number {
 function fail(message: string): never {
   console.error(`npm start: ${message}`);
   process.exit(1);
-}
-
-/** A free loopback port (serverless-offline's internal Lambda port must not collide). */
-function freePort(): Promise<number> {
-  return new Promise((ok, ko) => {
-    const server = createServer();
-    server.once('error', ko);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => ok(port));
-    });
-  });
 }
 
 const formatProgress = (p: Progress): string =>

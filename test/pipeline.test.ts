@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LATEST_KEY, Manifest, fileKey, FILES } from '../lib/artifacts/format';
-import { Rng } from '../lib/models/kernels/rng';
+import { createRng } from '../lib/data/random';
 import { parseTrainConfig } from '../lib/pipeline/config';
 import { runTraining } from '../lib/pipeline/train-pipeline';
 import { startTestS3 } from './helpers/s3';
@@ -74,10 +74,10 @@ describe('npm run train (the CLI)', () => {
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'train-cli-'));
     file = join(dir, 'u.data');
-    const rng = new Rng(1);
+    const rng = createRng(1);
     const lines: string[] = [];
     for (let u = 1; u <= 120; u++) {
-      for (let k = 0; k < 15; k++) lines.push(`${u}\t${1 + rng.int(60)}\t${1 + rng.int(5)}\t88125${u}`);
+      for (let k = 0; k < 15; k++) lines.push(`${u}\t${1 + rng.nextInt(60)}\t${1 + rng.nextInt(5)}\t88125${u}`);
     }
     await writeFile(file, `${lines.join('\n')}\n`);
   });

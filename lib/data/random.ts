@@ -104,3 +104,17 @@ export function shuffleInPlace(array: { length: number; [i: number]: number }, r
     array[j] = t;
   }
 }
+
+/** Fills `out` with N(0, std^2) draws. */
+export function fillGaussian(out: Float32Array, std: number, rng: Rng): Float32Array {
+  for (let k = 0; k < out.length; k++) out[k] = rng.nextGaussian() * std;
+  return out;
+}
+
+/** A random permutation of 0..n-1. */
+export function permutation(n: number, rng: Rng): Int32Array {
+  const p = new Int32Array(n);
+  for (let k = 0; k < n; k++) p[k] = k;
+  shuffleInPlace(p, rng);
+  return p;
+}

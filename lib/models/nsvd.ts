@@ -32,7 +32,7 @@
 import { z } from 'zod';
 import { meanRating, nItems, nUsers, type Dataset } from '../data/dataset';
 import { parseParams } from './kernels/params';
-import { permutation, Rng } from './kernels/rng';
+import { createRng, fillGaussian, permutation, shuffleInPlace, type Rng } from '../data/random';
 import { squaredErrorRange } from './kernels/sgd-kernel';
 import { bindWasmNsvd, sgdWasmModule, WasmArena, wasmSgdAvailable } from './kernels/wasm-sgd';
 import { runEpochs, Snapshot } from './kernels/training-loop';
@@ -98,7 +98,7 @@ function userRows(train: Dataset, nU: number, rng: Rng): UserRows {
   }
   for (let u = 0; u < nU; u++) {
     for (let k = start[u + 1]! - 1; k > start[u]!; k--) {
-      const j = start[u]! + rng.int(k - start[u]! + 1);
+      const j = start[u]! + rng.nextInt(k - start[u]! + 1);
       const i = items[k]!;
       items[k] = items[j]!;
       items[j] = i;
@@ -130,7 +130,7 @@ export async function fitNsvd(train: Dataset, params: Partial<NsvdParams>, optio
   const dim = p.dim;
   const nU = nUsers(train);
   const nI = nItems(train);
-  const rng = new Rng(options.seed ?? 1);
+  const rng = createRng(options.seed ?? 1);
   const mu = meanRating(train);
   const useWasm = p.kernel !== 'js' && dim % 4 === 0 && wasmSgdAvailable();
   if (p.kernel === 'wasm' && !useWasm) {
@@ -150,8 +150,8 @@ export async function fitNsvd(train: Dataset, params: Partial<NsvdParams>, optio
   const memory = arena?.commit();
   const f32 = (at: number | undefined, length: number) => (arena && at !== undefined ? arena.view<Float32Array>(at) : new Float32Array(length));
   const live = {
-    Q: rng.fillNormal(f32(slot?.Q, nI * dim), p.initStd),
-    Y: rng.fillNormal(f32(slot?.Y, nI * dim), p.initStd),
+    Q: fillGaussian(f32(slot?.Q, nI * dim), p.initStd, rng),
+    Y: fillGaussian(f32(slot?.Y, nI * dim), p.initStd, rng),
     userBias: f32(slot?.userBias, nU),
     itemBias: f32(slot?.itemBias, nI),
   };
@@ -179,7 +179,7 @@ export async function fitNsvd(train: Dataset, params: Partial<NsvdParams>, optio
 
   const runEpoch = (epoch: number, stop: () => boolean) => {
     const lr = p.lr * Math.pow(p.lrDecay, epoch);
-    shuffle(order, rng);
+    shuffleInPlace(order, rng);
     let sse = 0;
     let count = 0;
     let interrupted = false;
@@ -281,11 +281,3 @@ function userVector(Y: Float32Array, dim: number, items: Int32Array, from: numbe
   for (let d = 0; d < dim; d++) out[d] *= norm;
 }
 
-function shuffle(a: Int32Array, rng: Rng): void {
-  for (let k = a.length - 1; k > 0; k--) {
-    const j = rng.int(k + 1);
-    const t = a[k]!;
-    a[k] = a[j]!;
-    a[j] = t;
-  }
-}

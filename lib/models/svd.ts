@@ -36,7 +36,7 @@ import { meanRating, nItems, nUsers, type Dataset } from '../data/dataset';
 import { buildBlocks, unpermuteRows, type BlockedRatings } from './kernels/blocks';
 import { createMomentumState, momentumStep } from './kernels/momentum-kernel';
 import { WorkerPool } from './kernels/pool';
-import { permutation, Rng } from './kernels/rng';
+import { createRng, fillGaussian, permutation, type Rng } from '../data/random';
 import { squaredErrorRange, type SgdTables } from './kernels/sgd-kernel';
 import { runStratum, type SgdJob } from './kernels/sgd-tasks';
 import { allocate } from './kernels/shared';
@@ -116,7 +116,7 @@ export async function fitSvd(train: Dataset, params: Partial<SvdParams>, options
   const threads = Math.max(1, Math.floor(options.threads ?? 1));
   const nU = nUsers(train);
   const nI = nItems(train);
-  const rng = new Rng(options.seed ?? 1);
+  const rng = createRng(options.seed ?? 1);
   const useWasm = p.optimizer === 'sgd' && chooseWasm(p);
   const shared = useWasm || (threads > 1 && p.optimizer === 'sgd');
   const arena = useWasm ? new WasmArena() : undefined;
@@ -134,8 +134,8 @@ export async function fitSvd(train: Dataset, params: Partial<SvdParams>, options
     arena && slot !== undefined ? arena.view<Float32Array>(slot) : allocate(Float32Array, length, shared);
   const tables: SgdTables = {
     dim: p.dim,
-    P: rng.fillNormal(f32(slots?.P, nU * p.dim), p.initStd),
-    Q: rng.fillNormal(f32(slots?.Q, nI * p.dim), p.initStd),
+    P: fillGaussian(f32(slots?.P, nU * p.dim), p.initStd, rng),
+    Q: fillGaussian(f32(slots?.Q, nI * p.dim), p.initStd, rng),
     userBias: f32(slots?.userBias, nU),
     itemBias: f32(slots?.itemBias, nI),
   };

@@ -7,12 +7,15 @@ import type { Dataset } from '../../lib/data/dataset';
 import { DataError } from '../../lib/data/errors';
 import { parseCatalog, parseRatings } from '../../lib/data/parse';
 import {
+  describeSyntheticSpec,
   generateSynthetic,
+  PLANTED_DEFAULTS,
   MOVIELENS_GENRES,
   SyntheticRatings,
   writeSyntheticDat,
   type SyntheticSpec,
 } from '../../lib/data/synthetic';
+import { FACTOR_STD, TASTE_THRESHOLD } from '../../lib/data/synthetic/planted';
 
 const uniform: SyntheticSpec = { users: 400, movies: 60, perUser: 12, seed: 3, mode: 'uniform' };
 const planted: SyntheticSpec = { users: 1500, movies: 200, perUser: 25, seed: 11, mode: 'planted' };
@@ -149,11 +152,92 @@ describe('planted synthetic data', () => {
   });
 });
 
+/**
+ * How much more the users like what they chose than popularity alone would give them:
+ * per user, the mean hidden affinity z_ui = p_u.q_i / (s |p_u|) (in stds over the
+ * movies) of the chosen movies minus its popularity-weighted mean over all movies.
+ * Returns the mean over users and its standard error.
+ */
+function excessAffinity(spec: SyntheticSpec): { mean: number; se: number; users: number } {
+  const { dataset: d, hidden } = generateSynthetic(spec, { keepHidden: true });
+  const { P, Q, weights, dim } = hidden!;
+  const s = Math.pow((FACTOR_STD * FACTOR_STD) / dim, 0.25);
+  const movies = weights.length;
+  let totalWeight = 0;
+  for (let m = 0; m < movies; m++) totalWeight += weights[m]!;
+  const z = (u: number, m: number): number => {
+    let dot = 0;
+    let norm = 0;
+    for (let k = 0; k < dim; k++) {
+      dot += P[u * dim + k]! * Q[m * dim + k]!;
+      norm += P[u * dim + k]! ** 2;
+    }
+    return dot / (s * Math.sqrt(norm));
+  };
+  const excess: number[] = [];
+  for (const [user, items] of perUserItems(d)) {
+    const u = user - 1;
+    let popular = 0;
+    for (let m = 0; m < movies; m++) popular += (weights[m]! / totalWeight) * z(u, m);
+    let chosen = 0;
+    for (const movie of items) chosen += z(u, movie - 1);
+    excess.push(chosen / items.length - popular);
+  }
+  const mean = excess.reduce((a, b) => a + b, 0) / excess.length;
+  const sd = Math.sqrt(excess.reduce((a, b) => a + (b - mean) ** 2, 0) / (excess.length - 1));
+  return { mean, se: sd / Math.sqrt(excess.length), users: excess.length };
+}
+
+describe('planted choice: taste as well as popularity', () => {
+  // By rejection (light users) and by weighted sampling of the whole catalogue (dense).
+  const specs: Array<[string, SyntheticSpec]> = [
+    ['light users', planted],
+    ['users rating over a quarter of the catalogue', { users: 400, movies: 40, perUser: 15, seed: 5, mode: 'planted' }],
+  ];
+  for (const [name, spec] of specs) {
+    it(`${name}: chosen movies are clearly more to the user's taste than popularity alone gives`, () => {
+      expect(PLANTED_DEFAULTS.taste).toBeGreaterThan(0);
+      const tasteful = excessAffinity(spec);
+      // Most picks lie above the threshold: at least half of it on average, and far beyond chance.
+      expect(tasteful.mean).toBeGreaterThan(TASTE_THRESHOLD / 2);
+      expect(tasteful.mean).toBeGreaterThan(10 * tasteful.se);
+      // taste 0 is popularity alone: no excess beyond noise.
+      const blind = excessAffinity({ ...spec, taste: 0 });
+      expect(Math.abs(blind.mean)).toBeLessThan(4 * blind.se);
+    });
+  }
+
+  it('grows with taste', () => {
+    const small = { ...planted, users: 500 };
+    expect(excessAffinity({ ...small, taste: 1 }).mean).toBeLessThan(excessAffinity({ ...small, taste: 4 }).mean);
+  });
+
+  it('is part of the data set identity, and taste 0 keeps popularity-only data', () => {
+    expect(describeSyntheticSpec(planted)).toContain(`taste=${PLANTED_DEFAULTS.taste}`);
+    expect(describeSyntheticSpec({ ...planted, taste: 0 })).toContain('taste=0');
+    const blind = generateSynthetic({ ...planted, taste: 0 }).dataset;
+    const tasteful = generateSynthetic(planted).dataset;
+    // Same users, same activity (drawn before any choice), different movies.
+    expect(blind.size).toBe(tasteful.size);
+    expect(Array.from(blind.items)).not.toEqual(Array.from(tasteful.items));
+  });
+
+  it('keeps the hidden model only when asked', () => {
+    expect(generateSynthetic(planted).hidden).toBeUndefined();
+    expect(generateSynthetic(uniform, { keepHidden: true }).hidden).toBeUndefined();
+    const { hidden } = generateSynthetic({ ...planted, users: 50 }, { keepHidden: true });
+    expect(hidden!.P).toHaveLength(50 * PLANTED_DEFAULTS.dim);
+    expect(hidden!.Q).toHaveLength(planted.movies * PLANTED_DEFAULTS.dim);
+  });
+});
+
 describe('bad specs', () => {
   it('rejects impossible numbers with a DataError', () => {
     expect(() => generateSynthetic({ ...uniform, perUser: 61 })).toThrow(DataError);
     expect(() => generateSynthetic({ ...uniform, users: 0 })).toThrow(/users/);
     expect(() => generateSynthetic({ ...planted, noise: -1 })).toThrow(/noise/);
+    expect(() => generateSynthetic({ ...planted, taste: -1 })).toThrow(/taste/);
+    expect(() => generateSynthetic({ ...planted, taste: Infinity })).toThrow(DataError);
     expect(() => new SyntheticRatings({ ...uniform, movies: 2.5 })).toThrow(/movies/);
   });
 });

@@ -1,7 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -39,18 +38,6 @@ export function run(command: string, args: string[], options: { env?: NodeJS.Pro
 export function esbuildWorkDir(tag: string): { name: string; remove: () => Promise<void> } {
   const name = `.esbuild-${tag}-${process.pid}-${Math.random().toString(16).slice(2, 8)}`;
   return { name, remove: () => rm(join(ROOT, name), { recursive: true, force: true }) };
-}
-
-/** A free loopback port. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Every live descendant of a process (Linux /proc), children first. */

@@ -3,7 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, descendants, esbuildWorkDir, freePort, isAlive } from './process';
+import { freePort } from '../../scripts/local-stack';
+import { ROOT, descendants, esbuildWorkDir, isAlive } from './process';
 
 /** `npm start` as a user runs it: real s3rver, real training, real serverless-offline, real HTTP. */
 describe('scripts/start.ts (npm start)', () => {

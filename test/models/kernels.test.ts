@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { buildBlocks, unpermuteRows } from '../../lib/models/kernels/blocks';
 import { createMomentumState, momentumStep } from '../../lib/models/kernels/momentum-kernel';
 import { WorkerPool } from '../../lib/models/kernels/pool';
-import { Rng } from '../../lib/models/kernels/rng';
+import { createRng } from '../../lib/data/random';
 import { sgdRange } from '../../lib/models/kernels/sgd-kernel';
 import { bindWasmSgd, sgdWasmModule, WasmArena } from '../../lib/models/kernels/wasm-sgd';
 import { plantedRatings, tinyDataset } from './svd-fixtures';
@@ -99,7 +99,7 @@ describe('block grouping', () => {
   it('keeps every rating once, puts each in its block, sorts blocks by user slot', () => {
     const { train } = plantedRatings({ users: 60, items: 40, perUser: 10 });
     const grid = 4;
-    const b = buildBlocks(train, 60, 40, grid, new Rng(5), false);
+    const b = buildBlocks(train, 60, 40, grid, createRng(5), false);
     expect(b.blockStart[grid * grid]).toBe(train.size);
     const seen = new Map<string, number>();
     for (let r = 0; r < train.size; r++) seen.set(`${b.userSlot[train.users[r]!]}:${b.itemSlot[train.items[r]!]}`, train.ratings[r]!);
@@ -125,7 +125,7 @@ describe('block grouping', () => {
       [2, 2, 3],
       [3, 1, 4],
     ]);
-    const b = buildBlocks(d, 3, 2, 1, new Rng(9), false);
+    const b = buildBlocks(d, 3, 2, 1, createRng(9), false);
     const inSlots = new Float32Array(6);
     for (let u = 0; u < 3; u++) inSlots.set([u, 10 * u], b.userSlot[u]! * 2);
     const out = new Float32Array(6);

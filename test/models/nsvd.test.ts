@@ -3,7 +3,7 @@ import { evaluateRatings } from '../../lib/eval/rating';
 import { fitNsvd } from '../../lib/models/nsvd';
 import { nsvdSizeRule, nsvdUserVector } from '../../lib/models/nsvd-user-vector';
 import { meanRating, sliceDataset } from '../../lib/data/dataset';
-import { Rng } from '../../lib/models/kernels/rng';
+import { createRng } from '../../lib/data/random';
 import { plantedRatings, tinyDataset } from './svd-fixtures';
 
 describe('nsvdUserVector', () => {
@@ -34,18 +34,18 @@ describe('nsvd', () => {
   it('learns tastes from which items users rated, deterministically', async () => {
     // Two camps: a user mostly rates the own camp's movies (5 stars) and a few of the
     // other camp's (1 star). Item biases cannot tell, the rated set can (NSVD's point).
-    const rng = new Rng(8);
+    const rng = createRng(8);
     const rows: Array<[number, number, number]> = [];
     for (let u = 0; u < 200; u++) {
       const camp = u % 2;
       for (let k = 0; k < 20; k++) {
         const own = k < 15;
-        const item = 2 * rng.int(50) + (own ? camp : 1 - camp);
+        const item = 2 * rng.nextInt(50) + (own ? camp : 1 - camp);
         rows.push([u, item, own ? 5 : 1]);
       }
     }
     for (let k = rows.length - 1; k > 0; k--) {
-      const j = rng.int(k + 1);
+      const j = rng.nextInt(k + 1);
       [rows[k], rows[j]] = [rows[j]!, rows[k]!];
     }
     const all = tinyDataset(rows);

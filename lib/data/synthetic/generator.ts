@@ -34,6 +34,7 @@ export interface PlantedHidden {
 
 /** Rejection draws allowed per rating before a user falls back to exact weighted sampling. */
 const MAX_DRAWS_PER_RATING = 64;
+const TT = Number(process.env.TT ?? 1); // EXP
 
 export class SyntheticRatings {
   readonly spec: ResolvedSyntheticSpec;
@@ -152,7 +153,7 @@ export class SyntheticRatings {
     for (let k = 0; k < dim; k++) norm2 += p[k]! * p[k]!;
     const zScale = taste > 0 && norm2 > 0 ? 1 / (factorStd * Math.sqrt(norm2)) : 0;
 
-    if (process.env.ALLES === '1' || count * 4 > movies || !this.byRejection(count, items, at, zScale)) this.weightedWithoutReplacement(count, items, at, zScale);
+    if (count * 4 > movies || !this.byRejection(count, items, at, zScale)) this.weightedWithoutReplacement(count, items, at, zScale);
 
     let squaredError = 0;
     for (let j = 0; j < count; j++) {
@@ -170,7 +171,7 @@ export class SyntheticRatings {
 
   /**
    * Distinct movies by popularity draws, each kept with probability
-   * sigmoid(taste * (z - TASTE_THRESHOLD)), z = p.q * zScale (zScale 0: popularity alone,
+   * sigmoid(taste * (z - TT)), z = p.q * zScale (zScale 0: popularity alone,
    * no extra random number). Returns false (the caller then samples exactly) after
    * MAX_DRAWS_PER_RATING draws per rating.
    */
@@ -194,7 +195,7 @@ export class SyntheticRatings {
         const row = m * dim;
         for (let k = 0; k < dim; k++) a += p[k]! * Q[row + k]!;
         // u < sigmoid(x)  <=>  u * (1 + e^-x) < 1
-        if (rng.next() * (1 + Math.exp(-taste * (a * zScale - TASTE_THRESHOLD))) < 1) break;
+        if (rng.next() * (1 + Math.exp(-taste * (a * zScale - TT))) < 1) break;
       }
       stamp[m] = mark;
       items[at + j] = m + 1;
@@ -203,7 +204,7 @@ export class SyntheticRatings {
   }
 
   /**
-   * Efraimidis-Spirakis over all movies with weights w_i * sigmoid(taste * (z_i - TASTE_THRESHOLD)):
+   * Efraimidis-Spirakis over all movies with weights w_i * sigmoid(taste * (z_i - TT)):
    * the `count` movies with the largest u^(1/w), i.e. the smallest ln(-ln u) - ln w (in
    * logs, so that a tiny weight cannot underflow to 0). zScale 0: popularity alone, with
    * the keys ln(u) / w_i as before taste existed.
@@ -223,7 +224,7 @@ export class SyntheticRatings {
         let a = 0;
         const row = m * dim;
         for (let k = 0; k < dim; k++) a += p[k]! * Q[row + k]!;
-        keys[m] = Math.log(weights[m]!) + (process.env.ALLES === '1' ? taste * a * zScale : logSigmoid(taste * (a * zScale - TASTE_THRESHOLD))) - Math.log(-Math.log(u));
+        keys[m] = Math.log(weights[m]!) + logSigmoid(taste * (a * zScale - TT)) - Math.log(-Math.log(u));
       }
       order[m] = m;
     }

@@ -1,5 +1,5 @@
 import type { Dataset } from '../../data/dataset';
-import { permutation, type Rng } from './rng';
+import { permutation, type Rng } from '../../data/random';
 import { allocate } from './shared';
 
 /**
@@ -129,7 +129,7 @@ class BlockSorter {
 /** Fisher-Yates over [start, end) of three parallel arrays. */
 export function shuffleRange(users: Int32Array, items: Int32Array, ratings: Float32Array, start: number, end: number, rng: Rng): void {
   for (let k = end - 1; k > start; k--) {
-    const j = start + rng.int(k - start + 1);
+    const j = start + rng.nextInt(k - start + 1);
     const u = users[k]!;
     users[k] = users[j]!;
     users[j] = u;
