@@ -17,6 +17,7 @@ import { z } from 'zod';
 import { meanRating, nItems, nUsers, type Dataset } from '../data/dataset';
 import { evaluateRatings } from '../eval/rating';
 import type { Factors, FitOptions, FitResult, Model, Progress } from './model';
+import { parseParams } from './params';
 
 export interface BaselineParams {
   epochs: number;
@@ -33,7 +34,7 @@ export const BaselineParamsSchema = z.object({
 const defaults: Readonly<BaselineParams> = Object.freeze({ epochs: 10, regUser: 15, regItem: 10 });
 
 async function fit(train: Dataset, overrides: Partial<BaselineParams>, options: FitOptions = {}): Promise<FitResult> {
-  const params = parseParams(BaselineParamsSchema, { ...defaults, ...overrides }, 'baseline');
+  const params = parseParams('baseline', BaselineParamsSchema, { ...defaults, ...overrides });
   if (train.size === 0) throw new RangeError(`baseline: the training set "${train.name}" has no ratings`);
   const started = Date.now();
   const nU = nUsers(train);
@@ -110,13 +111,5 @@ function solveBiases(
 }
 
 /** Validates merged hyper-parameters, naming the model and the bad field in the error. */
-export function parseParams<T>(schema: z.ZodType<T>, value: unknown, model: string): T {
-  const result = schema.safeParse(value);
-  if (!result.success) {
-    const issues = result.error.issues.map((i) => `${i.path.join('.') || '(params)'}: ${i.message}`).join('; ');
-    throw new RangeError(`invalid ${model} parameters: ${issues}`);
-  }
-  return result.data;
-}
 
 export const baseline: Model<BaselineParams> = { kind: 'baseline', defaults, fit };

@@ -36,7 +36,7 @@ import { z } from 'zod';
 import { buildItemCsr, buildUserCsr } from '../data/csr';
 import { nItems, nUsers, type Dataset } from '../data/dataset';
 import { createRng } from '../data/random';
-import { parseParams } from './baseline';
+import { parseParams } from './params';
 import { extraConfidence, type ConfidenceKind, type IalsFoldInParams } from './ials-fold-in';
 import { RecallAtK } from './ials-recall';
 import type { WeightedCsr } from './ials-solve';
@@ -151,7 +151,7 @@ const rowReg = (reg: number, exponent: number, nCols: number, weightSum: number)
   exponent === 0 ? reg : reg * Math.pow(nCols + weightSum, exponent);
 
 async function fit(train: Dataset, overrides: Partial<IalsParams>, options: FitOptions = {}): Promise<FitResult> {
-  const params = parseParams(IalsParamsSchema, { ...defaults, ...overrides }, 'ials') as IalsParams;
+  const params = parseParams('ials', IalsParamsSchema, { ...defaults, ...overrides }) as IalsParams;
   const threads = Math.max(1, Math.floor(options.threads ?? 1));
   const started = Date.now();
   const { dim } = params;

@@ -31,7 +31,7 @@
  */
 import { z } from 'zod';
 import { meanRating, nItems, nUsers, type Dataset } from '../data/dataset';
-import { parseParams } from './kernels/params';
+import { ModelParamsError, parseParams } from './params';
 import { createRng, fillGaussian, permutation, shuffleInPlace, type Rng } from '../data/random';
 import { squaredErrorRange } from './kernels/sgd-kernel';
 import { bindWasmNsvd, sgdWasmModule, WasmArena, wasmSgdAvailable } from './kernels/wasm-sgd';
@@ -134,7 +134,7 @@ export async function fitNsvd(train: Dataset, params: Partial<NsvdParams>, optio
   const mu = meanRating(train);
   const useWasm = p.kernel !== 'js' && dim % 4 === 0 && wasmSgdAvailable();
   if (p.kernel === 'wasm' && !useWasm) {
-    throw new Error(`nsvd params: kernel 'wasm' needs dim to be a multiple of 4 (got ${dim}) and WebAssembly SIMD`);
+    throw new ModelParamsError(`nsvd params: kernel 'wasm' needs dim to be a multiple of 4 (got ${dim}) and WebAssembly SIMD`);
   }
   const arena = useWasm ? new WasmArena() : undefined;
   const slot = arena && {

@@ -15,7 +15,7 @@
 import { z } from 'zod';
 import { meanRating, nItems, nUsers, type Dataset } from '../data/dataset';
 import { evaluateRatings } from '../eval/rating';
-import { parseParams } from './baseline';
+import { parseParams } from './params';
 import type { Factors, FitOptions, FitResult, Model } from './model';
 
 export interface PopularityParams {
@@ -36,7 +36,7 @@ async function fit(
   overrides: Partial<PopularityParams>,
   options: FitOptions = {},
 ): Promise<PopularityFitResult> {
-  const { shrinkage } = parseParams(PopularityParamsSchema, { ...defaults, ...overrides }, 'popularity');
+  const { shrinkage } = parseParams('popularity', PopularityParamsSchema, { ...defaults, ...overrides });
   if (train.size === 0) throw new RangeError(`popularity: the training set "${train.name}" has no ratings`);
   const started = Date.now();
   const nI = nItems(train);

@@ -43,7 +43,7 @@ import { allocate } from './kernels/shared';
 import { sgdWasmModule, WasmArena, wasmSgdAvailable } from './kernels/wasm-sgd';
 import { runEpochs, Snapshot, type EpochRunner } from './kernels/training-loop';
 import type { Factors, FitOptions, FitResult, Model } from './model';
-import { parseParams } from './kernels/params';
+import { ModelParamsError, parseParams } from './params';
 
 export const SvdParamsSchema = z
   .object({
@@ -90,7 +90,7 @@ function chooseWasm(p: SvdParams): boolean {
   if (p.kernel === 'js') return false;
   const possible = p.dim % 4 === 0 && wasmSgdAvailable();
   if (p.kernel === 'wasm' && !possible) {
-    throw new Error(`svd params: kernel 'wasm' needs dim to be a multiple of 4 (got ${p.dim}) and WebAssembly SIMD`);
+    throw new ModelParamsError(`svd params: kernel 'wasm' needs dim to be a multiple of 4 (got ${p.dim}) and WebAssembly SIMD`);
   }
   return possible;
 }

@@ -19,6 +19,7 @@ import {
   type ProtocolReport,
 } from '../../lib/eval/protocols';
 import type { Model } from '../../lib/models/model';
+import { ModelParamsError } from '../../lib/models/params';
 import { getModel, modelKinds } from '../../lib/models/registry';
 
 export interface AccuracyOptions {
@@ -243,8 +244,7 @@ export async function main(argv: string[], io: Output = {}): Promise<void> {
       rows.push(row);
     }
   } catch (error) {
-    // Invalid hyper-parameters are reported by the models as RangeError/Error with a clear message.
-    if (!(error instanceof Error) || !/param/i.test(error.message)) throw error;
+    if (!(error instanceof ModelParamsError)) throw error;
     err(`accuracy: ${error.message}\n`);
     process.exitCode = 2;
     return;

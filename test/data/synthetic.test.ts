@@ -18,7 +18,9 @@ import {
 import { FACTOR_STD, TASTE_THRESHOLD } from '../../lib/data/synthetic/planted';
 
 const uniform: SyntheticSpec = { users: 400, movies: 60, perUser: 12, seed: 3, mode: 'uniform' };
-const planted: SyntheticSpec = { users: 1500, movies: 200, perUser: 25, seed: 11, mode: 'planted' };
+// Catalogue well above what a user likes and rates: with 200 movies, a user's liked
+// sixth (33 movies) is barely more than the 25 they rate, which flattens popularity.
+const planted: SyntheticSpec = { users: 1500, movies: 400, perUser: 25, seed: 11, mode: 'planted' };
 
 function perUserItems(d: Dataset): Map<number, number[]> {
   const byUser = new Map<number, number[]>();
@@ -119,7 +121,9 @@ describe('planted synthetic data', () => {
   it('reports a best RMSE well under the ratings spread', () => {
     expect(bestRmse).toBeDefined();
     expect(bestRmse!).toBeGreaterThan(0.2);
-    expect(bestRmse!).toBeLessThan(ratingStd(dataset) * 0.6);
+    // Users mostly rate what they like (planted choice), which narrows the spread a little.
+    expect(bestRmse!).toBeLessThan(ratingStd(dataset) * 0.7);
+    expect(bestRmse!).toBeLessThan(ratingStd(generateSynthetic({ ...planted, taste: 0 }).dataset) * 0.6);
   });
 
   it('has more noise, a larger best RMSE', () => {

@@ -51,7 +51,7 @@ describe('baseline (biases by alternating least squares)', () => {
   });
 
   it('rejects bad parameters and empty training data with a clear error', async () => {
-    await expect(baseline.fit(data, { epochs: 0 })).rejects.toThrow(/invalid baseline parameters: epochs/);
+    await expect(baseline.fit(data, { epochs: 0 })).rejects.toThrow(/baseline params: epochs/);
     await expect(baseline.fit(data, { regUser: -1 })).rejects.toThrow(/regUser/);
     await expect(baseline.fit(part(data, []), {})).rejects.toThrow(/no ratings/);
   });

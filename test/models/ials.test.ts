@@ -193,7 +193,7 @@ describe('iALS fit', () => {
   });
 
   it('rejects bad parameters naming the field', async () => {
-    await expect(ials.fit(train, { dim: 0 })).rejects.toThrow(/invalid ials parameters: dim/);
+    await expect(ials.fit(train, { dim: 0 })).rejects.toThrow(/ials params: dim/);
     await expect(ials.fit(train, { confidence: 'square' as never })).rejects.toThrow(/confidence/);
   });
 

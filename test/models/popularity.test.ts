@@ -54,7 +54,7 @@ describe('popularity', () => {
   });
 
   it('rejects bad parameters', async () => {
-    await expect(popularity.fit(data, { shrinkage: -1 })).rejects.toThrow(/invalid popularity parameters: shrinkage/);
+    await expect(popularity.fit(data, { shrinkage: -1 })).rejects.toThrow(/popularity params: shrinkage/);
   });
 
   it('is registered', () => {

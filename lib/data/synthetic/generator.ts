@@ -34,7 +34,6 @@ export interface PlantedHidden {
 
 /** Rejection draws allowed per rating before a user falls back to exact weighted sampling. */
 const MAX_DRAWS_PER_RATING = 64;
-const TT = Number(process.env.TT ?? 1); // EXP
 
 export class SyntheticRatings {
   readonly spec: ResolvedSyntheticSpec;
@@ -171,7 +170,7 @@ export class SyntheticRatings {
 
   /**
    * Distinct movies by popularity draws, each kept with probability
-   * sigmoid(taste * (z - TT)), z = p.q * zScale (zScale 0: popularity alone,
+   * sigmoid(taste * (z - TASTE_THRESHOLD)), z = p.q * zScale (zScale 0: popularity alone,
    * no extra random number). Returns false (the caller then samples exactly) after
    * MAX_DRAWS_PER_RATING draws per rating.
    */
@@ -195,7 +194,7 @@ export class SyntheticRatings {
         const row = m * dim;
         for (let k = 0; k < dim; k++) a += p[k]! * Q[row + k]!;
         // u < sigmoid(x)  <=>  u * (1 + e^-x) < 1
-        if (rng.next() * (1 + Math.exp(-taste * (a * zScale - TT))) < 1) break;
+        if (rng.next() * (1 + Math.exp(-taste * (a * zScale - TASTE_THRESHOLD))) < 1) break;
       }
       stamp[m] = mark;
       items[at + j] = m + 1;
@@ -204,7 +203,7 @@ export class SyntheticRatings {
   }
 
   /**
-   * Efraimidis-Spirakis over all movies with weights w_i * sigmoid(taste * (z_i - TT)):
+   * Efraimidis-Spirakis over all movies with weights w_i * sigmoid(taste * (z_i - TASTE_THRESHOLD)):
    * the `count` movies with the largest u^(1/w), i.e. the smallest ln(-ln u) - ln w (in
    * logs, so that a tiny weight cannot underflow to 0). zScale 0: popularity alone, with
    * the keys ln(u) / w_i as before taste existed.
@@ -224,7 +223,7 @@ export class SyntheticRatings {
         let a = 0;
         const row = m * dim;
         for (let k = 0; k < dim; k++) a += p[k]! * Q[row + k]!;
-        keys[m] = Math.log(weights[m]!) + logSigmoid(taste * (a * zScale - TT)) - Math.log(-Math.log(u));
+        keys[m] = Math.log(weights[m]!) + logSigmoid(taste * (a * zScale - TASTE_THRESHOLD)) - Math.log(-Math.log(u));
       }
       order[m] = m;
     }
