@@ -16,7 +16,6 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { publishModel, toPublishInput } from '../lib/artifacts/publish';
-import { getModel } from '../lib/models/registry';
 import { parseTrainConfig, type TrainConfig } from '../lib/pipeline/config';
 import { runTraining } from '../lib/pipeline/train-pipeline';
 import { ObjectStore } from '../lib/storage/object-store';
@@ -98,9 +97,7 @@ async function train(event: unknown, context: Context): Promise<TrainSummary> {
     if (run.loaded.bad.count > 0) {
       logger.warn('skipped bad lines', { count: run.loaded.bad.count, examples: run.loaded.bad.examples });
     }
-    // Record every hyper-parameter in the manifest, defaults included.
-    const input = toPublishInput({ ...run, params: { ...getModel(run.config.model).defaults, ...run.config.params } });
-    const manifest = await publishModel(store, input, {
+    const manifest = await publishModel(store, toPublishInput(run), {
       log: (message, data) => logger.info(message, data ?? {}),
     });
 

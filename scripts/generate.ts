@@ -30,11 +30,12 @@ const program = new Command('generate')
   .option('--planted', 'ratings from a hidden low-rank model instead of uniform noise', false)
   .option('--dim <n>', 'planted rank', integer)
   .option('--noise <std>', 'planted noise std before rounding', number)
+  .option('--taste <x>', 'planted: how strongly taste decides which movies a user rates (0 = popularity only)', number)
   .option('--titles', 'also write movies.dat with generated titles (default with --planted)')
   .option('--no-titles', 'do not write movies.dat')
   .action(async (opts: {
     users: number; movies: number; perUser: number; seed: number; out: string; planted: boolean;
-    dim?: number; noise?: number; titles?: boolean;
+    dim?: number; noise?: number; taste?: number; titles?: boolean;
   }) => {
     const spec = resolveSyntheticSpec({
       users: opts.users,
@@ -44,6 +45,7 @@ const program = new Command('generate')
       mode: opts.planted ? 'planted' : 'uniform',
       ...(opts.dim !== undefined ? { dim: opts.dim } : {}),
       ...(opts.noise !== undefined ? { noise: opts.noise } : {}),
+      ...(opts.taste !== undefined ? { taste: opts.taste } : {}),
       ...(opts.titles !== undefined ? { titles: opts.titles } : {}),
     });
     const out = resolve(opts.out);

@@ -14,8 +14,8 @@ import { publishModel, toPublishInput } from '../lib/artifacts/publish';
 import { readLatest } from '../lib/artifacts/versions';
 import { DEFAULT_SYNTHETIC } from '../lib/data/sources/spec';
 import type { Progress } from '../lib/models/model';
-import { getModel } from '../lib/models/registry';
 import { TrainConfigSchema } from '../lib/pipeline/config';
+import { describeMetrics } from '../lib/pipeline/report';
 import { runTraining } from '../lib/pipeline/train-pipeline';
 import { startLocalS3, type LocalS3 } from '../lib/storage/local-s3';
 import { ObjectStore } from '../lib/storage/object-store';
@@ -79,17 +79,9 @@ async function trainFirstModel(store: ObjectStore): Promise<void> {
     { onProgress: progress.onProgress },
   );
   progress.done();
-  const m = run.metrics;
-  const quality =
-    m.validationRmse !== undefined
-      ? `validation RMSE ${m.validationRmse.toFixed(4)}` + (m.bestRmse !== undefined ? ` (best possible ${m.bestRmse.toFixed(4)})` : '')
-      : `validation NDCG@10 ${m['validation_ndcg@10']?.toFixed(4)}, precision@10 ${m['validation_precision@10']?.toFixed(4)}`;
-  console.log(
-    `  trained in ${run.timings.total?.toFixed(1)}s: ${quality}` +
-      (run.fit.stoppedBy ? `, stopped by ${run.fit.stoppedBy}` : ''),
-  );
-  const params = { ...getModel(run.config.model).defaults, ...run.config.params };
-  const manifest = await publishModel(store, toPublishInput({ ...run, params }));
+  console.log(`  trained in ${run.timings.total?.toFixed(1)}s${run.fit.stoppedBy ? ` (stopped by ${run.fit.stoppedBy})` : ''}`);
+  for (const line of describeMetrics(run.metrics)) console.log(`  ${line}`);
+  const manifest = await publishModel(store, toPublishInput(run));
   console.log(`  published model ${manifest.version}`);
 }
 

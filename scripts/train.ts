@@ -8,7 +8,7 @@ import { publishModel, toPublishInput } from '../lib/artifacts/publish';
 import type { Progress } from '../lib/models/model';
 import { getModel, modelKinds } from '../lib/models/registry';
 import { parseTrainConfig, type TrainConfigInput } from '../lib/pipeline/config';
-import { predictionTable, PROGRESS_HEADER, progressLine } from '../lib/pipeline/report';
+import { describeMetrics, predictionTable, PROGRESS_HEADER, progressLine } from '../lib/pipeline/report';
 import { runTraining } from '../lib/pipeline/train-pipeline';
 import { createS3Client } from '../lib/storage/s3-client';
 import { ObjectStore } from '../lib/storage/object-store';
@@ -130,15 +130,12 @@ async function main(): Promise<void> {
 
   const m = run.metrics;
   console.log(`duration: ${((Date.now() - started) / 1000).toFixed(2)}s (fit ${run.timings.fit}s)${run.fit.stoppedBy ? `, stopped by ${run.fit.stoppedBy}` : ''}`);
-  if (m.validationRmse !== undefined) console.log(`validation RMSE: ${m.validationRmse.toFixed(4)}  MAE: ${m.validationMae!.toFixed(4)}`);
-  if (m.testRmse !== undefined) console.log(`test RMSE: ${m.testRmse.toFixed(4)}`);
+  for (const line of describeMetrics(m)) console.log(line);
   if (o.info && run.validation.size > 0) for (const line of predictionTable(run.fit.factors, run.validation)) console.log(line);
 
   if (o.publish) {
     const store = new ObjectStore(bucket!, createS3Client());
-    // Record every hyper-parameter in the manifest, defaults included.
-    const allParams = { ...model.defaults, ...run.config.params };
-    const manifest = await publishModel(store, toPublishInput({ ...run, config: { ...run.config, params: allParams } }));
+    const manifest = await publishModel(store, toPublishInput(run));
     console.log(`published model ${manifest.version} to s3://${bucket}/models/${manifest.version}/`);
   }
 }

@@ -5,10 +5,24 @@ import { readManifest } from './versions';
 
 /**
  * Reads a published model version for serving. Files are streamed straight into
- * preallocated typed arrays (one copy, no chunk list) and checked against the
- * manifest's length and sha256. The per-user files (users.f32, seen.items) are read
- * whole only up to `wholeUpToBytes`; above that they stay in S3 and a user's row and
- * seen list are fetched with ranged GETs (see UserRowReader).
+ * preallocated typed arrays (one copy, no chunk list), hashed as the chunks arrive, and
+ * checked against the manifest's length and sha256.
+ *
+ * The per-user files (users.f32, user_bias.f32, seen.idx, seen.items) are read whole
+ * only while every one of them is at most `wholeUpToBytes`. A larger model leaves all
+ * four in S3, and a user's factor row, bias, seen offsets and seen items are fetched
+ * with ranged GETs on that user's first request (see UserRows). Then what a cold start
+ * reads whole is only what every request needs (user ids, item factors and biases,
+ * item ids, popular, catalog): about 4 MB for a million users instead of 12.
+ *
+ * Integrity of ranged reads: a byte range cannot be checked against a whole file's
+ * sha256. What guarantees it is the publisher: it uploads a version into its own
+ * folder, reads every file back and checks its length and sha256 against the manifest,
+ * and only then writes models/LATEST; a version folder is never written again. So a
+ * range read from the version LATEST names comes from verified, immutable bytes. The
+ * reader still checks what it can cheaply: the manifest's byte length of every file
+ * against its shape, the length of every range it gets back (ObjectStore.getRange), and
+ * that a user's seen offsets lie inside seen.items (UserRows).
  */
 
 export class ArtifactError extends Error {
@@ -21,7 +35,7 @@ export interface CatalogItem {
 }
 
 export interface LoadOptions {
-  /** Per-user files larger than this are left in S3 and read by range. Default 64 MiB. */
+  /** If any per-user file is larger than this, all of them are left in S3 and read by range. Default 64 MiB. */
   wholeUpToBytes?: number;
 }
 
@@ -34,18 +48,22 @@ export interface ModelArtifacts {
   manifest: Manifest;
   Q: Float32Array;
   itemBias?: Float32Array;
-  userBias?: Float32Array;
   /** NSVD's implicit item factors. */
   Y?: Float32Array;
   userIds: Int32Array;
   itemIds: Int32Array;
   popular: Int32Array;
   catalog: (CatalogItem | null)[];
-  /** CSR offsets into seen.items, nUsers + 1. */
-  seenOffsets: Uint32Array;
-  seenItems: PerUserFile<Int32Array>;
+  /** True when the per-user files below are left in S3 (they are all whole or all ranged). */
+  rangedUsers: boolean;
   /** User factors (absent for models without them, e.g. baseline). */
   P?: PerUserFile<Float32Array>;
+  userBias?: PerUserFile<Float32Array>;
+  /** CSR offsets into seen.items, nUsers + 1. */
+  seenOffsets: PerUserFile<Uint32Array>;
+  seenItems: PerUserFile<Int32Array>;
+  /** Entries in seen.items (the last seen offset). */
+  nSeen: number;
 }
 
 type TypedArrayCtor<T> = { new (buffer: ArrayBuffer): T; readonly BYTES_PER_ELEMENT: number };
@@ -80,12 +98,17 @@ export async function readVerified(store: ObjectStore, manifest: Manifest, file:
   return buffer;
 }
 
-async function readTyped<T>(store: ObjectStore, manifest: Manifest, file: string, Ctor: TypedArrayCtor<T>, length: number): Promise<T> {
-  const expected = length * Ctor.BYTES_PER_ELEMENT;
+/** The manifest's byte length of a file, checked against the length its shape needs. */
+function checkedBytes(manifest: Manifest, file: string, Ctor: { readonly BYTES_PER_ELEMENT: number }, length: number): number {
   const { bytes } = entry(manifest, file);
-  if (bytes !== expected) {
-    throw new ArtifactError(`model ${manifest.version}: ${file} has ${bytes} bytes, its shape needs ${expected}`);
+  if (bytes !== length * Ctor.BYTES_PER_ELEMENT) {
+    throw new ArtifactError(`model ${manifest.version}: ${file} has ${bytes} bytes, its shape needs ${length * Ctor.BYTES_PER_ELEMENT}`);
   }
+  return bytes;
+}
+
+async function readTyped<T>(store: ObjectStore, manifest: Manifest, file: string, Ctor: TypedArrayCtor<T>, length: number): Promise<T> {
+  checkedBytes(manifest, file, Ctor, length);
   return new Ctor(await readVerified(store, manifest, file));
 }
 
@@ -99,14 +122,11 @@ async function readPerUser<T>(
   file: string,
   Ctor: TypedArrayCtor<T>,
   length: number,
-  wholeUpTo: number,
+  ranged: boolean,
 ): Promise<PerUserFile<T>> {
-  const { bytes } = entry(manifest, file);
-  if (bytes !== length * Ctor.BYTES_PER_ELEMENT) {
-    throw new ArtifactError(`model ${manifest.version}: ${file} has ${bytes} bytes, its shape needs ${length * Ctor.BYTES_PER_ELEMENT}`);
-  }
-  if (bytes > wholeUpTo) return { kind: 'ranged', key: fileKey(manifest.version, file) };
-  return { kind: 'whole', data: await readTyped(store, manifest, file, Ctor, length) };
+  if (!ranged) return { kind: 'whole', data: await readTyped(store, manifest, file, Ctor, length) };
+  checkedBytes(manifest, file, Ctor, length);
+  return { kind: 'ranged', key: fileKey(manifest.version, file) };
 }
 
 async function readCatalog(store: ObjectStore, manifest: Manifest): Promise<(CatalogItem | null)[]> {
@@ -125,37 +145,49 @@ export async function loadModelArtifacts(store: ObjectStore, version: string, op
   const wholeUpTo = options.wholeUpToBytes ?? DEFAULT_WHOLE_UP_TO_BYTES;
   const { nUsers, nItems, dim } = manifest;
   const nSeen = entry(manifest, FILES.seenItems).bytes / Int32Array.BYTES_PER_ELEMENT;
-  const [seenOffsets, Q, itemBias, userBias, Y, userIds, itemIds, popular, catalog, seenItems, P] = await Promise.all([
-    readTyped(store, manifest, FILES.seenIndex, Uint32Array, nUsers + 1),
+  if (!Number.isInteger(nSeen)) throw new ArtifactError(`model ${version}: ${FILES.seenItems} is not a whole number of int32`);
+  const hasP = manifest.files[FILES.users] !== undefined;
+  const hasUserBias = manifest.files[FILES.userBias] !== undefined;
+  const perUserBytes = [
+    checkedBytes(manifest, FILES.seenItems, Int32Array, nSeen),
+    checkedBytes(manifest, FILES.seenIndex, Uint32Array, nUsers + 1),
+    hasP ? checkedBytes(manifest, FILES.users, Float32Array, nUsers * dim) : 0,
+    hasUserBias ? checkedBytes(manifest, FILES.userBias, Float32Array, nUsers) : 0,
+  ];
+  const ranged = perUserBytes.some((bytes) => bytes > wholeUpTo);
+  // user_ids first: on a large model it is the biggest file read whole, the one a cold start waits for.
+  const [userIds, Q, itemBias, Y, itemIds, popular, catalog, seenOffsets, seenItems, P, userBias] = await Promise.all([
+    readTyped(store, manifest, FILES.userIds, Int32Array, nUsers),
     readTyped(store, manifest, FILES.items, Float32Array, nItems * dim),
     readOptional(store, manifest, FILES.itemBias, Float32Array, nItems),
-    readOptional(store, manifest, FILES.userBias, Float32Array, nUsers),
     readOptional(store, manifest, FILES.itemImplicit, Float32Array, nItems * dim),
-    readTyped(store, manifest, FILES.userIds, Int32Array, nUsers),
     readTyped(store, manifest, FILES.itemIds, Int32Array, nItems),
     readTyped(store, manifest, FILES.popular, Int32Array, nItems),
     readCatalog(store, manifest),
-    readPerUser(store, manifest, FILES.seenItems, Int32Array, nSeen, wholeUpTo),
-    manifest.files[FILES.users]
-      ? readPerUser(store, manifest, FILES.users, Float32Array, nUsers * dim, wholeUpTo)
-      : Promise.resolve(undefined),
+    readPerUser(store, manifest, FILES.seenIndex, Uint32Array, nUsers + 1, ranged),
+    readPerUser(store, manifest, FILES.seenItems, Int32Array, nSeen, ranged),
+    hasP ? readPerUser(store, manifest, FILES.users, Float32Array, nUsers * dim, ranged) : undefined,
+    hasUserBias ? readPerUser(store, manifest, FILES.userBias, Float32Array, nUsers, ranged) : undefined,
   ]);
-  if (seenOffsets[nUsers] !== nSeen) {
-    throw new ArtifactError(`model ${version}: ${FILES.seenIndex} ends at ${seenOffsets[nUsers]}, ${FILES.seenItems} holds ${nSeen}`);
+  // Ranged: the same check is made on every user's offsets as they are fetched (UserRows).
+  if (seenOffsets.kind === 'whole' && seenOffsets.data[nUsers] !== nSeen) {
+    throw new ArtifactError(`model ${version}: ${FILES.seenIndex} ends at ${seenOffsets.data[nUsers]}, ${FILES.seenItems} holds ${nSeen}`);
   }
   return {
     manifest,
     Q,
     ...(itemBias ? { itemBias } : {}),
-    ...(userBias ? { userBias } : {}),
     ...(Y ? { Y } : {}),
     userIds,
     itemIds,
     popular,
     catalog,
+    rangedUsers: ranged,
+    ...(P ? { P } : {}),
+    ...(userBias ? { userBias } : {}),
     seenOffsets,
     seenItems,
-    ...(P ? { P } : {}),
+    nSeen,
   };
 }
 

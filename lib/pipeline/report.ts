@@ -32,3 +32,23 @@ export function predictionTable(factors: Factors, validation: Dataset, users = 1
   for (const [u, row] of rows) lines.push(`${validation.userIds.external(u)}\t${row.join('  ')}`);
   return lines;
 }
+
+/**
+ * The run's quality in a few lines: validation RMSE/MAE and test RMSE for rating models,
+ * validation ranking metrics for ranking models, and on planted synthetic data how far
+ * the test RMSE is from the best any model can reach there.
+ */
+export function describeMetrics(m: Record<string, number | undefined>): string[] {
+  const lines: string[] = [];
+  if (m.validationRmse !== undefined) lines.push(`validation RMSE: ${m.validationRmse.toFixed(4)}  MAE: ${m.validationMae?.toFixed(4)}`);
+  if (m.testRmse !== undefined) lines.push(`test RMSE: ${m.testRmse.toFixed(4)}`);
+  if (m.bestRmse !== undefined && m.testRmse !== undefined) {
+    const gap = (100 * (m.testRmse - m.bestRmse)) / m.bestRmse;
+    lines.push(`best possible RMSE (the generator's noiseless scores): ${m.bestRmse.toFixed(4)}; test RMSE is ${gap.toFixed(1)}% above it`);
+  }
+  const ranking = ['ndcg@10', 'precision@10', 'recall@10', 'map@10']
+    .filter((k) => m[`validation_${k}`] !== undefined)
+    .map((k) => `${k} ${m[`validation_${k}`]!.toFixed(4)}`);
+  if (ranking.length) lines.push(`validation ${ranking.join('  ')}`);
+  return lines;
+}

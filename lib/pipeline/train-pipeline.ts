@@ -30,6 +30,8 @@ export interface TrainingRun {
   /** Seconds per stage: load, split, fit, evaluate, total. */
   timings: Record<string, number>;
   config: TrainConfig;
+  /** Every hyper-parameter the model trained with: its defaults under config.params. */
+  params: Record<string, unknown>;
 }
 
 /**
@@ -71,7 +73,7 @@ export async function runTraining(input: TrainConfig | TrainConfigInput, hooks: 
   const metrics = await stage('evaluate', () => evaluate(fit, train, test, validation, loaded));
   timings.total = round((performance.now() - started) / 1000);
   log('evaluated', metrics);
-  return { loaded, train, test, validation, fit, metrics, timings, config };
+  return { loaded, train, test, validation, fit, metrics, timings, config, params: { ...model.defaults, ...config.params } };
 }
 
 function evaluate(fit: FitResult, train: Dataset, test: Dataset, validation: Dataset, loaded: LoadedDataset): Record<string, number> {

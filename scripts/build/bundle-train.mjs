@@ -1,8 +1,8 @@
 // Bundles the train Lambda for the container image (see Dockerfile): functions/train.ts
 // and the training engine's worker entries, into one folder with no node_modules.
 //   node scripts/build/bundle-train.mjs [outdir=dist/train]
-// The folder holds train.mjs (handler `train.handler`), kernel-worker.mjs,
-// ials-worker.mjs (+ ials-worker.js), their source maps and a package.json marking ESM.
+// The folder holds train.mjs (handler `train.handler`), kernel-worker.mjs (the training
+// engine's worker threads, SGD and iALS alike), source maps and a package.json marking ESM.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -17,7 +17,14 @@
  * takes about 20 training ratings per user per dimension. Measured with a throwaway
  * biased ALS (80% train, 20 sweeps, lambda 0.4) on 10,000 users x 1,000 movies x 50 per
  * user: rank 2 gets within 4.5%, rank 3 within 7%, rank 8 within 15% (and within 4.5% at
- * 150 ratings per user).
+ * 150 ratings per user). Those figures are for choice by popularity alone (taste 0).
+ * Choice by taste makes the rating task harder for a model that learns the factors too
+ * (a user's rated movies are the ones aligned with p_u, so much of p_u . q_i turns into
+ * what looks like user and item bias, and less interaction is left to learn): on
+ * DEFAULT_SYNTHETIC (rank 2), holdout, SVD with dim 2 and reg 0.02 gets within 4.9% at
+ * taste 0 and 7.4% at taste 4; SVD's defaults (dim 200, reg 0.09) 9.3% and 14%, the
+ * latter barely better than biases alone. Knowing Q and b_i, a per-user fit of b_u and
+ * p_u still gets within 4% whatever the taste.
  *
  * Which movies a user rates: popularity AND taste. Movie popularity w_i is
  * Zipf(ZIPF_EXPONENT) over a random order of the movies. User u's movies are distinct,
@@ -40,14 +47,18 @@
  * has it, keep it with probability sigmoid(taste * (z_ui - TASTE_THRESHOLD)) (one more
  * uniform), else redraw. O(dim) per draw, no table per user, no O(users x movies) work;
  * about 10 draws per rating at the default (a sixth of the popularity mass is liked,
- * and the liked popular movies get used up). Users rating more than a quarter of the
- * catalogue, and any user still short after MAX_DRAWS_PER_RATING (generator.ts) draws per rating, get
- * the same law exactly by Efraimidis-Spirakis over all movies (O(movies * dim) for
- * those few users).
+ * and the liked popular movies get used up): 30M ratings (1M users x 1,000 movies x 30,
+ * rank 8) take about 23 s in memory against 3 s at taste 0. Users rating more than a
+ * quarter of the catalogue, and any user still short after MAX_DRAWS_PER_RATING
+ * (generator.ts) draws per rating, get the same law exactly by Efraimidis-Spirakis over
+ * all movies (O(movies * dim) for those few users).
  *
  * Choice is not independent of the ratings: users mostly rate what they like, as in
- * real data, so ratings skew above MU (mean about 3.5 at the default) and more scores
- * clip at 5.
+ * real data, so ratings skew above MU (mean about 3.5 at the default, against 3.0), their
+ * spread narrows (std 0.70 against 0.76) and popularity flattens a little (the top 10%
+ * of 1,000 movies get 37-40% of the ratings against 46-48%). What it buys: on
+ * 5,000 users x 1,000 movies x 40 (rank 2, stratified 25%), iALS's recall@10 is 0.273
+ * against popularity's 0.161 (0.265 against 0.280 at taste 0 on 2,000 x 500).
  *
  * User activity is log-normal with mean `perUser` (sigma ACTIVITY_SIGMA), clamped to
  * [max(1, round(perUser / 5)), movies]. The best RMSE any model can reach is that of
