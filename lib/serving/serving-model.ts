@@ -7,8 +7,9 @@ import { UserRows, type UserRowsOptions } from './user-rows';
 
 /**
  * One loaded model version, ready to answer: the artifacts plus what is derived from
- * them once at load (id lookups, item norms for cosine, iALS's Gram matrix) and
- * scratch buffers reused by every request. Immutable once built, so a request that
+ * them (id lookups; item norms for cosine and iALS's Gram matrix on first use, so a
+ * cold start that recommends does not compute them) and scratch buffers reused by
+ * every request. Immutable once built, so a request that
  * holds a reference keeps a consistent model even if a newer one is swapped in.
  */
 export class ServingModel {
@@ -18,9 +19,9 @@ export class ServingModel {
   readonly users: IdIndex;
   readonly items: IdIndex;
   readonly userRows: UserRows;
-  readonly norms: Float32Array;
   readonly loadedAt = Date.now();
   private readonly heaps = new Map<number, TopN>();
+  private normsCache: Float32Array | undefined;
   private gramCache: Float64Array | undefined;
 
   constructor(
@@ -42,7 +43,6 @@ export class ServingModel {
     };
     this.users = buildIdIndex(artifacts.userIds);
     this.items = buildIdIndex(artifacts.itemIds);
-    this.norms = itemNorms(this.scoring);
     this.userRows = new UserRows(store, artifacts, options);
   }
 
@@ -56,6 +56,11 @@ export class ServingModel {
 
   catalogEntry(item: number): CatalogItem | null {
     return this.artifacts.catalog[item] ?? null;
+  }
+
+  /** Euclidean norm of every item row (cosine similarity), computed on first use. */
+  get norms(): Float32Array {
+    return (this.normsCache ??= itemNorms(this.scoring));
   }
 
   /** A reusable bounded heap for lists of n (one per distinct n, made on first use). */

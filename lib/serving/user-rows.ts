@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
-import { copyInto, type ModelArtifacts } from '../artifacts/load';
+import { ArtifactError, copyInto, type ModelArtifacts, type PerUserFile } from '../artifacts/load';
+import { FILES } from '../artifacts/format';
 import type { ObjectStore } from '../storage/object-store';
 import { StorageUnavailableError } from './errors';
 
@@ -13,21 +14,61 @@ export interface UserState {
 
 interface FetchedUser {
   row: Float32Array | undefined;
-  seen: Int32Array | undefined;
+  bias: number;
+  seen: Int32Array;
 }
 
 export interface UserRowsOptions {
-  /** Upper bound on the bytes of fetched rows kept in memory. Default 64 MiB. */
+  /** Upper bound on the bytes of fetched users kept in memory. Default 64 MiB. */
   cacheBytes?: number;
 }
 
+/** The per-user files of a small model, in memory. */
+interface InMemory {
+  P: Float32Array | undefined;
+  userBias: Float32Array | undefined;
+  seenOffsets: Uint32Array;
+  seenItems: Int32Array;
+}
+
+/** The S3 keys of a large model's per-user files. */
+interface InS3 {
+  P: string | undefined;
+  userBias: string | undefined;
+  seenOffsets: string;
+  seenItems: string;
+}
+
+function inMemory<T>(file: PerUserFile<T>): T {
+  if (file.kind !== 'whole') throw new Error('a per-user file is in S3 while the model says it is in memory');
+  return file.data;
+}
+
+function inS3<T>(file: PerUserFile<T>): string {
+  if (file.kind !== 'ranged') throw new Error('a per-user file is in memory while the model says it is in S3');
+  return file.key;
+}
+
 /**
- * Per-user data of one model. Files read whole are sliced in place; files left in S3
- * are read with one ranged GET per user per file and kept in an LRU cache (concurrent
- * misses for one user share a single fetch).
+ * Per-user data of one model. A small model's per-user files are in memory and sliced
+ * in place. A large model's are left in S3 (see loadModelArtifacts): a user's first
+ * request reads the factor row (users.f32, dim * 4 bytes at u * dim * 4), the bias
+ * (user_bias.f32, 4 bytes at u * 4) and the seen offsets (seen.idx, 8 bytes at u * 4)
+ * with three ranged GETs in parallel, then the seen items (seen.items) with a fourth as
+ * soon as the offsets are in. The user's row, bias and seen items are one entry of an
+ * LRU cache; concurrent misses for one user share a single fetch.
+ *
+ * Ranged bytes are not hashed (a range cannot be checked against the file's sha256):
+ * they come from a version the publisher verified file by file before it wrote LATEST,
+ * and that folder is never rewritten (see lib/artifacts/load.ts). Each range's length
+ * is checked (ObjectStore.getRange), and so are the offsets: a user's seen range must
+ * lie inside seen.items, or the read fails as an ArtifactError (an internal error, not
+ * a retryable storage outage).
  */
 export class UserRows {
   private readonly cache: LRUCache<number, FetchedUser> | undefined;
+  private readonly memory: InMemory | undefined;
+  private readonly keys: InS3 | undefined;
   private readonly dim: number;
   hits = 0;
   misses = 0;
@@ -38,28 +79,48 @@ export class UserRows {
     options: UserRowsOptions = {},
   ) {
     this.dim = a.manifest.dim;
-    const ranged = a.P?.kind === 'ranged' || a.seenItems.kind === 'ranged';
-    if (ranged) {
+    if (a.rangedUsers) {
+      this.keys = {
+        P: a.P ? inS3(a.P) : undefined,
+        userBias: a.userBias ? inS3(a.userBias) : undefined,
+        seenOffsets: inS3(a.seenOffsets),
+        seenItems: inS3(a.seenItems),
+      };
       this.cache = new LRUCache<number, FetchedUser>({
         maxSize: options.cacheBytes ?? 64 * 1024 * 1024,
-        sizeCalculation: (v) => 64 + (v.row?.byteLength ?? 0) + (v.seen?.byteLength ?? 0),
+        sizeCalculation: (v) => 64 + (v.row?.byteLength ?? 0) + v.seen.byteLength,
         fetchMethod: (user) => this.fetch(user),
       });
+    } else {
+      this.memory = {
+        P: a.P ? inMemory(a.P) : undefined,
+        userBias: a.userBias ? inMemory(a.userBias) : undefined,
+        seenOffsets: inMemory(a.seenOffsets),
+        seenItems: inMemory(a.seenItems),
+      };
     }
   }
 
-  /** True when rows come from S3 on demand (a large model). */
+  /** True when users come from S3 on demand (a large model). */
   get ranged(): boolean {
     return this.cache !== undefined;
   }
 
   /** The user's state; synchronous when nothing needs fetching (undefined means: call load). */
   peek(user: number): UserState | undefined {
-    if (!this.cache) return this.assemble(user, undefined);
-    const fetched = this.cache.get(user);
+    if (this.memory) {
+      const { P, userBias, seenOffsets, seenItems } = this.memory;
+      return {
+        vec: P,
+        offset: P ? user * this.dim : 0,
+        bias: userBias ? userBias[user]! : 0,
+        seen: seenItems.subarray(seenOffsets[user]!, seenOffsets[user + 1]!),
+      };
+    }
+    const fetched = this.cache!.get(user);
     if (!fetched) return undefined;
     this.hits++;
-    return this.assemble(user, fetched);
+    return { vec: fetched.row, offset: 0, bias: fetched.bias, seen: fetched.seen };
   }
 
   async load(user: number): Promise<UserState> {
@@ -70,33 +131,33 @@ export class UserRows {
     try {
       fetched = await this.cache!.fetch(user);
     } catch (err) {
+      if (err instanceof ArtifactError) throw err;
       throw new StorageUnavailableError(`could not read this user's factors from model storage; try again shortly`, { cause: err });
     }
-    return this.assemble(user, fetched!);
-  }
-
-  private assemble(user: number, fetched: FetchedUser | undefined): UserState {
-    const { P, seenItems, seenOffsets, userBias } = this.a;
-    const bias = userBias ? userBias[user]! : 0;
-    const seen =
-      seenItems.kind === 'whole' ? seenItems.data.subarray(seenOffsets[user]!, seenOffsets[user + 1]!) : fetched!.seen!;
-    if (!P) return { vec: undefined, offset: 0, bias, seen };
-    if (P.kind === 'whole') return { vec: P.data, offset: user * this.dim, bias, seen };
-    return { vec: fetched!.row!, offset: 0, bias, seen };
+    return { vec: fetched!.row, offset: 0, bias: fetched!.bias, seen: fetched!.seen };
   }
 
   private async fetch(user: number): Promise<FetchedUser> {
-    const { P, seenItems, seenOffsets } = this.a;
-    const rowBytes = this.dim * 4;
-    const [rowBytesRead, seenBytesRead] = await Promise.all([
-      P?.kind === 'ranged' ? this.store.getRange(P.key, user * rowBytes, (user + 1) * rowBytes) : undefined,
-      seenItems.kind === 'ranged'
-        ? this.store.getRange(seenItems.key, seenOffsets[user]! * 4, seenOffsets[user + 1]! * 4)
-        : undefined,
+    const keys = this.keys!;
+    const { dim } = this;
+    const seen = this.store.getRange(keys.seenOffsets, user * 4, user * 4 + 8).then((offsets) => {
+      const start = offsets.readUInt32LE(0);
+      const end = offsets.readUInt32LE(4);
+      if (start > end || end > this.a.nSeen) {
+        throw new ArtifactError(
+          `model ${this.a.manifest.version}: ${FILES.seenIndex} gives user ${user} entries ${start}..${end} of the ${this.a.nSeen} in ${FILES.seenItems}`,
+        );
+      }
+      if (start === end) return new Int32Array(0);
+      return this.store.getRange(keys.seenItems, start * 4, end * 4).then((bytes) => copyInto(bytes, new Int32Array(end - start)));
+    });
+    const [row, bias, seenItems] = await Promise.all([
+      keys.P === undefined
+        ? undefined
+        : this.store.getRange(keys.P, user * dim * 4, (user + 1) * dim * 4).then((bytes) => copyInto(bytes, new Float32Array(dim))),
+      keys.userBias === undefined ? 0 : this.store.getRange(keys.userBias, user * 4, user * 4 + 4).then((bytes) => bytes.readFloatLE(0)),
+      seen,
     ]);
-    return {
-      row: rowBytesRead ? copyInto(rowBytesRead, new Float32Array(this.dim)) : undefined,
-      seen: seenBytesRead ? copyInto(seenBytesRead, new Int32Array(seenBytesRead.length / 4)) : undefined,
-    };
+    return { row, bias, seen: seenItems };
   }
 }

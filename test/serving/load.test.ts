@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FILES, fileKey } from '../../lib/artifacts/format';
-import { loadModelArtifacts } from '../../lib/artifacts/load';
+import { ArtifactError, loadModelArtifacts } from '../../lib/artifacts/load';
+import { StorageUnavailableError } from '../../lib/serving/errors';
 import { buildIdIndex } from '../../lib/serving/id-index';
 import { ServingModel } from '../../lib/serving/serving-model';
+import { ObjectStore } from '../../lib/storage/object-store';
+import { createS3Client } from '../../lib/storage/s3-client';
 import { startTestS3 } from '../helpers/s3';
 import { buildFixture, publishFixture, ratedBy } from './fixture';
 
@@ -21,7 +24,11 @@ describe('loadModelArtifacts', () => {
     expect(a.manifest.version).toBe('v1');
     expect(Array.from(a.Q)).toEqual(Array.from(fixture.factors.Q));
     expect(Array.from(a.itemBias!)).toEqual(Array.from(fixture.factors.itemBias!));
-    expect(Array.from(a.userBias!)).toEqual(Array.from(fixture.factors.userBias!));
+    expect(a.rangedUsers).toBe(false);
+    expect(a.userBias?.kind).toBe('whole');
+    if (a.userBias?.kind === 'whole') expect(Array.from(a.userBias.data)).toEqual(Array.from(fixture.factors.userBias!));
+    expect(a.seenOffsets.kind).toBe('whole');
+    if (a.seenOffsets.kind === 'whole') expect(a.seenOffsets.data[fixture.factors.nUsers]).toBe(a.nSeen);
     expect(a.P?.kind).toBe('whole');
     if (a.P?.kind === 'whole') expect(Array.from(a.P.data)).toEqual(Array.from(fixture.factors.P!));
     expect(Array.from(a.userIds)).toEqual(Array.from(fixture.dataset.userIds.toArray()));
@@ -50,6 +57,44 @@ describe('loadModelArtifacts', () => {
     expect(ranged.userRows.hits).toBeGreaterThan(0);
   });
 
+  it('leaves all four per-user files in S3 as soon as one of them is over the threshold', async () => {
+    const whole = await loadModelArtifacts(s3.store, 'v1');
+    const usersBytes = whole.manifest.files[FILES.users]!.bytes;
+    const biasBytes = whole.manifest.files[FILES.userBias]!.bytes;
+    expect(biasBytes).toBeLessThan(usersBytes);
+    const a = await loadModelArtifacts(s3.store, 'v1', { wholeUpToBytes: usersBytes - 1 });
+    expect(a.rangedUsers).toBe(true);
+    expect([a.P?.kind, a.userBias?.kind, a.seenOffsets.kind, a.seenItems.kind]).toEqual(['ranged', 'ranged', 'ranged', 'ranged']);
+    expect(a.nSeen).toBe(whole.nSeen);
+    // Everything a request needs besides the user's own data is still read whole.
+    expect(Array.from(a.userIds)).toEqual(Array.from(whole.userIds));
+    expect(Array.from(a.Q)).toEqual(Array.from(whole.Q));
+    const atThreshold = await loadModelArtifacts(s3.store, 'v1', { wholeUpToBytes: usersBytes });
+    expect(atThreshold.rangedUsers).toBe(false);
+  });
+
+  it('refuses a ranged user whose seen offsets point outside seen.items, and answers 503 when S3 is unreachable', async () => {
+    await publishFixture(s3.store, fixture, 'v-offsets');
+    const key = fileKey('v-offsets', FILES.seenIndex);
+    const body = (await s3.store.get(key))!;
+    body.writeUInt32LE(0xffff, 4 * 3); // user 2's end, user 3's start
+    await s3.store.put(key, body);
+    // Read whole, the sha256 catches it; read by range, the offsets check does.
+    await expect(loadModelArtifacts(s3.store, 'v-offsets')).rejects.toThrow(/sha256/);
+    const model = new ServingModel(await loadModelArtifacts(s3.store, 'v-offsets', { wholeUpToBytes: 0 }), s3.store);
+    await expect(model.userRows.load(2)).rejects.toThrow(ArtifactError);
+    await expect(model.userRows.load(3)).rejects.toThrow(/seen\.idx gives user 3 entries 65535\.\./);
+    expect((await model.userRows.load(4)).seen.length).toBeGreaterThan(0);
+
+    const client = createS3Client({ endpoint: 'http://127.0.0.1:9', maxAttempts: 1 });
+    try {
+      const offline = new ServingModel(await loadModelArtifacts(s3.store, 'v1', { wholeUpToBytes: 0 }), new ObjectStore(s3.store.bucket, client));
+      await expect(offline.userRows.load(0)).rejects.toThrow(StorageUnavailableError);
+    } finally {
+      client.destroy();
+    }
+  });
+
   it('refuses a version whose file does not match its sha256', async () => {
     await publishFixture(s3.store, fixture, 'v-bad');
     const key = fileKey('v-bad', FILES.items);
@@ -65,11 +110,19 @@ describe('loadModelArtifacts', () => {
 });
 
 describe('buildIdIndex', () => {
-  it('finds every id, dense or sparse, and nothing else', () => {
-    for (const ids of [Int32Array.from([5, 1, 9, 3]), Int32Array.from([2_000_000_000, 7, 1_500_000_000])]) {
+  it('finds every id, consecutive, dense or sparse, and nothing else', () => {
+    for (const ids of [
+      Int32Array.from([5, 1, 9, 3]),
+      Int32Array.from([2_000_000_000, 7, 1_500_000_000]),
+      Int32Array.from([3, 4, 5, 6, 7, 9]),
+      Int32Array.from([3, 4, 5, 6, 7]),
+      Int32Array.from([1_999_999_990, 1_999_999_991]),
+      Int32Array.from([10, 12, 11, 13]),
+    ]) {
       const index = buildIdIndex(ids);
       ids.forEach((id, i) => expect(index.indexOf(id)).toBe(i));
-      for (const missing of [0, 2, 8, 10, 1_999_999_999, -1, 2.5]) expect(index.indexOf(missing)).toBe(-1);
+      for (const missing of [0, 2, 8, 10, 1_999_999_999, -1, 2.5, 3.5, NaN, Infinity]) expect(index.indexOf(missing)).toBe(-1);
     }
+    expect(buildIdIndex(new Int32Array(0)).indexOf(0)).toBe(-1);
   });
 });

@@ -6,7 +6,7 @@ import { DataError } from '../errors';
 import { parseCatalog, type RatingsFormat } from '../parse';
 import type { LoadedDataset, SourceContext } from './context';
 import { catalogFormatOf, LAYOUTS, layoutOfRatingsFile, MOVIELENS, ratingsFormatOf, type Layout } from './layouts';
-import { catalogFromBytes, readRatings } from './read';
+import { catalogFromBytes, readRatings, sizeHintForBytes } from './read';
 import type { MovieLensName } from './spec';
 import { selectZipEntries } from './zip-entries';
 
@@ -60,9 +60,15 @@ export async function loadLocal(
           name: catalogPath,
           ...(ctx.log ? { onWarning: ctx.log } : {}),
         });
+  const sizeHint = sizeHintForBytes((await stat(ratingsPath)).size);
   return readRatings(
     chunksOf(ratingsPath),
-    { name, source: spec.path, format: spec.format ?? layout?.ratingsFormat ?? ratingsFormatOf(ratingsPath) },
+    {
+      name,
+      source: spec.path,
+      format: spec.format ?? layout?.ratingsFormat ?? ratingsFormatOf(ratingsPath),
+      ...(sizeHint ? { sizeHint } : {}),
+    },
     ctx,
     catalog,
   );

@@ -15,6 +15,13 @@ export interface RatingsInput {
 }
 
 /**
+ * An upper bound on the ratings a file of this many bytes can hold (the shortest line,
+ * `1,1,1\n`, is 6 bytes), for preallocating the parser's arrays: capacity that is never
+ * written costs address space, not memory.
+ */
+export const sizeHintForBytes = (bytes: number): number | undefined => (bytes > 0 ? Math.ceil(bytes / 6) : undefined);
+
+/**
  * Parses a ratings stream into a LoadedDataset, hashing the bytes on the way, then
  * attaches the catalogue `catalog()` gives (called after the ratings are read, as a
  * zip's movies file may come after its ratings). Stream failures are rethrown with

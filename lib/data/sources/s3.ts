@@ -6,7 +6,7 @@ import { ObjectStore } from '../../storage/object-store';
 import { createS3Client, parseS3Url } from '../../storage/s3-client';
 import type { LoadedDataset, SourceContext } from './context';
 import { catalogFormatOf, layoutOfRatingsFile, MOVIELENS, ratingsFormatOf } from './layouts';
-import { catalogFromBytes, readRatings } from './read';
+import { catalogFromBytes, readRatings, sizeHintForBytes } from './read';
 import type { MovieLensName } from './spec';
 import { selectZipEntries } from './zip-entries';
 
@@ -18,9 +18,9 @@ export function storeFor(bucket: string, ctx: SourceContext): ObjectStore {
   return new ObjectStore(bucket, ctx.store?.client ?? createS3Client());
 }
 
-async function openObject(store: ObjectStore, key: string, url: string): Promise<Readable | undefined> {
+async function openObject(store: ObjectStore, key: string, url: string): Promise<{ stream: Readable; size: number } | undefined> {
   try {
-    return (await store.getStream(key))?.stream;
+    return await store.getStream(key);
   } catch (err) {
     throw new DataError(`${url}: cannot read: ${err instanceof Error ? err.message : String(err)}`);
   }
@@ -38,8 +38,9 @@ export async function loadS3(
   const { bucket, key } = parseS3Url(spec.url);
   const store = storeFor(bucket, ctx);
   const file = baseName(key);
-  const stream = await openObject(store, key, spec.url);
-  if (!stream) throw new DataError(`${spec.url}: no such object`);
+  const object = await openObject(store, key, spec.url);
+  if (!object) throw new DataError(`${spec.url}: no such object`);
+  const { stream } = object;
 
   if (file.toLowerCase().endsWith('.zip')) {
     const name = file.slice(0, -4) as MovieLensName;
@@ -71,12 +72,14 @@ export async function loadS3(
       if (spec.catalogUrl !== undefined) throw new DataError(`${catalogUrl}: no such object`);
       return undefined;
     }
-    return parseCatalog(movies, catalogFormatOf(baseName(where.key)), {
+    return parseCatalog(movies.stream, catalogFormatOf(baseName(where.key)), {
       name: catalogUrl,
       ...(ctx.log ? { onWarning: ctx.log } : {}),
     });
   };
   const parent = key.split('/').at(-2);
   const name = layout && parent ? parent : file.replace(/\.[^.]+$/, '');
-  return readRatings(stream, { name, source: spec.url, format: spec.format ?? layout?.ratingsFormat ?? ratingsFormatOf(file) }, ctx, catalog);
+  const sizeHint = sizeHintForBytes(object.size);
+  const format = spec.format ?? layout?.ratingsFormat ?? ratingsFormatOf(file);
+  return readRatings(stream, { name, source: spec.url, format, ...(sizeHint ? { sizeHint } : {}) }, ctx, catalog);
 }
