@@ -15,10 +15,4 @@ const settings = serviceSettingsFromEnv();
 const { logger, metrics } = createObservability();
 const cache = new ModelCache(new ObjectStore(settings.bucket), { ...settings.cache, log: logger });
 
-// Start loading the model now, in the container's init, not on the first request: the
-// S3 round trips overlap the rest of the init and the first request's middlewares, and
-// that request joins the load in flight. A failed load (no model yet, S3 down) is
-// logged, and the next request checks again (ModelCache retries while it has no model).
-void cache.refresh();
-
 export const handler = createRecommendHandler({ cache, logger, metrics });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The model artifact format, version 1: one folder per version under `models/`,

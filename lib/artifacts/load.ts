@@ -56,6 +56,12 @@ export interface ModelArtifacts {
   catalog: (CatalogItem | null)[];
   /** True when the per-user files below are left in S3 (they are all whole or all ranged). */
   rangedUsers: boolean;
+  /**
+   * Ranged only: seen.idx and user_bias.f32 are each within `wholeUpToBytes`, so UserRows
+   * reads them whole (sha256-checked) in the background once the first user is answered,
+   * and from then on a new user costs two ranged GETs (row, seen items) instead of four.
+   */
+  wholeLater: boolean;
   /** User factors (absent for models without them, e.g. baseline). */
   P?: PerUserFile<Float32Array>;
   userBias?: PerUserFile<Float32Array>;
@@ -107,7 +113,7 @@ function checkedBytes(manifest: Manifest, file: string, Ctor: { readonly BYTES_P
   return bytes;
 }
 
-async function readTyped<T>(store: ObjectStore, manifest: Manifest, file: string, Ctor: TypedArrayCtor<T>, length: number): Promise<T> {
+export async function readTyped<T>(store: ObjectStore, manifest: Manifest, file: string, Ctor: TypedArrayCtor<T>, length: number): Promise<T> {
   checkedBytes(manifest, file, Ctor, length);
   return new Ctor(await readVerified(store, manifest, file));
 }
@@ -148,11 +154,13 @@ export async function loadModelArtifacts(store: ObjectStore, version: string, op
   if (!Number.isInteger(nSeen)) throw new ArtifactError(`model ${version}: ${FILES.seenItems} is not a whole number of int32`);
   const hasP = manifest.files[FILES.users] !== undefined;
   const hasUserBias = manifest.files[FILES.userBias] !== undefined;
+  const seenIndexBytes = checkedBytes(manifest, FILES.seenIndex, Uint32Array, nUsers + 1);
+  const userBiasBytes = hasUserBias ? checkedBytes(manifest, FILES.userBias, Float32Array, nUsers) : 0;
   const perUserBytes = [
     checkedBytes(manifest, FILES.seenItems, Int32Array, nSeen),
-    checkedBytes(manifest, FILES.seenIndex, Uint32Array, nUsers + 1),
+    seenIndexBytes,
     hasP ? checkedBytes(manifest, FILES.users, Float32Array, nUsers * dim) : 0,
-    hasUserBias ? checkedBytes(manifest, FILES.userBias, Float32Array, nUsers) : 0,
+    userBiasBytes,
   ];
   const ranged = perUserBytes.some((bytes) => bytes > wholeUpTo);
   // user_ids first: on a large model it is the biggest file read whole, the one a cold start waits for.
@@ -183,6 +191,7 @@ export async function loadModelArtifacts(store: ObjectStore, version: string, op
     popular,
     catalog,
     rangedUsers: ranged,
+    wholeLater: ranged && seenIndexBytes <= wholeUpTo && userBiasBytes <= wholeUpTo,
     ...(P ? { P } : {}),
     ...(userBias ? { userBias } : {}),
     seenOffsets,

@@ -1,4 +1,4 @@
-import { ZodError } from 'zod';
+import * as z from 'zod';
 import { InvalidRequestError, NoModelError, StorageUnavailableError, UnknownMovieError } from '../serving/errors';
 
 /** An error with the HTTP answer it stands for: status, a short machine-readable code, a message for people. */
@@ -37,7 +37,7 @@ export function errorAnswer(err: unknown): ErrorAnswer {
     internal,
   });
   if (err instanceof HttpError) return answer(err.statusCode, err.code, err.message);
-  if (err instanceof ZodError) return answer(400, 'invalid-request', describeZodError(err));
+  if (err instanceof z.ZodError) return answer(400, 'invalid-request', describeZodError(err));
   if (err instanceof UnknownMovieError) return answer(err.status, 'unknown-movie', err.message);
   if (err instanceof InvalidRequestError) return answer(400, 'invalid-request', err.message);
   if (err instanceof NoModelError) return answer(503, 'no-model', err.message);
@@ -50,7 +50,7 @@ export function errorAnswer(err: unknown): ErrorAnswer {
   return answer(500, 'internal', 'internal error', true);
 }
 
-export function describeZodError(err: ZodError): string {
+export function describeZodError(err: z.ZodError): string {
   return err.issues
     .slice(0, 5)
     .map((issue) => (issue.path.length ? `${issue.path.join('.')}: ${issue.message}` : issue.message))

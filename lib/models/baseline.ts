@@ -13,7 +13,7 @@
  * Q empty, biases in userBias/itemBias; scoring 'rating' (predictions clip to the scale).
  * A user or item without training ratings keeps bias 0.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { meanRating, nItems, nUsers, type Dataset } from '../data/dataset';
 import { evaluateRatings } from '../eval/rating';
 import type { Factors, FitOptions, FitResult, Model, Progress } from './model';

@@ -32,7 +32,7 @@
  * a test set, training stops after that many epochs without a better testError and
  * returns the best epoch's factors; otherwise the last epoch's.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { buildItemCsr, buildUserCsr } from '../data/csr';
 import { nItems, nUsers, type Dataset } from '../data/dataset';
 import { createRng } from '../data/random';

@@ -29,7 +29,7 @@
  * about epoch 36 (initStd 0.02 gives 0.9155 but needs 57 epochs); dim 50 / reg 0.05
  * 0.918, lr 0.01 with reg 0.02 overfits (0.921).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { meanRating, nItems, nUsers, type Dataset } from '../data/dataset';
 import { ModelParamsError, parseParams } from './params';
 import { createRng, fillGaussian, permutation, shuffleInPlace, type Rng } from '../data/random';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Hyper-parameters a model does not accept: unknown keys, wrong types, values out of range. */
 export class ModelParamsError extends RangeError {

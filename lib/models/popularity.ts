@@ -12,7 +12,7 @@
  *
  * Defaults: shrinkage 10 (as if every item had 10 extra ratings at the global mean).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { meanRating, nItems, nUsers, type Dataset } from '../data/dataset';
 import { evaluateRatings } from '../eval/rating';
 import { parseParams } from './params';

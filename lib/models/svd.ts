@@ -31,7 +31,7 @@
  * each cost 0.002-0.005, dim 100 about 0.002. Surprise's defaults (dim 100, lr 0.005, reg 0.02, 20 epochs)
  * underfit here.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { meanRating, nItems, nUsers, type Dataset } from '../data/dataset';
 import { buildBlocks, unpermuteRows, type BlockedRatings } from './kernels/blocks';
 import { createMomentumState, momentumStep } from './kernels/momentum-kernel';

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What one training run does: the Lambda's event, the CLI's flags and the bench all

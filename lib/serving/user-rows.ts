@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { ArtifactError, copyInto, type ModelArtifacts, type PerUserFile } from '../artifacts/load';
+import { ArtifactError, copyInto, readTyped, type ModelArtifacts, type PerUserFile } from '../artifacts/load';
 import { FILES } from '../artifacts/format';
 import type { ObjectStore } from '../storage/object-store';
 import { StorageUnavailableError } from './errors';
@@ -56,7 +56,11 @@ function inS3<T>(file: PerUserFile<T>): string {
  * (user_bias.f32, 4 bytes at u * 4) and the seen offsets (seen.idx, 8 bytes at u * 4)
  * with three ranged GETs in parallel, then the seen items (seen.items) with a fourth as
  * soon as the offsets are in. The user's row, bias and seen items are one entry of an
- * LRU cache; concurrent misses for one user share a single fetch.
+ * LRU cache; concurrent misses for one user share a single fetch. Once the first user
+ * is answered, seen.idx and user_bias.f32 (4 bytes a user each) are read whole in the
+ * background when the loader allows it (`wholeLater`); from then on a new user costs
+ * two ranged GETs in parallel (row, seen items). A failed background read is retried on
+ * a later miss; until it succeeds, the ranged path serves.
  *
  * Ranged bytes are not hashed (a range cannot be checked against the file's sha256):
  * they come from a version the publisher verified file by file before it wrote LATEST,
@@ -70,6 +74,10 @@ export class UserRows {
   private readonly memory: InMemory | undefined;
   private readonly keys: InS3 | undefined;
   private readonly dim: number;
+  /** seen.idx and user_bias.f32 once read whole in the background (ranged models). */
+  private offsets: Uint32Array | undefined;
+  private biases: Float32Array | undefined;
+  private later: Promise<void> | undefined;
   hits = 0;
   misses = 0;
 
@@ -134,15 +142,42 @@ export class UserRows {
       if (err instanceof ArtifactError) throw err;
       throw new StorageUnavailableError(`could not read this user's factors from model storage; try again shortly`, { cause: err });
     }
+    if (this.a.wholeLater && !this.later && !this.offsets) {
+      // After this answer, not before it: a cold start's first answer must not wait on 8 MB.
+      this.later = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.readWhole());
+    }
     return { vec: fetched!.row, offset: 0, bias: fetched!.bias, seen: fetched!.seen };
+  }
+
+  /** Settles when the background read of seen.idx and user_bias.f32 is over (or was never started); true if it is in memory. */
+  async backgroundRead(): Promise<boolean> {
+    await this.later;
+    return this.offsets !== undefined;
+  }
+
+  /** Reads seen.idx and user_bias.f32 whole (sha256-checked); never rejects. */
+  private async readWhole(): Promise<void> {
+    const { manifest, nSeen } = this.a;
+    try {
+      const [offsets, biases] = await Promise.all([
+        readTyped(this.store, manifest, FILES.seenIndex, Uint32Array, manifest.nUsers + 1),
+        this.keys!.userBias === undefined ? undefined : readTyped(this.store, manifest, FILES.userBias, Float32Array, manifest.nUsers),
+      ]);
+      if (offsets[manifest.nUsers] !== nSeen) return; // keep checking each user's range instead
+      this.offsets = offsets;
+      this.biases = biases;
+    } catch {
+      this.later = undefined; // a later miss tries again
+    }
   }
 
   private async fetch(user: number): Promise<FetchedUser> {
     const keys = this.keys!;
-    const { dim } = this;
-    const seen = this.store.getRange(keys.seenOffsets, user * 4, user * 4 + 8).then((offsets) => {
-      const start = offsets.readUInt32LE(0);
-      const end = offsets.readUInt32LE(4);
+    const { dim, offsets: wholeOffsets, biases } = this;
+    const offsetsOf: Promise<[number, number]> = wholeOffsets
+      ? Promise.resolve([wholeOffsets[user]!, wholeOffsets[user + 1]!])
+      : this.store.getRange(keys.seenOffsets, user * 4, user * 4 + 8).then((b) => [b.readUInt32LE(0), b.readUInt32LE(4)]);
+    const seen = offsetsOf.then(([start, end]) => {
       if (start > end || end > this.a.nSeen) {
         throw new ArtifactError(
           `model ${this.a.manifest.version}: ${FILES.seenIndex} gives user ${user} entries ${start}..${end} of the ${this.a.nSeen} in ${FILES.seenItems}`,
@@ -155,7 +190,11 @@ export class UserRows {
       keys.P === undefined
         ? undefined
         : this.store.getRange(keys.P, user * dim * 4, (user + 1) * dim * 4).then((bytes) => copyInto(bytes, new Float32Array(dim))),
-      keys.userBias === undefined ? 0 : this.store.getRange(keys.userBias, user * 4, user * 4 + 4).then((bytes) => bytes.readFloatLE(0)),
+      keys.userBias === undefined
+        ? 0
+        : biases
+          ? biases[user]!
+          : this.store.getRange(keys.userBias, user * 4, user * 4 + 4).then((bytes) => bytes.readFloatLE(0)),
       seen,
     ]);
     return { row, bias, seen: seenItems };

@@ -21,13 +21,12 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { build } from 'esbuild';
 import { publishModel } from '../../lib/artifacts/publish';
 import { readLatest, readManifest } from '../../lib/artifacts/versions';
-import { DatasetBuilder, type Catalog } from '../../lib/data/dataset';
-import { createRng } from '../../lib/data/random';
-import type { Factors } from '../../lib/models/model';
 import { startLocalS3 } from '../../lib/storage/local-s3';
 import { ObjectStore } from '../../lib/storage/object-store';
 import { createS3Client } from '../../lib/storage/s3-client';
 import { httpEvent, lambdaContext } from '../../test/serving/events';
+import { randomModel, randomModelSource } from './support/random-model';
+import { createRng } from '../../lib/data/random';
 import { startOffline } from '../../test/api/offline';
 
 interface ServeOptions {
@@ -66,52 +65,16 @@ async function ensureModel(store: ObjectStore, o: ServeOptions, say: (m: string)
   const live = await readLatest(store);
   if (live) {
     const m = await readManifest(store, live).catch(() => undefined);
-    if (m && m.nUsers === o.users && m.nItems === o.movies && m.dim === o.dim && m.dataset.source === `synthetic:${o.perUser}`) {
+    if (m && m.nUsers === o.users && m.nItems === o.movies && m.dim === o.dim && m.dataset.source === randomModelSource(o)) {
       say(`reusing model ${live}`);
       return live;
     }
   }
   const t0 = performance.now();
-  const rng = createRng(42);
-  const builder = new DatasetBuilder(o.users * o.perUser);
-  for (let i = 0; i < o.movies; i++) builder.itemIds.intern(i + 1);
-  for (let u = 0; u < o.users; u++) {
-    for (let k = 0; k < o.perUser; k++) builder.add(u + 1, 1 + Math.floor(o.movies * rng.next() * rng.next()), 1 + rng.nextInt(5));
-  }
-  const catalog: Catalog = new Map();
-  for (let i = 1; i <= o.movies; i++) catalog.set(i, { title: `Synthetic movie ${i} (2000)`, genres: ['Drama'] });
-  const dataset = builder.build('synthetic', { min: 1, max: 5 }, catalog);
-  const fill = (n: number, sd: number) => {
-    const a = new Float32Array(n);
-    for (let k = 0; k < n; k++) a[k] = sd * (rng.next() * 2 - 1);
-    return a;
-  };
-  const factors: Factors = {
-    kind: 'svd',
-    scoring: 'rating',
-    dim: o.dim,
-    nUsers: o.users,
-    nItems: o.movies,
-    mu: 3.5,
-    scale: { min: 1, max: 5 },
-    P: fill(o.users * o.dim, 0.3),
-    Q: fill(o.movies * o.dim, 0.3),
-    userBias: fill(o.users, 0.2),
-    itemBias: fill(o.movies, 0.2),
-    foldIn: { reg: 0.05, regBias: 0.05 },
-  };
-  say(`built ${dataset.size} ratings in ${Math.round(performance.now() - t0)} ms; publishing...`);
+  const input = randomModel(o);
+  say(`built ${input.dataset.size} ratings in ${Math.round(performance.now() - t0)} ms; publishing...`);
   const t1 = performance.now();
-  const manifest = await publishModel(store, {
-    factors,
-    dataset,
-    params: { dim: o.dim },
-    metrics: {},
-    timings: {},
-    curve: [],
-    epochs: 0,
-    source: { name: 'synthetic', source: `synthetic:${o.perUser}`, sha256: '0'.repeat(64) },
-  });
+  const manifest = await publishModel(store, input);
   say(`published ${manifest.version} in ${Math.round(performance.now() - t1)} ms`);
   return manifest.version;
 }

@@ -55,6 +55,25 @@ describe('loadModelArtifacts', () => {
     expect(ranged.userRows.misses).toBe(fixture.factors.nUsers);
     await ranged.userRows.load(0);
     expect(ranged.userRows.hits).toBeGreaterThan(0);
+    // With seen.idx and user_bias.f32 over the threshold too, they are never read whole.
+    expect(ranged.artifacts.wholeLater).toBe(false);
+    expect(await ranged.userRows.backgroundRead()).toBe(false);
+    // Within it, they are read whole in the background after the first answer, and a
+    // model whose offsets and biases come from memory answers the same.
+    const usersBytes = ranged.manifest.files[FILES.users]!.bytes;
+    const fresh = new ServingModel(await loadModelArtifacts(s3.store, 'v1', { wholeUpToBytes: usersBytes - 1 }), s3.store);
+    expect(fresh.userRows.ranged).toBe(true);
+    expect(fresh.artifacts.wholeLater).toBe(true);
+    expect(await fresh.userRows.backgroundRead()).toBe(false);
+    await fresh.userRows.load(0);
+    expect(await fresh.userRows.backgroundRead()).toBe(true);
+    for (let u = 1; u < fixture.factors.nUsers; u++) {
+      const r = await fresh.userRows.load(u);
+      const w = whole.userRows.peek(u)!;
+      expect(Array.from(r.vec!)).toEqual(Array.from(w.vec!.subarray(w.offset, w.offset + dim)));
+      expect(Array.from(r.seen)).toEqual(Array.from(w.seen));
+      expect(r.bias).toBe(w.bias);
+    }
   });
 
   it('leaves all four per-user files in S3 as soon as one of them is over the threshold', async () => {
@@ -117,7 +136,7 @@ describe('buildIdIndex', () => {
       Int32Array.from([3, 4, 5, 6, 7, 9]),
       Int32Array.from([3, 4, 5, 6, 7]),
       Int32Array.from([1_999_999_990, 1_999_999_991]),
-      Int32Array.from([10, 12, 11, 13]),
+      Int32Array.from([20, 22, 21, 23]),
     ]) {
       const index = buildIdIndex(ids);
       ids.forEach((id, i) => expect(index.indexOf(id)).toBe(i));
