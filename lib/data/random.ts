@@ -118,3 +118,26 @@ export function permutation(n: number, rng: Rng): Int32Array {
   shuffleInPlace(p, rng);
   return p;
 }
+
+/** Fisher-Yates over positions [start, end) of three parallel rating arrays, moved together. */
+export function shuffleRatings(
+  users: Int32Array,
+  items: Int32Array,
+  ratings: Float32Array,
+  start: number,
+  end: number,
+  rng: Rng,
+): void {
+  for (let k = end - 1; k > start; k--) {
+    const j = start + rng.nextInt(k - start + 1);
+    const u = users[k]!;
+    users[k] = users[j]!;
+    users[j] = u;
+    const i = items[k]!;
+    items[k] = items[j]!;
+    items[j] = i;
+    const r = ratings[k]!;
+    ratings[k] = ratings[j]!;
+    ratings[j] = r;
+  }
+}

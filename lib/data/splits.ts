@@ -10,7 +10,7 @@
  */
 import type { Dataset } from './dataset';
 import { sliceDataset } from './dataset';
-import { createRng, type Rng } from './random';
+import { createRng, shuffleRatings, type Rng } from './random';
 
 /** A copy of d's ratings in a seeded random order, written `copies` times back to back. */
 function shuffledCopy(d: Dataset, rng: Rng, copies = 1): { users: Int32Array; items: Int32Array; ratings: Float32Array } {
@@ -21,18 +21,7 @@ function shuffledCopy(d: Dataset, rng: Rng, copies = 1): { users: Int32Array; it
   users.set(d.users);
   items.set(d.items);
   ratings.set(d.ratings);
-  for (let i = n - 1; i > 0; i--) {
-    const j = rng.nextInt(i + 1);
-    const u = users[i]!;
-    users[i] = users[j]!;
-    users[j] = u;
-    const it = items[i]!;
-    items[i] = items[j]!;
-    items[j] = it;
-    const r = ratings[i]!;
-    ratings[i] = ratings[j]!;
-    ratings[j] = r;
-  }
+  shuffleRatings(users, items, ratings, 0, n, rng);
   for (let c = 1; c < copies; c++) {
     users.copyWithin(c * n, 0, n);
     items.copyWithin(c * n, 0, n);

@@ -31,7 +31,7 @@
  */
 import * as z from 'zod';
 import { meanRating, nItems, nUsers, type Dataset } from '../data/dataset';
-import { ModelParamsError, parseParams } from './params';
+import { ModelParamsError, parseParams, sgdParamFields } from './params';
 import { createRng, fillGaussian, permutation, shuffleInPlace, type Rng } from '../data/random';
 import { squaredErrorRange } from './kernels/sgd-kernel';
 import { bindWasmNsvd, sgdWasmModule, WasmArena, wasmSgdAvailable } from './kernels/wasm-sgd';
@@ -41,18 +41,9 @@ import { nsvdUsedCount, type NsvdSizeRule } from './nsvd-user-vector';
 
 export const NsvdParamsSchema = z
   .object({
-    dim: z.number().int().min(1).max(4096),
-    epochs: z.number().int().min(1),
-    lr: z.number().positive(),
-    lrDecay: z.number().positive().max(1),
-    reg: z.number().nonnegative(),
-    regBias: z.number().nonnegative(),
-    initStd: z.number().nonnegative(),
-    patience: z.number().int().min(1),
+    ...sgdParamFields,
     size: z.enum(['max', 'mean', 'min']),
     optimizer: z.literal('sgd'),
-    /** 'wasm' (SIMD, needs dim % 4 == 0), 'js', or 'auto' (wasm when it can). */
-    kernel: z.enum(['auto', 'wasm', 'js']),
   })
   .strict();
 export type NsvdParams = z.infer<typeof NsvdParamsSchema>;

@@ -14,3 +14,17 @@ export function parseParams<S extends z.ZodType>(model: string, schema: S, param
   }
   return parsed.data;
 }
+
+/** The hyper-parameters every per-rating SGD model shares (SVD, NSVD); see those files. */
+export const sgdParamFields = {
+  dim: z.number().int().min(1).max(4096),
+  epochs: z.number().int().min(1),
+  lr: z.number().positive(),
+  lrDecay: z.number().positive().max(1),
+  reg: z.number().nonnegative(),
+  regBias: z.number().nonnegative(),
+  initStd: z.number().nonnegative(),
+  patience: z.number().int().min(1),
+  /** SGD kernel: 'wasm' (SIMD, needs dim % 4 == 0), 'js', or 'auto' (wasm when it can). */
+  kernel: z.enum(['auto', 'wasm', 'js']),
+};

@@ -43,18 +43,11 @@ import { allocate } from './kernels/shared';
 import { sgdWasmModule, WasmArena, wasmSgdAvailable } from './kernels/wasm-sgd';
 import { runEpochs, Snapshot, type EpochRunner } from './kernels/training-loop';
 import type { Factors, FitOptions, FitResult, Model } from './model';
-import { ModelParamsError, parseParams } from './params';
+import { ModelParamsError, parseParams, sgdParamFields } from './params';
 
 export const SvdParamsSchema = z
   .object({
-    dim: z.number().int().min(1).max(4096),
-    epochs: z.number().int().min(1),
-    lr: z.number().positive(),
-    lrDecay: z.number().positive().max(1),
-    reg: z.number().nonnegative(),
-    regBias: z.number().nonnegative(),
-    initStd: z.number().nonnegative(),
-    patience: z.number().int().min(1),
+    ...sgdParamFields,
     /** Blocks per side of the SGD grid; 0 = max(8, 2 x threads). */
     grid: z.number().int().min(0).max(1024),
     optimizer: z.enum(['sgd', 'momentum']),
@@ -63,8 +56,6 @@ export const SvdParamsSchema = z
     /** Momentum optimizer: minibatch steps in all; 0 = epochs x ceil(ratings / batch). */
     steps: z.number().int().min(0),
     momentum: z.number().min(0).max(1),
-    /** SGD kernel: 'wasm' (SIMD, needs dim % 4 == 0), 'js', or 'auto' (wasm when it can). */
-    kernel: z.enum(['auto', 'wasm', 'js']),
   })
   .strict();
 export type SvdParams = z.infer<typeof SvdParamsSchema>;

@@ -1,5 +1,5 @@
 import type { Dataset } from '../../data/dataset';
-import { permutation, type Rng } from '../../data/random';
+import { permutation, shuffleRatings, type Rng } from '../../data/random';
 import { allocate } from './shared';
 
 /**
@@ -84,7 +84,7 @@ export function buildBlocks(
     for (let b = 0; b < grid; b++) {
       const start = blockStart[a * grid + b]!;
       const end = blockStart[a * grid + b + 1]!;
-      shuffleRange(users, items, ratings, start, end, rng);
+      shuffleRatings(users, items, ratings, start, end, rng);
       if (sortByUser) sorter.sortByUser(users, items, ratings, start, end, Math.ceil((a * nUsers) / grid));
     }
   }
@@ -126,21 +126,6 @@ class BlockSorter {
   }
 }
 
-/** Fisher-Yates over [start, end) of three parallel arrays. */
-export function shuffleRange(users: Int32Array, items: Int32Array, ratings: Float32Array, start: number, end: number, rng: Rng): void {
-  for (let k = end - 1; k > start; k--) {
-    const j = start + rng.nextInt(k - start + 1);
-    const u = users[k]!;
-    users[k] = users[j]!;
-    users[j] = u;
-    const i = items[k]!;
-    items[k] = items[j]!;
-    items[j] = i;
-    const r = ratings[k]!;
-    ratings[k] = ratings[j]!;
-    ratings[j] = r;
-  }
-}
 
 /** dst row r = src row slot[r] (rows of `dim` floats): back from internal slots to indices. */
 export function unpermuteRows(src: Float32Array, dst: Float32Array, slot: Int32Array, dim: number): void {
