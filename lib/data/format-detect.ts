@@ -1,11 +1,6 @@
 import type { ConcreteRatingsFormat } from './parse/types';
 
-const NL = 10;
-const CR = 13;
-const TAB = 9;
-const SPACE = 32;
-const COLON = 58;
-const COMMA = 44;
+import { COLON, COMMA, CR, NL, SPACE, TAB } from './parse/bytes';
 
 /**
  * Guesses a ratings file's format from its first bytes: the separator found in most

@@ -12,14 +12,7 @@ import { BadLineCollector, checkMaxBadShare, decodeQuote, describeBadLines, enfo
 import { RatingsSink } from './ratings-sink';
 import { MAX_ID, parseLineSlow } from './slow-line';
 import type { ConcreteRatingsFormat, ParseOptions, ParseResult } from './types';
-
-const NL = 10;
-const CR = 13;
-const TAB = 9;
-const SPACE = 32;
-const DOT = 46;
-const ZERO = 48;
-const COLON = 58;
+import { COLON, CR, DOT, NL, SPACE, TAB, ZERO } from './bytes';
 
 /** How many bytes to look at before deciding the format. */
 const SNIFF_BYTES = 64 * 1024;

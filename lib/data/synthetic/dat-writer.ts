@@ -4,6 +4,7 @@ import { formatCatalog } from '../parse';
 import { SyntheticRatings } from './generator';
 import type { SyntheticSpec } from './spec';
 import { generateCatalog } from './titles';
+import { COLON, NL } from '../parse/bytes';
 
 export interface WrittenSynthetic {
   ratingsPath: string;
@@ -16,8 +17,6 @@ export interface WrittenSynthetic {
 const CHUNK_BYTES = 8 << 20;
 /** Longest line: 10-digit user, 10-digit movie, 1-digit rating, 10-digit timestamp, 3 separators, newline. */
 const MAX_LINE = 10 + 10 + 1 + 10 + 6 + 1;
-const COLON = 58;
-const NEWLINE = 10;
 /** Timestamps spread over three years from 2000-04-25, like ML-1M's; derived, not drawn. */
 const T0 = 956_703_932;
 const SPAN = 3 * 365 * 24 * 3600;
@@ -121,7 +120,7 @@ class DatLineWriter {
       buf[pos++] = COLON;
       buf[pos++] = COLON;
       pos = putUint(buf, pos, T0 + (((Math.imul(user, 0x9e3779b1) + Math.imul(nth, 0x85ebca6b)) >>> 0) % SPAN));
-      buf[pos++] = NEWLINE;
+      buf[pos++] = NL;
     }
     this.pos = pos;
     this.previousUser = previousUser;
