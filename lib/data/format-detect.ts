@@ -1,5 +1,4 @@
 import type { ConcreteRatingsFormat } from './parse/types';
-
 import { COLON, COMMA, CR, NL, SPACE, TAB } from './parse/bytes';
 
 /**
