@@ -1,5 +1,5 @@
 import { nItems, nUsers, type Dataset } from '../data/dataset';
-import type { FitResult } from '../models/model';
+import type { TrainingRun } from '../pipeline/train-pipeline';
 import type { ObjectStore } from '../storage/object-store';
 import { sha256 } from './checksum';
 import { FILES, FORMAT_VERSION, LATEST_KEY, Manifest, fileKey, versionPrefix, type FileEntry } from './format';
@@ -99,34 +99,19 @@ function finiteOnly(values: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(values).filter(([, v]) => typeof v === 'number' && Number.isFinite(v)));
 }
 
-/**
- * The parts of the train engineer's TrainingRun (lib/pipeline/train-pipeline.ts)
- * publishing needs, typed structurally so this module does not import training code.
- */
-export interface TrainingRunLike {
-  loaded: { dataset: Dataset; source: string; sha256: string; name?: string };
-  fit: FitResult;
-  metrics: Record<string, number | undefined> | object;
-  timings: Record<string, number | undefined> | object;
-  config: { model?: string; params?: Record<string, unknown> } & object;
-  /** The model's full parameters (defaults filled in), when the run knows them; else config.params. */
-  params?: Record<string, unknown>;
-}
-
-export function toPublishInput(run: TrainingRunLike): PublishInput {
-  const numbers = (o: object): Record<string, number> =>
-    Object.fromEntries(Object.entries(o).filter((e): e is [string, number] => typeof e[1] === 'number'));
+/** What publishing takes from a training run (a type-only import: no training code is loaded). */
+export function toPublishInput(run: TrainingRun): PublishInput {
   const curve = run.fit.curve;
   return {
     factors: run.fit.factors,
     dataset: run.loaded.dataset,
-    params: { ...(run.params ?? run.config.params ?? {}) },
-    metrics: numbers(run.metrics),
-    timings: numbers(run.timings),
+    params: run.params,
+    metrics: run.metrics,
+    timings: run.timings,
     curve,
     // Epochs run (progress points count from epoch 0; some models report several points per epoch).
     epochs: new Set(curve.map((p) => p.epoch)).size,
     ...(run.fit.stoppedBy ? { stoppedBy: run.fit.stoppedBy } : {}),
-    source: { name: run.loaded.name ?? run.loaded.dataset.name, source: run.loaded.source, sha256: run.loaded.sha256 },
+    source: { name: run.loaded.dataset.name, source: run.loaded.source, sha256: run.loaded.sha256 },
   };
 }
