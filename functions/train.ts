@@ -1,10 +1,6 @@
 /**
- * The train Lambda: event -> training config -> runTraining -> publishModel.
- *
- * The event is either an EventBridge scheduled event (its `detail`, usually empty, may
- * override fields) or a training config itself (`sls invoke -p events/...json`). Either
- * way it is laid over the env defaults: TRAIN_SOURCE, TRAIN_MODEL, TRAIN_PARAMS (JSON),
- * TRAIN_SEED, TRAIN_THREADS. Training stops at the Lambda's remaining time minus
+ * The train Lambda: event -> training config (lib/pipeline/train-event.ts) ->
+ * runTraining -> publishModel. Training stops at the Lambda's remaining time minus
  * TRAIN_PUBLISH_MARGIN_SECONDS (default 120) so evaluating and publishing still fit.
  * Anything wrong (bad event, unknown data set, unreadable object, too many bad lines)
  * fails the invocation with one clear logged message, and nothing is published.
@@ -15,8 +11,10 @@ import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { publishModel, toPublishInput } from '../lib/artifacts/publish';
-import { parseTrainConfig, type TrainConfig } from '../lib/pipeline/config';
+import { publishModel } from '../lib/artifacts/publish';
+import type { TrainConfig } from '../lib/pipeline/config';
+import { toPublishInput } from '../lib/pipeline/publish-input';
+import { configFromEvent, invocationDeadline } from '../lib/pipeline/train-event';
 import { runTraining } from '../lib/pipeline/train-pipeline';
 import { ObjectStore } from '../lib/storage/object-store';
 
@@ -33,57 +31,22 @@ export interface TrainSummary {
   seconds: number;
 }
 
-/** The settings the handler reads from its environment (serverless.yml sets them). */
-function envDefaults(env: NodeJS.ProcessEnv): Record<string, unknown> {
-  const defaults: Record<string, unknown> = {};
-  if (env.TRAIN_SOURCE) defaults.source = env.TRAIN_SOURCE;
-  if (env.TRAIN_MODEL) defaults.model = env.TRAIN_MODEL;
-  if (env.TRAIN_PARAMS) {
-    try {
-      defaults.params = JSON.parse(env.TRAIN_PARAMS) as unknown;
-    } catch {
-      throw new Error(`TRAIN_PARAMS is not JSON: ${env.TRAIN_PARAMS}`);
-    }
-  }
-  if (env.TRAIN_SEED) defaults.seed = Number(env.TRAIN_SEED);
-  if (env.TRAIN_THREADS) defaults.threads = Number(env.TRAIN_THREADS);
-  return defaults;
-}
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-/** The training config an event asks for, over the env defaults; throws a readable error. */
-export function configFromEvent(event: unknown, env: NodeJS.ProcessEnv = process.env): TrainConfig {
-  if (event !== undefined && event !== null && !isObject(event)) {
-    throw new Error(`the train event must be a JSON object, got ${Array.isArray(event) ? 'an array' : typeof event}`);
-  }
-  const scheduled = isObject(event) && (event['detail-type'] === 'Scheduled Event' || event.source === 'aws.events');
-  const overrides = scheduled ? (isObject(event.detail) ? event.detail : {}) : (event ?? {});
-  return parseTrainConfig({ ...envDefaults(env), ...overrides });
-}
-
-function marginMs(env: NodeJS.ProcessEnv): number {
-  const seconds = Number(env.TRAIN_PUBLISH_MARGIN_SECONDS ?? 120);
-  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 120_000;
-}
-
 async function train(event: unknown, context: Context): Promise<TrainSummary> {
   const started = Date.now();
   const bucket = process.env.MODEL_BUCKET;
   if (!bucket) throw new Error('MODEL_BUCKET is not set');
 
   let config: TrainConfig;
+  let deadline: number;
   try {
     config = configFromEvent(event);
+    deadline = invocationDeadline(config, started, context.getRemainingTimeInMillis?.() ?? 900_000);
   } catch (err) {
     logger.error('rejected train event', { error: (err as Error).message });
     metrics.addMetric('training_failures', MetricUnit.Count, 1);
     throw err;
   }
-  const remaining = context.getRemainingTimeInMillis?.() ?? 900_000;
-  // Past already (a short timeout)? Then training stops after its first epoch and still publishes.
-  const deadline = started + Math.max(0, remaining - marginMs(process.env));
-  config = { ...config, deadline: Math.min(config.deadline ?? Infinity, deadline) };
+  config = { ...config, deadline };
   logger.info('training', { source: config.source, model: config.model, params: config.params, deadline: new Date(deadline).toISOString() });
 
   const store = new ObjectStore(bucket);

@@ -10,11 +10,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { publishModel, toPublishInput } from '../lib/artifacts/publish';
+import { publishModel } from '../lib/artifacts/publish';
 import { readLatest } from '../lib/artifacts/versions';
 import { DEFAULT_SYNTHETIC } from '../lib/data/sources/spec';
-import type { Progress } from '../lib/models/model';
+import type { Progress } from '../lib/models/contract';
 import { TrainConfigSchema } from '../lib/pipeline/config';
+import { toPublishInput } from '../lib/pipeline/publish-input';
 import { describeMetrics } from '../lib/pipeline/report';
 import { runTraining } from '../lib/pipeline/train-pipeline';
 import { startLocalS3, type LocalS3 } from '../lib/storage/local-s3';
@@ -50,7 +51,7 @@ function fail(message: string): never {
 }
 
 const formatProgress = (p: Progress): string =>
-  `  epoch ${String(p.epoch + 1).padStart(3)}  train ${p.batchError.toFixed(4)}  test ${p.testError.toFixed(4)}${p.best ? ' *' : '  '}  ${(p.elapsedMs / 1000).toFixed(1)}s`;
+  `  epoch ${String(p.epoch).padStart(3)}  train ${p.batchError.toFixed(4)}  test ${p.testError.toFixed(4)}${p.best ? ' *' : '  '}  ${(p.elapsedMs / 1000).toFixed(1)}s`;
 
 /** The PoC's per-epoch line, compactly: one line rewritten in place on a terminal, else every 10th epoch. */
 function progressPrinter(): { onProgress: (p: Progress) => void; done: () => void } {

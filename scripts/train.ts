@@ -4,10 +4,11 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
-import { publishModel, toPublishInput } from '../lib/artifacts/publish';
-import type { Progress } from '../lib/models/model';
-import { getModel, modelKinds } from '../lib/models/registry';
+import { publishModel } from '../lib/artifacts/publish';
+import type { Progress } from '../lib/models/contract';
+import { getModel, MODEL_KINDS } from '../lib/models/registry';
 import { parseTrainConfig, type TrainConfigInput } from '../lib/pipeline/config';
+import { toPublishInput } from '../lib/pipeline/publish-input';
 import { describeMetrics, predictionTable, PROGRESS_HEADER, progressLine } from '../lib/pipeline/report';
 import { runTraining } from '../lib/pipeline/train-pipeline';
 import { createS3Client } from '../lib/storage/s3-client';
@@ -57,7 +58,7 @@ const program = new Command('train')
   .option('-l, --learning-rate <x>', 'learning rate', number)
   .option('-m, --momentum <x>', 'momentum (selects the momentum optimizer)', number)
   .option('-i, --info', 'print the training table and a prediction sample')
-  .option('-M, --model <kind>', `model: ${modelKinds().join('|')}`, 'svd')
+  .option('-M, --model <kind>', `model: ${MODEL_KINDS.join('|')}`, 'svd')
   .option('-S, --size <rule>', 'NSVD size rule: max|mean|min')
   .option('--epochs <n>', 'epochs', integer)
   .option('--optimizer <name>', 'svd optimizer: sgd (per-rating, default) | momentum (the PoC minibatch)')
@@ -87,9 +88,6 @@ async function main(): Promise<void> {
   set('size', o.size);
   set('epochs', o.epochs);
   set('optimizer', o.optimizer);
-  // The PoC's -b/-s/-m only mean something for its minibatch optimizer, so they select it.
-  const minibatchFlag = o.batch !== undefined || o.steps !== undefined || o.momentum !== undefined;
-  if (minibatchFlag && o.optimizer === undefined && o.model === 'svd') params.optimizer = 'momentum';
   const input: TrainConfigInput = {
     model: o.model as TrainConfigInput['model'],
     params,
@@ -102,10 +100,10 @@ async function main(): Promise<void> {
   const bucket = process.env.MODEL_BUCKET;
   if (o.publish && !bucket) throw new Error('--publish needs env MODEL_BUCKET (and S3_ENDPOINT for a local S3)');
 
-  const model = getModel(config.model);
-  const totalEpochs = Number({ ...model.defaults, ...params }['epochs'] ?? 0);
-  const momentum = params.optimizer === 'momentum';
-  const stepOf = (p: Progress) => (momentum ? p.step : p.epoch + 1);
+  const resolved = getModel(config.model).training.resolve(config.params) as Record<string, unknown>;
+  const totalEpochs = typeof resolved.epochs === 'number' ? resolved.epochs : 0;
+  // The PoC's minibatch optimizer counts steps, not epochs.
+  const stepOf = (p: Progress) => (resolved.optimizer === 'momentum' ? p.step : p.epoch);
   const bars = process.stderr.isTTY
     ? new cliProgress.MultiBar({ format: ' {bar} {value}/{total} epochs | test {test}', hideCursor: true }, cliProgress.Presets.shades_classic)
     : undefined;
@@ -121,7 +119,7 @@ async function main(): Promise<void> {
         headerShown = true;
       }
       if (o.info) print(progressLine(p, stepOf));
-      bar?.update(p.epoch + 1, { test: Number.isFinite(p.testError) ? p.testError.toFixed(4) : '-' });
+      bar?.update(p.epoch, { test: Number.isFinite(p.testError) ? p.testError.toFixed(4) : '-' });
     },
     log: (message, data) => {
       if (message === 'loaded') print(`loaded ${String(data?.source)}: ${String(data?.ratings)} ratings (${String(data?.bad)} bad lines)`);

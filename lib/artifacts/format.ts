@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { MODEL_KINDS, isModelKind } from '../models/serving-registry';
 
 /**
  * The model artifact format, version 1: one folder per version under `models/`,
@@ -61,7 +62,10 @@ export const Manifest = z.object({
   version: z.string().regex(/^[A-Za-z0-9._-]+$/),
   createdAt: z.string(),
   model: z.object({
-    kind: z.enum(['svd', 'nsvd', 'ials', 'baseline', 'popularity']),
+    /** A kind this build can serve (serving-registry.ts). */
+    kind: z.string().refine(isModelKind, {
+      error: (issue) => `unknown model kind "${String(issue.input)}"; this build serves ${MODEL_KINDS.join(', ')}`,
+    }),
     scoring: z.enum(['rating', 'ranking']),
     params: z.record(z.string(), z.unknown()),
     foldIn: z.record(z.string(), z.union([z.number(), z.string()])).optional(),

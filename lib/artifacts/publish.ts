@@ -1,5 +1,4 @@
 import { nItems, nUsers, type Dataset } from '../data/dataset';
-import type { TrainingRun } from '../pipeline/train-pipeline';
 import type { ObjectStore } from '../storage/object-store';
 import { sha256 } from './checksum';
 import { FILES, FORMAT_VERSION, LATEST_KEY, Manifest, fileKey, versionPrefix, type FileEntry } from './format';
@@ -97,21 +96,4 @@ export async function publishModel(store: ObjectStore, input: PublishInput, opti
 /** JSON has no NaN or Infinity: drop such values rather than write invalid JSON. */
 function finiteOnly(values: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(values).filter(([, v]) => typeof v === 'number' && Number.isFinite(v)));
-}
-
-/** What publishing takes from a training run (a type-only import: no training code is loaded). */
-export function toPublishInput(run: TrainingRun): PublishInput {
-  const curve = run.fit.curve;
-  return {
-    factors: run.fit.factors,
-    dataset: run.loaded.dataset,
-    params: run.params,
-    metrics: run.metrics,
-    timings: run.timings,
-    curve,
-    // Epochs run (progress points count from epoch 0; some models report several points per epoch).
-    epochs: new Set(curve.map((p) => p.epoch)).size,
-    ...(run.fit.stoppedBy ? { stoppedBy: run.fit.stoppedBy } : {}),
-    source: { name: run.loaded.dataset.name, source: run.loaded.source, sha256: run.loaded.sha256 },
-  };
 }

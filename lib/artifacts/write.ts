@@ -1,6 +1,7 @@
 import { endianness } from 'node:os';
 import { nItems, nUsers, type Dataset } from '../data/dataset';
-import type { Factors, Progress } from '../models/model';
+import type { Factors } from '../math/factors';
+import type { Progress } from '../models/contract';
 import { renderCurveSvg } from './curve-svg';
 import { FILES, type FileEntry } from './format';
 import { popularItems } from './popular';

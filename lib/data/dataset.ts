@@ -45,6 +45,11 @@ export function sliceDataset(d: Dataset, start: number, end: number, name = d.na
   };
 }
 
+/** A data set with the same ids and catalog and `size` zeroed ratings to fill in. */
+export function blankLike(d: Dataset, size: number, name = d.name): Dataset {
+  return { ...d, name, size, users: new Int32Array(size), items: new Int32Array(size), ratings: new Float32Array(size) };
+}
+
 /** A copy holding the ratings at the given positions, in that order. */
 export function selectDataset(d: Dataset, positions: ArrayLike<number>, name = d.name): Dataset {
   const n = positions.length;

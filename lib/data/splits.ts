@@ -8,8 +8,7 @@
  * so that every fold's train part is one contiguous slice; stratifiedSplit copies
  * the ratings once into the two parts (12n) plus one byte per rating of scratch.
  */
-import type { Dataset } from './dataset';
-import { sliceDataset } from './dataset';
+import { blankLike, sliceDataset, type Dataset } from './dataset';
 import { createRng, shuffleRatings, type Rng } from './random';
 
 /** A copy of d's ratings in a seeded random order, written `copies` times back to back. */
@@ -119,8 +118,8 @@ export function stratifiedSplit(d: Dataset, testRatio: number, seed: number): { 
     remaining[u] = left - 1;
   }
 
-  const train = emptyLike(d, n - nTest, `${d.name}:train`);
-  const test = emptyLike(d, nTest, `${d.name}:test`);
+  const train = blankLike(d, n - nTest, `${d.name}:train`);
+  const test = blankLike(d, nTest, `${d.name}:test`);
   let a = 0;
   let b = 0;
   for (let r = 0; r < n; r++) {
@@ -131,8 +130,4 @@ export function stratifiedSplit(d: Dataset, testRatio: number, seed: number): { 
     into.ratings[k] = d.ratings[r]!;
   }
   return { train, test };
-}
-
-function emptyLike(d: Dataset, size: number, name: string): Dataset {
-  return { ...d, name, size, users: new Int32Array(size), items: new Int32Array(size), ratings: new Float32Array(size) };
 }

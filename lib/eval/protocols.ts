@@ -7,7 +7,7 @@
  * - stratifiedHoldout: per-user split with `testRatio` of every user's ratings held
  *   out (the usual top-k protocol).
  *
- * A model that stops early (merged params with `patience` > 0, e.g. svd/nsvd) gets, in
+ * A model that stops early (its TrainingPart's stopsEarly, e.g. svd/nsvd) gets, in
  * crossValidate and stratifiedHoldout, an early-stopping set carved from the fold's
  * TRAINING part (`earlyStopFraction`, default 0.1), never the evaluated part.
  *
@@ -17,7 +17,9 @@
  */
 import { nItems, type Dataset } from '../data/dataset';
 import { kFold, randomSplit, stratifiedSplit } from '../data/splits';
-import type { Factors, FitResult, Model, ModelKind } from '../models/model';
+import type { Factors } from '../math/factors';
+import type { FitResult } from '../models/contract';
+import type { ModelKind, RegisteredModel } from '../models/registry';
 import { evaluateRanking } from './ranking';
 import { evaluateRatings } from './rating';
 
@@ -76,7 +78,7 @@ interface Part {
 
 /** k-fold cross-validation: `folds` random folds, each the evaluated part once. */
 export async function crossValidate(
-  model: Model<object>,
+  model: RegisteredModel,
   dataset: Dataset,
   options: ProtocolOptions & { folds: number },
 ): Promise<ProtocolReport> {
@@ -90,7 +92,7 @@ export async function crossValidate(
 }
 
 /** The PoC's random 80/10/10: fit on train, early-stop on test, report validation. */
-export async function holdout(model: Model<object>, dataset: Dataset, options: ProtocolOptions): Promise<ProtocolReport> {
+export async function holdout(model: RegisteredModel, dataset: Dataset, options: ProtocolOptions): Promise<ProtocolReport> {
   const [train, test, validation] = randomSplit(dataset, [0.8, 0.1, 0.1], options.seed) as [Dataset, Dataset, Dataset];
   const part: Part = { fit: train, stop: test, seen: concat(train, test), evaluate: validation };
   return run('holdout', model, dataset, [part], options);
@@ -98,7 +100,7 @@ export async function holdout(model: Model<object>, dataset: Dataset, options: P
 
 /** Per-user stratified holdout: `testRatio` of each user's ratings evaluated. */
 export async function stratifiedHoldout(
-  model: Model<object>,
+  model: RegisteredModel,
   dataset: Dataset,
   options: ProtocolOptions & { testRatio: number },
 ): Promise<ProtocolReport> {
@@ -109,15 +111,10 @@ export async function stratifiedHoldout(
   return run('stratified', model, dataset, [carveEarlyStop(model, train, test, options, options.seed + 1000)], options);
 }
 
-/** Whether fitting with a test set changes training (early stopping on it). */
-export function usesEarlyStopping(model: Model<object>, params: Record<string, unknown> = {}): boolean {
-  const patience = { ...(model.defaults as Record<string, unknown>), ...params }['patience'];
-  return typeof patience === 'number' && patience > 0;
-}
 
-function carveEarlyStop(model: Model<object>, train: Dataset, test: Dataset, options: ProtocolOptions, seed: number): Part {
+function carveEarlyStop(model: RegisteredModel, train: Dataset, test: Dataset, options: ProtocolOptions, seed: number): Part {
   const fraction = options.earlyStopFraction ?? 0.1;
-  if (fraction <= 0 || !usesEarlyStopping(model, options.params)) return { fit: train, seen: train, evaluate: test };
+  if (fraction <= 0 || !model.training.stopsEarly(model.training.resolve(options.params))) return { fit: train, seen: train, evaluate: test };
   if (fraction >= 1) throw new RangeError(`earlyStopFraction must be in [0, 1), got ${fraction}`);
   const [fit, stop] = randomSplit(train, [1 - fraction, fraction], seed) as [Dataset, Dataset];
   return { fit, stop, seen: train, evaluate: test };
@@ -125,7 +122,7 @@ function carveEarlyStop(model: Model<object>, train: Dataset, test: Dataset, opt
 
 async function run(
   protocol: ProtocolName,
-  model: Model<object>,
+  model: RegisteredModel,
   dataset: Dataset,
   parts: Part[],
   options: ProtocolOptions,
@@ -133,9 +130,10 @@ async function run(
   const started = performance.now();
   const k = options.k ?? 10;
   const folds: FoldReport[] = [];
+  const params = model.training.resolve(options.params);
   for (const [f, part] of parts.entries()) {
     const fitStart = performance.now();
-    const result = await model.fit(part.fit, options.params ?? {}, {
+    const result = await model.training.fit(part.fit, params, {
       ...(part.stop ? { test: part.stop } : {}),
       ...(options.threads !== undefined ? { threads: options.threads } : {}),
       seed: options.seed,
@@ -176,9 +174,7 @@ async function run(
 
 /** Factors that predict ratings: the fit's own if it is a rating model, else any it offers. */
 export function ratingFactors(result: FitResult): Factors | undefined {
-  const extra = (result as FitResult & { ratingFactors?: Factors }).ratingFactors;
-  if (extra) return extra;
-  return result.factors.scoring === 'rating' ? result.factors : undefined;
+  return result.ratingFactors ?? (result.factors.scoring === 'rating' ? result.factors : undefined);
 }
 
 /** Mean of each key over the records that have it. */

@@ -12,8 +12,9 @@
  */
 import { buildUserCsr } from '../data/csr';
 import { nItems, nUsers, type Dataset } from '../data/dataset';
-import type { Factors } from '../models/model';
-import { TopN, topNForUser } from '../serving/scoring';
+import type { Factors, UserState } from '../math/factors';
+import { selectTopN, TopN } from '../math/scoring';
+import { servingPart } from '../models/serving-registry';
 
 export interface ListScores {
   precision: number;
@@ -95,10 +96,11 @@ export type RankingReport<K extends number = number> = Record<`${RankingMetric}@
 };
 
 /**
- * Ranking metrics of the factors' top-k lists, the service's own top-N (scoring.ts):
- * for every user with a test rating, the k best-scored items among those the user did
- * not rate in `train`, scored against the user's test items (any rating value counts
- * as relevant). Averages over those users. `train` and `test` must share indices.
+ * Ranking metrics of the service's own top-k lists: the model kind's serving scorer
+ * (what the recommend function runs) scores every item for each user with a test
+ * rating, and the k best among the items the user did not rate in `train` are scored
+ * against the user's test items (any rating value counts as relevant). Averages over
+ * those users. `train` and `test` must share indices.
  */
 export function evaluateRanking<K extends number>(
   factors: Factors,
@@ -116,6 +118,8 @@ export function evaluateRanking<K extends number>(
   const seen = buildUserCsr(train);
   const relevant = buildUserCsr(test);
   const nI = factors.nItems;
+  const scorer = servingPart(factors.kind).open(factors);
+  const itemScores = new Float32Array(nI);
   const heap = new TopN(k);
   // relevantOf[item] === current user marks a hit: one store per relevant item, no set.
   const relevantOf = new Int32Array(nI).fill(-1);
@@ -130,6 +134,8 @@ export function evaluateRanking<K extends number>(
   let users = 0;
   const { P, userBias, dim } = factors;
   const nUserRows = relevant.offsets.length - 1;
+  const nSeenRows = seen.offsets.length - 1;
+  const state: UserState = { vec: P, offset: 0, bias: 0, seen: new Int32Array(0) };
 
   for (let u = 0; u < nUserRows; u++) {
     const start = relevant.offsets[u]!;
@@ -144,8 +150,11 @@ export function evaluateRanking<K extends number>(
         nRelevant++;
       }
     }
-    const seenItems = u < seen.offsets.length - 1 ? seen.items.subarray(seen.offsets[u]!, seen.offsets[u + 1]!) : undefined;
-    const n = topNForUser(factors, P, u * dim, userBias ? userBias[u]! : 0, heap, seenItems);
+    state.offset = u * dim;
+    state.bias = userBias ? userBias[u]! : 0;
+    state.seen = u < nSeenRows ? seen.items.subarray(seen.offsets[u]!, seen.offsets[u + 1]!) : new Int32Array(0);
+    scorer.scoreAll(state, itemScores);
+    const n = selectTopN(itemScores, nI, heap, state.seen);
     for (let r = 0; r < n; r++) recommendedOnce[heap.items[r]!] = 1;
     scoreList(heap.items, n, isRelevant, nRelevant, k, scores);
     sumPrecision += scores.precision;

@@ -28,3 +28,8 @@ export const sgdParamFields = {
   /** SGD kernel: 'wasm' (SIMD, needs dim % 4 == 0), 'js', or 'auto' (wasm when it can). */
   kernel: z.enum(['auto', 'wasm', 'js']),
 };
+
+/** The usual resolve of a TrainingPart: overrides over defaults, checked by the strict schema. */
+export function resolver<S extends z.ZodType>(kind: string, schema: S, defaults: Readonly<z.infer<S>>) {
+  return (overrides: Record<string, unknown> = {}): z.infer<S> => parseParams(kind, schema, { ...defaults, ...overrides });
+}

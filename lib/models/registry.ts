@@ -1,30 +1,32 @@
-import { baseline } from './baseline';
-import { ials } from './ials';
-import type { Model, ModelKind } from './model';
-import { nsvd } from './nsvd';
-import { popularity } from './popularity';
-import { svd } from './svd';
+import { baselineTraining } from './baseline/train';
+import type { ServingPart, TrainingPart } from './contract';
+import { easeTraining } from './ease/train';
+import { ialsTraining } from './ials/train';
+import { nsvdTraining } from './nsvd/train';
+import { popularityTraining } from './popularity/train';
+import { MODEL_KINDS, SERVING_PARTS, isModelKind, type ModelKind } from './serving-registry';
+import { svdTraining } from './svd/train';
 
-/**
- * Every trainable model by kind. One line per model: add yours here.
- * Params are model specific, so the registry hands out Model<object> and each
- * model validates its own params.
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const MODELS: Partial<Record<ModelKind, Model<any>>> = {
-  svd,
-  nsvd,
-  baseline,
-  popularity,
-  ials,
-};
+/** The training part of every kind in serving-registry.ts (the compiler checks both lists agree). */
+const TRAINING_PARTS = {
+  svd: svdTraining,
+  nsvd: nsvdTraining,
+  ials: ialsTraining,
+  baseline: baselineTraining,
+  popularity: popularityTraining,
+  ease: easeTraining,
+} as const satisfies Record<ModelKind, TrainingPart>;
 
-export const modelKinds = (): ModelKind[] => Object.keys(MODELS) as ModelKind[];
+export interface RegisteredModel {
+  readonly kind: ModelKind;
+  readonly training: TrainingPart;
+  readonly serving: ServingPart;
+}
 
-/** The model for a kind, or a clear error naming the kinds that exist. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function getModel(kind: string): Model<any> {
-  const model = (MODELS as Record<string, Model<object> | undefined>)[kind];
-  if (!model) throw new Error(`unknown model "${kind}"; known models: ${modelKinds().join(', ')}`);
-  return model;
+export { MODEL_KINDS, type ModelKind };
+
+/** The model of a kind (both parts), or a clear error naming the kinds that exist. */
+export function getModel(kind: string): RegisteredModel {
+  if (!isModelKind(kind)) throw new RangeError(`unknown model "${kind}"; known models: ${MODEL_KINDS.join(', ')}`);
+  return { kind, training: TRAINING_PARTS[kind] as TrainingPart, serving: SERVING_PARTS[kind] };
 }

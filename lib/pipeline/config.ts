@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import * as z from 'zod';
+import { MODEL_KINDS } from '../models/registry';
 
 /**
  * What one training run does: the Lambda's event, the CLI's flags and the bench all
@@ -11,7 +12,7 @@ export const TrainConfigSchema = z
     /** Any source text parseSource accepts: ml-100k, 1|10|20, s3://bucket/key, a path, synthetic:... */
     source: z.string().min(1).default('synthetic'),
     /** The service's default is the model that ranks best (iALS); svd predicts ratings. */
-    model: z.enum(['svd', 'nsvd', 'ials', 'baseline', 'popularity']).default('ials'),
+    model: z.enum(MODEL_KINDS).default('ials'),
     params: z.record(z.string(), z.unknown()).default({}),
     seed: z.number().int().default(1),
     /** Worker threads for training; default: the cores this process may use. */

@@ -1,11 +1,12 @@
 import type { Dataset } from '../data/dataset';
-import type { Factors, Progress } from '../models/model';
-import { clip, predictRating } from '../serving/scoring';
+import type { Factors } from '../math/factors';
+import { clip, predictRating } from '../math/scoring';
+import type { Progress } from '../models/contract';
 
 /** The PoC's training table: a header, then one line per epoch, `*` on a new best test error. */
 export const PROGRESS_HEADER = 'step\tbatch_error\ttest_error\telapsed_time';
 
-export function progressLine(p: Progress, stepOf: (p: Progress) => number = (x) => x.epoch + 1): string {
+export function progressLine(p: Progress, stepOf: (p: Progress) => number = (x) => x.epoch): string {
   const fmt = (x: number) => (Number.isFinite(x) ? x.toFixed(6) : '-');
   return `${stepOf(p)}\t${fmt(p.batchError)}\t${fmt(p.testError)}${p.best ? '*' : ''}\t${(p.elapsedMs / 1000).toFixed(2)}s`;
 }

@@ -1,10 +1,10 @@
-import type { Dataset } from '../data/dataset';
+import { blankLike, type Dataset } from '../data/dataset';
 import { loadDataset } from '../data/sources';
 import { parseSource } from '../data/sources/spec';
 import { randomSplit } from '../data/splits';
 import { evaluateRanking } from '../eval/ranking';
 import { evaluateRatings } from '../eval/rating';
-import type { FitResult, Progress } from '../models/model';
+import type { FitResult, Progress } from '../models/contract';
 import { getModel } from '../models/registry';
 import { defaultThreads, parseTrainConfig, type TrainConfig, type TrainConfigInput } from './config';
 
@@ -18,7 +18,7 @@ export interface TrainingHooks {
   sourceContext?: SourceContext;
 }
 
-/** Everything one run produced; publishing (lib/artifacts/publish.ts) takes it from here. */
+/** Everything one run produced; publishing takes it from here (publish-input.ts). */
 export interface TrainingRun {
   loaded: LoadedDataset;
   train: Dataset;
@@ -30,7 +30,7 @@ export interface TrainingRun {
   /** Seconds per stage: load, split, fit, evaluate, total. */
   timings: Record<string, number>;
   config: TrainConfig;
-  /** Every hyper-parameter the model trained with: its defaults under config.params. */
+  /** Every hyper-parameter the model trained with (the fit's resolvedParams: defaults, config.params, derived values). */
   params: Record<string, unknown>;
 }
 
@@ -59,8 +59,9 @@ export async function runTraining(input: TrainConfig | TrainConfigInput, hooks: 
   log('split', { train: train.size, test: test.size, validation: validation.size });
 
   const threads = config.threads ?? defaultThreads();
+  const params = model.training.resolve(config.params);
   const fit = await stage('fit', () =>
-    model.fit(train, config.params, {
+    model.training.fit(train, params, {
       ...(test.size > 0 ? { test } : {}),
       ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
       ...(deadline !== undefined ? { deadline } : {}),
@@ -68,12 +69,12 @@ export async function runTraining(input: TrainConfig | TrainConfigInput, hooks: 
       seed: config.seed,
     }),
   );
-  log('fitted', { epochs: fit.curve.length, stoppedBy: fit.stoppedBy, seconds: timings.fit });
+  log('fitted', { epochs: fit.curve.at(-1)?.epoch ?? 0, stoppedBy: fit.stoppedBy, seconds: timings.fit });
 
   const metrics = await stage('evaluate', () => evaluate(fit, train, test, validation, loaded));
   timings.total = round((performance.now() - started) / 1000);
   log('evaluated', metrics);
-  return { loaded, train, test, validation, fit, metrics, timings, config, params: { ...model.defaults, ...config.params } };
+  return { loaded, train, test, validation, fit, metrics, timings, config, params: fit.resolvedParams as Record<string, unknown> };
 }
 
 function evaluate(fit: FitResult, train: Dataset, test: Dataset, validation: Dataset, loaded: LoadedDataset): Record<string, number> {
@@ -102,13 +103,9 @@ function evaluate(fit: FitResult, train: Dataset, test: Dataset, validation: Dat
 function splitThree(d: Dataset, fractions: [number, number, number], seed: number): [Dataset, Dataset, Dataset] {
   const present = fractions.map((f, k) => [f, k] as const).filter(([f]) => f > 0);
   const parts = randomSplit(d, present.map(([f]) => f), seed);
-  const out: Dataset[] = fractions.map((_, k) => emptyLike(d, ['train', 'test', 'validation'][k]!));
+  const out: Dataset[] = fractions.map((_, k) => blankLike(d, 0, ['train', 'test', 'validation'][k]!));
   present.forEach(([, k], at) => (out[k] = parts[at]!));
   return out as [Dataset, Dataset, Dataset];
-}
-
-function emptyLike(d: Dataset, name: string): Dataset {
-  return { ...d, name, size: 0, users: new Int32Array(0), items: new Int32Array(0), ratings: new Float32Array(0) };
 }
 
 export function resolveDeadline(config: Pick<TrainConfig, 'deadline' | 'deadlineMs'>, now: number): number | undefined {

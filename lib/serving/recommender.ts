@@ -1,6 +1,7 @@
-import { clip, similarItems, topNForUser, type TopN } from './scoring';
+import type { UserState } from '../math/factors';
+import { clip, selectTopN, type TopN } from '../math/scoring';
+import { FoldInError } from '../models/contract';
 import { InvalidRequestError, UnknownMovieError } from './errors';
-import { visitorVector } from './fold-in';
 import type { ServingModel } from './serving-model';
 
 /**
@@ -42,7 +43,7 @@ function fromHeap(model: ServingModel, heap: TopN, count: number): MovieScore[] 
 /** The n most rated movies not in `exclude` (sorted ascending), scored by the model's baseline mu + b_i. */
 export function popularMovies(model: ServingModel, n: number, exclude?: Int32Array): MovieScore[] {
   const { popular } = model.artifacts;
-  const { itemBias, mu, scale, scoring } = model.scoring;
+  const { itemBias, mu, scale, scoring } = model.itemSide;
   const out: MovieScore[] = [];
   for (let k = 0; k < popular.length && out.length < n; k++) {
     const item = popular[k]!;
@@ -66,51 +67,60 @@ function binaryIncludes(sorted: Int32Array, value: number): boolean {
   return false;
 }
 
+/** The n best-scored movies for `user` that are not in user.seen (clipped to the scale for rating models). */
+function topMovies(model: ServingModel, user: UserState, n: number): MovieScore[] {
+  const { itemSide, scores } = model;
+  model.scorer.scoreAll(user, scores);
+  const heap = model.heap(n);
+  const count = selectTopN(scores, itemSide.nItems, heap, user.seen, itemSide.scoring === 'rating' ? itemSide.scale : undefined);
+  return fromHeap(model, heap, count);
+}
+
 /** Top n unseen movies for a known user; the popular list for a user the model does not know. */
 export async function recommendForUser(model: ServingModel, userId: number, n: number): Promise<Recommendations> {
   const user = model.users.indexOf(userId);
   if (user < 0) return { movies: popularMovies(model, n), fallback: 'popular' };
   const state = model.userRows.peek(user) ?? (await model.userRows.load(user));
-  const heap = model.heap(n);
-  const count = topNForUser(model.scoring, state.vec, state.offset, state.bias, heap, state.seen);
-  return { movies: fromHeap(model, heap, count) };
+  return { movies: topMovies(model, state, n) };
 }
 
 /** Top n movies for a visitor from their ratings alone (fold-in), never one they posted. */
 export function recommendForVisitor(model: ServingModel, ratings: PostedRating[], n: number): Recommendations {
   const { scale } = model.manifest;
   const unknown: number[] = [];
-  const items = new Int32Array(ratings.length);
-  const values = new Float32Array(ratings.length);
-  for (let k = 0; k < ratings.length; k++) {
-    const { movieId, rating } = ratings[k]!;
+  const indexed: Array<{ item: number; rating: number }> = [];
+  for (const { movieId, rating } of ratings) {
     const item = model.items.indexOf(movieId);
     if (item < 0) unknown.push(movieId);
     if (rating < scale.min || rating > scale.max) {
       throw new InvalidRequestError(`rating ${rating} for movie ${movieId} is outside the scale ${scale.min}..${scale.max}`);
     }
-    items[k] = item;
-    values[k] = rating;
+    indexed.push({ item, rating });
   }
   if (unknown.length) throw new UnknownMovieError(unknown, 400);
-  const posted = items.slice().sort();
-  for (let k = 1; k < posted.length; k++) {
-    if (posted[k] === posted[k - 1]) {
-      throw new InvalidRequestError(`movie ${model.movieId(posted[k]!)} is rated more than once`);
-    }
+  // Fold-in and the exclusion merge both take the posted items ascending, each once.
+  indexed.sort((a, b) => a.item - b.item);
+  const items = Int32Array.from(indexed, (r) => r.item);
+  const values = Float32Array.from(indexed, (r) => r.rating);
+  for (let k = 1; k < items.length; k++) {
+    if (items[k] === items[k - 1]) throw new InvalidRequestError(`movie ${model.movieId(items[k]!)} is rated more than once`);
   }
-  if (model.kind === 'popularity') return { movies: popularMovies(model, n, posted), fallback: 'popular' };
-  const visitor = visitorVector(model, items, values);
-  const heap = model.heap(n);
-  const count = topNForUser(model.scoring, visitor.vec, 0, visitor.bias, heap, posted);
-  return { movies: fromHeap(model, heap, count) };
+  if (!model.part.personal) return { movies: popularMovies(model, n, items), fallback: 'popular' };
+  let visitor: UserState;
+  try {
+    visitor = model.scorer.foldIn(items, values);
+  } catch (err) {
+    if (err instanceof FoldInError) throw new InvalidRequestError(`this model cannot fold in new users: ${err.message}`);
+    throw err;
+  }
+  return { movies: topMovies(model, visitor, n) };
 }
 
-/** The n movies closest to `movieId` by cosine of item factor rows. */
+/** The n movies closest to `movieId` (the model kind's own similarity: cosine of item rows for factor models). */
 export function similarMovies(model: ServingModel, movieId: number, n: number): MovieScore[] {
   const item = model.items.indexOf(movieId);
   if (item < 0) throw new UnknownMovieError([movieId], 404);
   const heap = model.heap(n);
-  const count = similarItems(model.scoring, model.norms, item, heap);
+  const count = model.scorer.similar(item, heap);
   return fromHeap(model, heap, count);
 }

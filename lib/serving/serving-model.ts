@@ -1,28 +1,34 @@
 import type { CatalogItem, ModelArtifacts } from '../artifacts/load';
 import type { Manifest } from '../artifacts/format';
+import type { ItemSide } from '../math/factors';
+import { TopN } from '../math/scoring';
+import type { Scorer, ServingPart } from '../models/contract';
+import { servingPart } from '../models/serving-registry';
 import type { ObjectStore } from '../storage/object-store';
-import { itemNorms, TopN, type ScoringModel } from './scoring';
 import { buildIdIndex, type IdIndex } from './id-index';
 import { UserRows, type UserRowsOptions } from './user-rows';
 
 /**
- * One loaded model version, ready to answer: the artifacts plus what is derived from
- * them (id lookups; item norms for cosine and iALS's Gram matrix on first use, so a
- * cold start that recommends does not compute them) and scratch buffers reused by
- * every request. Immutable once built, so a request that
- * holds a reference keeps a consistent model even if a newer one is swapped in.
+ * One loaded model version, ready to answer: the artifacts, its kind's scorer (which
+ * derives what it needs, such as item norms or a Gram matrix, on first use), id lookups,
+ * and scratch buffers reused by every request (scoring is synchronous from scoreAll to
+ * reading the heap, so requests never share them mid-use). Immutable once built, so a
+ * request that holds a reference keeps a consistent model even if a newer one is
+ * swapped in.
  */
 export class ServingModel {
   readonly version: string;
   readonly manifest: Manifest;
-  readonly scoring: ScoringModel;
+  readonly itemSide: ItemSide;
+  readonly part: ServingPart;
+  readonly scorer: Scorer;
+  /** Scratch: one score per item. */
+  readonly scores: Float32Array;
   readonly users: IdIndex;
   readonly items: IdIndex;
   readonly userRows: UserRows;
   readonly loadedAt = Date.now();
   private readonly heaps = new Map<number, TopN>();
-  private normsCache: Float32Array | undefined;
-  private gramCache: Float64Array | undefined;
 
   constructor(
     readonly artifacts: ModelArtifacts,
@@ -32,7 +38,8 @@ export class ServingModel {
     const m = artifacts.manifest;
     this.version = m.version;
     this.manifest = m;
-    this.scoring = {
+    this.itemSide = {
+      kind: m.model.kind,
       scoring: m.model.scoring,
       dim: m.dim,
       nItems: m.nItems,
@@ -40,7 +47,12 @@ export class ServingModel {
       scale: m.scale,
       Q: artifacts.Q,
       ...(artifacts.itemBias ? { itemBias: artifacts.itemBias } : {}),
+      ...(artifacts.Y ? { Y: artifacts.Y } : {}),
+      ...(m.model.foldIn ? { foldIn: m.model.foldIn } : {}),
     };
+    this.part = servingPart(m.model.kind);
+    this.scorer = this.part.open(this.itemSide);
+    this.scores = new Float32Array(m.nItems);
     this.users = buildIdIndex(artifacts.userIds);
     this.items = buildIdIndex(artifacts.itemIds);
     this.userRows = new UserRows(store, artifacts, options);
@@ -58,11 +70,6 @@ export class ServingModel {
     return this.artifacts.catalog[item] ?? null;
   }
 
-  /** Euclidean norm of every item row (cosine similarity), computed on first use. */
-  get norms(): Float32Array {
-    return (this.normsCache ??= itemNorms(this.scoring));
-  }
-
   /** A reusable bounded heap for lists of n (one per distinct n, made on first use). */
   heap(n: number): TopN {
     let heap = this.heaps.get(n);
@@ -71,24 +78,5 @@ export class ServingModel {
       this.heaps.set(n, heap);
     }
     return heap;
-  }
-
-  /** QᵀQ (dim x dim), computed on first use: iALS fold-in needs it for every visitor. */
-  gram(): Float64Array {
-    if (!this.gramCache) {
-      const { Q, dim, nItems } = this.scoring;
-      const g = new Float64Array(dim * dim);
-      for (let i = 0; i < nItems; i++) {
-        const off = i * dim;
-        for (let a = 0; a < dim; a++) {
-          const qa = Q[off + a]!;
-          const row = a * dim;
-          for (let b = a; b < dim; b++) g[row + b] += qa * Q[off + b]!;
-        }
-      }
-      for (let a = 0; a < dim; a++) for (let b = 0; b < a; b++) g[a * dim + b] = g[b * dim + a]!;
-      this.gramCache = g;
-    }
-    return this.gramCache;
   }
 }

@@ -18,9 +18,8 @@ import {
   type ProtocolOptions,
   type ProtocolReport,
 } from '../../lib/eval/protocols';
-import type { Model } from '../../lib/models/model';
 import { ModelParamsError } from '../../lib/models/params';
-import { getModel, modelKinds } from '../../lib/models/registry';
+import { getModel, MODEL_KINDS, type RegisteredModel } from '../../lib/models/registry';
 
 export interface AccuracyOptions {
   data: string;
@@ -81,7 +80,7 @@ export function parseArgs(argv: string[]): AccuracyOptions {
     .option('--test-ratio <r>', "share of each user's ratings held out (stratified)", fraction('--test-ratio', false), 0.25)
     .option('--k <n>', 'ranking cut-off', positiveInt('--k'), 10)
     .option('--seeds <list>', 'comma-separated seeds; metrics are averaged over them', seedList, [1])
-    .option('--model <names>', `models (repeatable or comma list; "all" = ${modelKinds().join(', ')})`, collect, [])
+    .option('--model <names>', `models (repeatable or comma list; "all" = ${MODEL_KINDS.join(', ')})`, collect, [])
     .option('--param <key=value>', 'hyper-parameter override (repeatable)', parseParam, {})
     .option('--threads <n>', 'training threads', positiveInt('--threads'))
     .option('--early-stop <fraction>', "share of a fold's training part used for early stopping", fraction('--early-stop', true), 0.1)
@@ -102,7 +101,7 @@ export function parseArgs(argv: string[]): AccuracyOptions {
   }>();
   if (o.protocol === 'kfold' && o.folds < 2) throw new InvalidArgumentError('--folds must be at least 2');
   const requested = o.model.length === 0 ? ['all'] : o.model;
-  const models = [...new Set(requested.flatMap((m) => (m === 'all' ? modelKinds() : [m])))];
+  const models = [...new Set(requested.flatMap((m) => (m === 'all' ? MODEL_KINDS : [m])))];
   for (const m of models) getModel(m); // unknown names fail here, listing the known ones
   return {
     data: o.data,
@@ -124,9 +123,9 @@ export function parseArgs(argv: string[]): AccuracyOptions {
  * not know); with several, the keys in that model's defaults. A key no chosen model
  * knows is an error.
  */
-export function paramsFor(model: Model<object>, all: Record<string, unknown>, models: Model<object>[]): Record<string, unknown> {
+export function paramsFor(model: RegisteredModel, all: Record<string, unknown>, models: RegisteredModel[]): Record<string, unknown> {
   if (models.length === 1) return all;
-  const known = (m: Model<object>) => new Set(Object.keys(m.defaults));
+  const known = (m: RegisteredModel) => new Set(Object.keys(m.training.defaults));
   for (const key of Object.keys(all)) {
     if (!models.some((m) => known(m).has(key))) throw new Error(`--param ${key}: no chosen model has a parameter "${key}"`);
   }
@@ -142,7 +141,7 @@ export interface AccuracyRow {
   folds?: number;
   testRatio?: number;
   seeds: number[];
-  /** The model's defaults with the overrides applied. */
+  /** The params the model trained with (its TrainingPart's resolve of the overrides). */
   params: Record<string, unknown>;
   /** Metrics averaged over seeds (each seed's value is the mean over its folds). */
   [metric: string]: unknown;
@@ -153,7 +152,7 @@ export interface AccuracyRow {
   perSeed: Array<{ seed: number; seconds: number; fitSeconds: number; metrics: Record<string, number>; folds: ProtocolReport['folds'] }>;
 }
 
-function runProtocol(model: Model<object>, dataset: Dataset, o: AccuracyOptions, seed: number, params: Record<string, unknown>) {
+function runProtocol(model: RegisteredModel, dataset: Dataset, o: AccuracyOptions, seed: number, params: Record<string, unknown>) {
   const common: ProtocolOptions = { seed, params, k: o.k, earlyStopFraction: o.earlyStop, ...(o.threads ? { threads: o.threads } : {}) };
   if (o.protocol === 'kfold') return crossValidate(model, dataset, { ...common, folds: o.folds });
   if (o.protocol === 'holdout') return holdout(model, dataset, common);
@@ -162,7 +161,7 @@ function runProtocol(model: Model<object>, dataset: Dataset, o: AccuracyOptions,
 
 /** Runs every model for every seed; yields one row per model as it finishes. */
 export async function* runAccuracy(o: AccuracyOptions, dataset: Dataset): AsyncGenerator<AccuracyRow> {
-  const models = o.models.map((m) => getModel(m) as Model<object>);
+  const models = o.models.map((m) => getModel(m));
   for (const model of models) {
     const params = paramsFor(model, o.params, models);
     const perSeed: AccuracyRow['perSeed'] = [];
@@ -179,7 +178,7 @@ export async function* runAccuracy(o: AccuracyOptions, dataset: Dataset): AsyncG
       ...(o.protocol === 'kfold' ? { folds: o.folds } : {}),
       ...(o.protocol === 'stratified' ? { testRatio: o.testRatio } : {}),
       seeds: o.seeds,
-      params: { ...(model.defaults as Record<string, unknown>), ...params },
+      params: model.training.resolve(params) as Record<string, unknown>,
       ...meanOf(perSeed.map((s) => s.metrics)),
       std: stdOf(perSeed.flatMap((s) => s.folds.map((f) => f.metrics))),
       seconds: timing['seconds']!,

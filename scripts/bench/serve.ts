@@ -24,10 +24,10 @@ import { readLatest, readManifest } from '../../lib/artifacts/versions';
 import { startLocalS3 } from '../../lib/storage/local-s3';
 import { ObjectStore } from '../../lib/storage/object-store';
 import { createS3Client } from '../../lib/storage/s3-client';
-import { httpEvent, lambdaContext } from '../../test/serving/events';
+import { httpEvent, lambdaContext } from '../support/lambda-events';
 import { randomModel, randomModelSource } from './support/random-model';
 import { createRng } from '../../lib/data/random';
-import { startOffline } from '../../test/api/offline';
+import { startOffline } from '../support/offline';
 
 interface ServeOptions {
   users: number;

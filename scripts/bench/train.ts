@@ -45,9 +45,11 @@ export async function main(argv: string[]): Promise<void> {
   const epochSeconds: number[] = [];
   let lastMs = 0;
   const fitStart = performance.now();
-  await getModel(o.model).fit(
+  const { training } = getModel(o.model);
+  // No test set is passed, so nothing stops early: every epoch runs.
+  await training.fit(
     data,
-    { dim: o.dim, epochs: o.epochs, patience: o.epochs },
+    training.resolve({ dim: o.dim, epochs: o.epochs }),
     {
       threads: o.threads,
       seed: o.seed,

@@ -9,7 +9,7 @@ const { mkdirSync } = require('node:fs');
 const path = require('node:path');
 
 const WORKERS = [
-  { entry: 'lib/models/kernels/worker.ts', out: 'kernel-worker.mjs' },
+  { entry: 'lib/models/kernel-worker.ts', out: 'kernel-worker.mjs' },
 ];
 
 const banner = {

@@ -1,6 +1,6 @@
 import { DatasetBuilder, nItems, nUsers, type Catalog, type Dataset } from '../../lib/data/dataset';
 import type { PublishInput } from '../../lib/artifacts/write';
-import type { Progress } from '../../lib/models/model';
+import type { Progress } from '../../lib/models/contract';
 
 /** Deterministic pseudo-random numbers (mulberry32) so fixtures are reproducible. */
 export function rng(seed: number): () => number {

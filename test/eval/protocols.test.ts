@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { meanRating, nItems, nUsers, type Dataset } from '../../lib/data/dataset';
 import { createRng } from '../../lib/data/random';
-import { crossValidate, holdout, meanOf, stdOf, stratifiedHoldout, usesEarlyStopping } from '../../lib/eval/protocols';
-import { baseline } from '../../lib/models/baseline';
-import type { FitOptions, FitResult, Model } from '../../lib/models/model';
-import { popularity } from '../../lib/models/popularity';
+import * as z from 'zod';
+import { crossValidate, holdout, meanOf, stdOf, stratifiedHoldout } from '../../lib/eval/protocols';
+import type { FitOptions, TrainingPart } from '../../lib/models/contract';
+import { resolver } from '../../lib/models/params';
+import { getModel, type RegisteredModel } from '../../lib/models/registry';
+import { servingPart } from '../../lib/models/serving-registry';
 import { tinyDataset } from './tiny';
 
 function randomData(seed: number, nU = 40, nI = 30, density = 0.4): Dataset {
@@ -16,16 +18,23 @@ function randomData(seed: number, nU = 40, nI = 30, density = 0.4): Dataset {
 
 const pairs = (d: Dataset): string[] => Array.from({ length: d.size }, (_, r) => `${d.users[r]},${d.items[r]}`);
 
-/** A model that predicts the training mean and records what it was given. */
+const baseline = getModel('baseline');
+const popularity = getModel('popularity');
+
+/** A model that predicts the training mean and records what it was given (served as a baseline). */
 function recordingModel(patience: number) {
   const calls: { train: Dataset; test?: Dataset }[] = [];
-  const model: Model<{ patience: number }> = {
+  const schema = z.object({ patience: z.number().int().min(0) }).strict();
+  const training: TrainingPart<typeof schema> = {
     kind: 'baseline',
+    schema,
     defaults: { patience },
-    async fit(train: Dataset, _params: Partial<{ patience: number }>, options: FitOptions = {}): Promise<FitResult> {
+    resolve: resolver('baseline', schema, { patience }),
+    stopsEarly: (p) => p.patience > 0,
+    async fit(train: Dataset, params, options: FitOptions = {}) {
       calls.push({ train, ...(options.test ? { test: options.test } : {}) });
       const factors = {
-        kind: 'baseline' as const,
+        kind: 'baseline',
         scoring: 'rating' as const,
         dim: 0,
         nUsers: nUsers(train),
@@ -34,9 +43,10 @@ function recordingModel(patience: number) {
         scale: train.scale,
         Q: new Float32Array(0),
       };
-      return { factors, curve: [] };
+      return { factors, resolvedParams: params, curve: [] };
     },
   };
+  const model: RegisteredModel = { kind: 'baseline', training, serving: servingPart('baseline') };
   return { model, calls };
 }
 
@@ -71,8 +81,6 @@ describe('crossValidate', () => {
 
   it('passes no early-stopping set to a model without patience, so it fits on the whole training part', async () => {
     const { model, calls } = recordingModel(0);
-    expect(usesEarlyStopping(model)).toBe(false);
-    expect(usesEarlyStopping(model, { patience: 3 })).toBe(true);
     const report = await crossValidate(model, data, { folds: 3, seed: 5 });
     for (const [f, call] of calls.entries()) {
       expect(call.test).toBeUndefined();

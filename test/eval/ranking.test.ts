@@ -8,7 +8,7 @@ import {
   precisionAtK,
   recallAtK,
 } from '../../lib/eval/ranking';
-import type { Factors } from '../../lib/models/model';
+import type { Factors } from '../../lib/math/factors';
 import { part, tinyDataset } from './tiny';
 
 const d = (rank: number) => 1 / Math.log2(rank + 1);

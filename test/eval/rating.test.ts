@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateRatings, mae, rmse } from '../../lib/eval/rating';
-import type { Factors } from '../../lib/models/model';
+import type { Factors } from '../../lib/math/factors';
 import { tinyDataset } from './tiny';
 
 describe('rmse / mae', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateRatings } from '../../lib/eval/rating';
-import { baseline } from '../../lib/models/baseline';
 import { getModel } from '../../lib/models/registry';
-import type { Progress } from '../../lib/models/model';
+import type { Progress } from '../../lib/models/contract';
+import { fitModel } from '../helpers/fit';
 import { part, tinyDataset } from '../eval/tiny';
 
 describe('baseline (biases by alternating least squares)', () => {
@@ -17,7 +17,7 @@ describe('baseline (biases by alternating least squares)', () => {
   );
 
   it('matches a hand-solved epoch: items first, then users', async () => {
-    const { factors } = await baseline.fit(data, { epochs: 1, regUser: 1, regItem: 1 });
+    const { factors } = await fitModel('baseline', data, { epochs: 1, regUser: 1, regItem: 1 });
     // mu = 4; b_i0 = (1 + 0) / (1 + 2), b_i1 = -1 / (1 + 1)
     // b_u0 = ((5-4-1/3) + (3-4+1/2)) / (1 + 2) = 1/18, b_u1 = (4-4-1/3) / (1 + 1) = -1/6
     expect(factors.mu).toBeCloseTo(4, 6);
@@ -33,7 +33,7 @@ describe('baseline (biases by alternating least squares)', () => {
     const triples: [number, number, number][] = [];
     for (let u = 0; u < 4; u++) for (let i = 0; i < 3; i++) if ((u + i) % 4 !== 3) triples.push([u, i, 3 + userEffect[u]! + itemEffect[i]!]);
     const additive = tinyDataset(triples, 4, 3);
-    const { factors, curve } = await baseline.fit(additive, { epochs: 200, regUser: 0, regItem: 0 });
+    const { factors, curve } = await fitModel('baseline', additive, { epochs: 200, regUser: 0, regItem: 0 });
     expect(evaluateRatings(factors, additive).rmse).toBeLessThan(1e-4);
     expect(curve).toHaveLength(200);
     expect(curve[199]!.batchError).toBeLessThan(curve[0]!.batchError);
@@ -43,20 +43,21 @@ describe('baseline (biases by alternating least squares)', () => {
     const train = part(data, [0, 1]);
     const test = part(data, [2]);
     const seen: Progress[] = [];
-    const { curve } = await baseline.fit(train, { epochs: 3 }, { test, onProgress: (p) => seen.push(p) });
+    const { curve } = await fitModel('baseline', train, { epochs: 3 }, { test, onProgress: (p) => seen.push(p) });
     expect(seen).toEqual(curve);
     expect(curve.map((p) => p.epoch)).toEqual([1, 2, 3]);
     expect(curve[0]!.best).toBe(true);
-    expect(curve[0]!.testError).toBeCloseTo(evaluateRatings({ ...(await baseline.fit(train, { epochs: 1 })).factors }, test).rmse, 6);
+    expect(curve[0]!.testError).toBeCloseTo(evaluateRatings({ ...(await fitModel('baseline', train, { epochs: 1 })).factors }, test).rmse, 6);
   });
 
   it('rejects bad parameters and empty training data with a clear error', async () => {
-    await expect(baseline.fit(data, { epochs: 0 })).rejects.toThrow(/baseline params: epochs/);
-    await expect(baseline.fit(data, { regUser: -1 })).rejects.toThrow(/regUser/);
-    await expect(baseline.fit(part(data, []), {})).rejects.toThrow(/no ratings/);
+    await expect(fitModel('baseline', data, { epochs: 0 })).rejects.toThrow(/baseline params: epochs/);
+    await expect(fitModel('baseline', data, { regUser: -1 })).rejects.toThrow(/regUser/);
+    await expect(fitModel('baseline', part(data, []), {})).rejects.toThrow(/no ratings/);
   });
 
   it('is registered', () => {
-    expect(getModel('baseline')).toBe(baseline);
+    expect(getModel('baseline').training.kind).toBe('baseline');
+    expect(getModel('baseline').serving.kind).toBe('baseline');
   });
 });

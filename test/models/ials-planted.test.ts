@@ -15,7 +15,7 @@ async function recallAt10(kind: string, spec: SyntheticSpec): Promise<{ recall: 
   const { dataset } = generateSynthetic(spec);
   const { train, test } = stratifiedSplit(dataset, 0.25, 1);
   const model = getModel(kind);
-  const { factors } = await model.fit(train, {}, { seed: 1, threads: 1 });
+  const { factors } = await model.training.fit(train, model.training.resolve(), { seed: 1, threads: 1 });
   const report = evaluateRanking(factors, train, test, 10);
   return { recall: report['recall@10'], ndcg: report['ndcg@10'] };
 }

@@ -3,15 +3,14 @@ import { buildUserCsr } from '../../lib/data/csr';
 import { createRng } from '../../lib/data/random';
 import { stratifiedSplit } from '../../lib/data/splits';
 import { evaluateRanking } from '../../lib/eval/ranking';
-import { ials } from '../../lib/models/ials';
-import { extraConfidence, ialsFoldIn, parseIalsFoldIn, type IalsFoldInParams } from '../../lib/models/ials-fold-in';
-import { RecallAtK } from '../../lib/models/ials-recall';
-import { HalfStepSolver, type WeightedCsr } from '../../lib/models/ials-solve';
-import { splitRows } from '../../lib/models/ials-workers';
-import { choleskyFactor, choleskySolve } from '../../lib/models/linalg/cholesky';
-import { gram } from '../../lib/models/linalg/dense';
-import { popularity } from '../../lib/models/popularity';
+import { extraConfidence, ialsFoldIn, parseIalsFoldIn, type IalsFoldInParams } from '../../lib/models/ials/fold-in';
+import { RecallAtK } from '../../lib/models/ials/recall';
+import { HalfStepSolver, type WeightedCsr } from '../../lib/models/ials/solve';
+import { splitRows } from '../../lib/models/ials/workers';
+import { choleskyFactor, choleskySolve } from '../../lib/math/linalg/cholesky';
+import { gram } from '../../lib/math/linalg/dense';
 import { getModel } from '../../lib/models/registry';
+import { fitModel } from '../helpers/fit';
 import { clusteredDataset, datasetOf } from './ials-fixtures';
 
 /**
@@ -119,8 +118,9 @@ describe('iALS fit', () => {
   const { train, test } = stratifiedSplit(data, 0.25, 3);
 
   it('is registered and returns ranking factors with fold-in parameters', async () => {
-    expect(getModel('ials')).toBe(ials);
-    const { factors, curve } = await ials.fit(train, { epochs: 2, dim: 8 }, { seed: 1 });
+    const ials = getModel('ials').training;
+    expect(getModel('ials').serving.kind).toBe('ials');
+    const { factors, curve } = await fitModel('ials', train, { epochs: 2, dim: 8 }, { seed: 1 });
     expect(factors).toMatchObject({ kind: 'ials', scoring: 'ranking', dim: 8, mu: 0, nUsers: 200, nItems: 120 });
     expect(factors.userBias).toBeUndefined();
     expect(factors.P!.length).toBe(200 * 8);
@@ -137,9 +137,9 @@ describe('iALS fit', () => {
   });
 
   it('ranks the held-out items of a clustered set far better than popularity', async () => {
-    const fitted = await ials.fit(train, {}, { seed: 2 });
+    const fitted = await fitModel('ials', train, {}, { seed: 2 });
     const mine = evaluateRanking(fitted.factors, train, test, 10);
-    const pop = evaluateRanking((await popularity.fit(train, {})).factors, train, test, 10);
+    const pop = evaluateRanking((await fitModel('popularity', train, {})).factors, train, test, 10);
     // About 0.45 against 0.22 here: popularity cannot see which group a user is in.
     expect(mine['recall@10']).toBeGreaterThan(1.5 * pop['recall@10']);
     expect(mine['ndcg@10']).toBeGreaterThan(pop['ndcg@10'] + 0.05);
@@ -147,10 +147,10 @@ describe('iALS fit', () => {
 
   it('is deterministic for a seed, whatever the number of threads', async () => {
     const params = { epochs: 3, dim: 8 };
-    const a = await ials.fit(train, params, { seed: 7, threads: 1 });
-    const b = await ials.fit(train, params, { seed: 7, threads: 1 });
-    const c = await ials.fit(train, params, { seed: 8, threads: 1 });
-    const twoThreads = await ials.fit(train, params, { seed: 7, threads: 2 });
+    const a = await fitModel('ials', train, params, { seed: 7, threads: 1 });
+    const b = await fitModel('ials', train, params, { seed: 7, threads: 1 });
+    const c = await fitModel('ials', train, params, { seed: 8, threads: 1 });
+    const twoThreads = await fitModel('ials', train, params, { seed: 7, threads: 2 });
     expect(b.factors.P).toEqual(a.factors.P);
     expect(b.factors.Q).toEqual(a.factors.Q);
     expect(c.factors.Q).not.toEqual(a.factors.Q);
@@ -161,7 +161,7 @@ describe('iALS fit', () => {
 
   it('reports one point per epoch: the objective never rises, testError is 1 − recall@10', async () => {
     const points: number[] = [];
-    const { curve } = await ials.fit(train, { epochs: 6 }, { seed: 3, test, onProgress: (p) => points.push(p.epoch) });
+    const { curve } = await fitModel('ials', train, { epochs: 6 }, { seed: 3, test, onProgress: (p) => points.push(p.epoch) });
     expect(points).toEqual([1, 2, 3, 4, 5, 6]);
     for (let e = 1; e < curve.length; e++) {
       expect(curve[e]!.batchError).toBeLessThanOrEqual(curve[e - 1]!.batchError * (1 + 1e-6));
@@ -177,7 +177,7 @@ describe('iALS fit', () => {
   });
 
   it('with patience, stops early and returns the best epoch', async () => {
-    const { factors, curve, stoppedBy } = await ials.fit(train, { epochs: 60, patience: 2 }, { seed: 4, test });
+    const { factors, curve, stoppedBy } = await fitModel('ials', train, { epochs: 60, patience: 2 }, { seed: 4, test });
     expect(stoppedBy).toBe('early-stopping');
     expect(curve.length).toBeLessThan(60);
     const best = Math.min(...curve.map((p) => p.testError));
@@ -187,18 +187,18 @@ describe('iALS fit', () => {
   });
 
   it('stops at a deadline that has passed', async () => {
-    const { curve, stoppedBy } = await ials.fit(train, {}, { seed: 1, deadline: Date.now() - 1 });
+    const { curve, stoppedBy } = await fitModel('ials', train, {}, { seed: 1, deadline: Date.now() - 1 });
     expect(stoppedBy).toBe('deadline');
     expect(curve).toHaveLength(0);
   });
 
   it('rejects bad parameters naming the field', async () => {
-    await expect(ials.fit(train, { dim: 0 })).rejects.toThrow(/ials params: dim/);
-    await expect(ials.fit(train, { confidence: 'square' as never })).rejects.toThrow(/confidence/);
+    await expect(fitModel('ials', train, { dim: 0 })).rejects.toThrow(/ials params: dim/);
+    await expect(fitModel('ials', train, { confidence: 'square' as never })).rejects.toThrow(/confidence/);
   });
 
   it("folding in a training user's own items gives a vector close to the trained one", async () => {
-    const { factors } = await ials.fit(train, { epochs: 30 }, { seed: 5 });
+    const { factors } = await fitModel('ials', train, { epochs: 30 }, { seed: 5 });
     const { dim, Q } = factors;
     const G = new Float64Array(dim * dim);
     gram(Q, factors.nItems, dim, G);

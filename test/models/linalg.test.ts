@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../lib/data/random';
-import { ConjugateGradient, denseOperator } from '../../lib/models/linalg/cg';
-import { choleskyFactor, choleskySolve } from '../../lib/models/linalg/cholesky';
-import { addOuter, gram, matVec } from '../../lib/models/linalg/dense';
+import { ConjugateGradient, denseOperator } from '../../lib/math/linalg/cg';
+import { choleskyFactor, choleskySolve } from '../../lib/math/linalg/cholesky';
+import { addOuter, gram, matVec } from '../../lib/math/linalg/dense';
 
 /** A random SPD matrix MᵀM + shift·I (n x n) from a seed. */
 function randomSpd(n: number, seed: number, shift = 0.1): Float64Array {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateRatings } from '../../lib/eval/rating';
-import { fitNsvd } from '../../lib/models/nsvd';
-import { nsvdSizeRule, nsvdUserVector } from '../../lib/models/nsvd-user-vector';
+import { fitModel } from '../helpers/fit';
+import { nsvdSizeRule, nsvdUserVector } from '../../lib/models/nsvd/user-vector';
 import { meanRating, sliceDataset } from '../../lib/data/dataset';
 import { createRng } from '../../lib/data/random';
 import { plantedRatings, tinyDataset } from './svd-fixtures';
@@ -53,8 +53,8 @@ describe('nsvd', () => {
     const train = sliceDataset(all, 0, cut);
     const test = sliceDataset(all, cut, all.size);
     const params = { dim: 4, epochs: 40, lr: 0.02, reg: 0.01, patience: 100 };
-    const a = await fitNsvd(train, params, { seed: 5, test });
-    const b = await fitNsvd(train, params, { seed: 5, test });
+    const a = await fitModel('nsvd', train, params, { seed: 5, test });
+    const b = await fitModel('nsvd', train, params, { seed: 5, test });
     expect(Array.from(a.factors.Y!)).toEqual(Array.from(b.factors.Y!));
     const mean = meanRating(train);
     let sse = 0;
@@ -66,7 +66,7 @@ describe('nsvd', () => {
   });
 
   it('materialises P from Y exactly as nsvdUserVector would (size max)', async () => {
-    const fit = await fitNsvd(planted.train, { ...quick, epochs: 3 }, { seed: 5 });
+    const fit = await fitModel('nsvd', planted.train, { ...quick, epochs: 3 }, { seed: 5 });
     const { P, Y, dim } = fit.factors;
     const rated = new Map<number, number[]>();
     for (let r = 0; r < planted.train.size; r++) {
@@ -81,24 +81,24 @@ describe('nsvd', () => {
   });
 
   it('caps S(u) at the min / mean ratings per user', async () => {
-    const min = await fitNsvd(planted.train, { ...quick, epochs: 1, size: 'min' }, { seed: 5 });
+    const min = await fitModel('nsvd', planted.train, { ...quick, epochs: 1, size: 'min' }, { seed: 5 });
     const counts = new Map<number, number>();
     for (let r = 0; r < planted.train.size; r++) counts.set(planted.train.users[r]!, (counts.get(planted.train.users[r]!) ?? 0) + 1);
     expect(min.factors.foldIn).toMatchObject({ size: 'min', cap: Math.min(...counts.values()) });
-    const mean = await fitNsvd(planted.train, { ...quick, epochs: 1, size: 'mean' }, { seed: 5 });
+    const mean = await fitModel('nsvd', planted.train, { ...quick, epochs: 1, size: 'mean' }, { seed: 5 });
     expect(mean.factors.foldIn).toMatchObject({ size: 'mean', cap: Math.round(planted.train.size / counts.size) });
   });
 
   it('the WebAssembly and JS kernels train the same model', async () => {
-    const wasm = await fitNsvd(planted.train, { ...quick, epochs: 5, kernel: 'wasm' }, { seed: 5, test: planted.test });
-    const js = await fitNsvd(planted.train, { ...quick, epochs: 5, kernel: 'js' }, { seed: 5, test: planted.test });
+    const wasm = await fitModel('nsvd', planted.train, { ...quick, epochs: 5, kernel: 'wasm' }, { seed: 5, test: planted.test });
+    const js = await fitModel('nsvd', planted.train, { ...quick, epochs: 5, kernel: 'js' }, { seed: 5, test: planted.test });
     for (const [k, point] of wasm.curve.entries()) expect(point.testError).toBeCloseTo(js.curve[k]!.testError, 4);
     for (let k = 0; k < 50; k++) expect(wasm.factors.Y![k]).toBeCloseTo(js.factors.Y![k]!, 4);
-    await expect(fitNsvd(planted.train, { dim: 6, kernel: 'wasm' })).rejects.toThrow(/multiple of 4/);
+    await expect(fitModel('nsvd', planted.train, { dim: 6, kernel: 'wasm' })).rejects.toThrow(/multiple of 4/);
   });
 
   it('rejects the momentum optimizer and unknown params', async () => {
-    await expect(fitNsvd(planted.train, { optimizer: 'momentum' } as never)).rejects.toThrow(/nsvd params: optimizer/);
-    await expect(fitNsvd(planted.train, { batch: 10 } as never)).rejects.toThrow(/nsvd params: .*batch/);
+    await expect(fitModel('nsvd', planted.train, { optimizer: 'momentum' })).rejects.toThrow(/nsvd params: optimizer/);
+    await expect(fitModel('nsvd', planted.train, { batch: 10 })).rejects.toThrow(/nsvd params: .*batch/);
   });
 });

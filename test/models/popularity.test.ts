@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateRanking } from '../../lib/eval/ranking';
 import { evaluateRatings } from '../../lib/eval/rating';
-import { popularity, type PopularityFitResult } from '../../lib/models/popularity';
 import { getModel } from '../../lib/models/registry';
+import { fitModel } from '../helpers/fit';
 import { part, tinyDataset } from '../eval/tiny';
 
 describe('popularity', () => {
@@ -21,7 +21,7 @@ describe('popularity', () => {
   );
 
   it('scores items by their number of training ratings, for every user alike', async () => {
-    const { factors } = await popularity.fit(data, {});
+    const { factors } = await fitModel('popularity', data, {});
     expect(factors).toMatchObject({ kind: 'popularity', scoring: 'ranking', dim: 0, mu: 0 });
     expect(Array.from(factors.itemBias!)).toEqual([2, 0, 3, 1]);
     expect(factors.userBias).toBeUndefined();
@@ -29,7 +29,7 @@ describe('popularity', () => {
 
   it('recommends the most rated unseen items in order', async () => {
     const train = part(data, [0, 1, 2, 3, 4]);
-    const { factors } = await popularity.fit(train, {});
+    const { factors } = await fitModel('popularity', train, {});
     // user 2 rated item 2 in train: list is [0 (2 ratings), then 1 or 3 (0 each; lower index first)]
     const test = part(data, [5]);
     const m = evaluateRanking(factors, train, test, 1);
@@ -39,25 +39,26 @@ describe('popularity', () => {
   });
 
   it('predicts ratings as item means shrunk to the global mean', async () => {
-    const result = (await popularity.fit(data, { shrinkage: 2 })) as PopularityFitResult;
-    const r = result.ratingFactors;
+    const result = await fitModel('popularity', data, { shrinkage: 2 });
+    const r = result.ratingFactors!;
     const mu = 20 / 6;
     expect(r.scoring).toBe('rating');
     expect(r.mu).toBeCloseTo(mu, 6);
     // item 2: (5 + 4 + 3 - 3 mu) / (2 + 3); item 1 has no ratings: 0
     expect(r.itemBias![2]).toBeCloseTo((12 - 3 * mu) / 5, 6);
     expect(r.itemBias![1]).toBe(0);
-    const noShrink = (await popularity.fit(data, { shrinkage: 0 })) as PopularityFitResult;
+    const noShrink = await fitModel('popularity', data, { shrinkage: 0 });
     // without shrinkage the prediction is the item's plain mean
-    expect(r.mu + noShrink.ratingFactors.itemBias![0]!).toBeCloseTo(1.5, 6);
-    expect(evaluateRatings(noShrink.ratingFactors, data).rmse).toBeLessThan(evaluateRatings(r, data).rmse);
+    expect(r.mu + noShrink.ratingFactors!.itemBias![0]!).toBeCloseTo(1.5, 6);
+    expect(evaluateRatings(noShrink.ratingFactors!, data).rmse).toBeLessThan(evaluateRatings(r, data).rmse);
   });
 
   it('rejects bad parameters', async () => {
-    await expect(popularity.fit(data, { shrinkage: -1 })).rejects.toThrow(/popularity params: shrinkage/);
+    await expect(fitModel('popularity', data, { shrinkage: -1 })).rejects.toThrow(/popularity params: shrinkage/);
   });
 
   it('is registered', () => {
-    expect(getModel('popularity')).toBe(popularity);
+    expect(getModel('popularity').training.kind).toBe('popularity');
+    expect(getModel('popularity').serving.personal).toBe(false);
   });
 });

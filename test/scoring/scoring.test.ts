@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { TopN, itemNorms, predictRating, similarItems, topNForUser, type ScoringModel } from '../../lib/serving/scoring';
+import { TopN, itemNorms, predictRating, scoreAllFactors, selectTopN, similarItems, type ScoringModel } from '../../lib/math/scoring';
 
 function randomModel(nItems: number, dim: number, seed: number): ScoringModel & { P: Float32Array } {
   let s = seed >>> 0;
@@ -38,14 +38,16 @@ describe('TopN', () => {
   });
 });
 
-describe('topNForUser', () => {
+describe('scoreAllFactors + selectTopN', () => {
   it('matches a full sort and never returns a seen item', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 0, max: 9 }), fc.integer(), fc.integer({ min: 1, max: 15 }), fc.uniqueArray(fc.nat(59)), (nItems, dim, seed, n, seenRaw) => {
         const m = randomModel(nItems, dim, seed);
         const seen = Int32Array.from(seenRaw.filter((i) => i < nItems)).sort();
         const heap = new TopN(n);
-        const count = topNForUser(m, m.P, dim, 0, heap, seen);
+        const scores = new Float32Array(nItems);
+        scoreAllFactors(m, { vec: m.P, offset: dim, bias: 0, seen }, scores);
+        const count = selectTopN(scores, nItems, heap, seen);
         const expected = bruteForce(m, 1, n, new Set(seen));
         expect(count).toBe(expected.length);
         for (let k = 0; k < count; k++) {
@@ -59,7 +61,9 @@ describe('topNForUser', () => {
   it('clips rating models to the scale', () => {
     const m = { ...randomModel(5, 2, 3), scoring: 'rating' as const, mu: 10 };
     const heap = new TopN(3);
-    topNForUser(m, m.P, 0, 0, heap);
+    const scores = new Float32Array(5);
+    scoreAllFactors(m, { vec: m.P, offset: 0, bias: 0, seen: new Int32Array(0) }, scores);
+    selectTopN(scores, 5, heap, undefined, m.scale);
     expect([...heap.scores]).toEqual([5, 5, 5]);
     expect(predictRating({ ...m, mu: -10 }, 0, 1)).toBe(1);
   });

@@ -2,7 +2,8 @@ import { publishModel } from '../../lib/artifacts/publish';
 import type { Manifest } from '../../lib/artifacts/format';
 import { DatasetBuilder, type Catalog, type Dataset } from '../../lib/data/dataset';
 import { createRng } from '../../lib/data/random';
-import type { Factors, ModelKind } from '../../lib/models/model';
+import type { Factors } from '../../lib/math/factors';
+import type { ModelKind } from '../../lib/models/registry';
 import type { ObjectStore } from '../../lib/storage/object-store';
 
 /**
@@ -26,6 +27,15 @@ export interface Fixture {
   userId: (u: number) => number;
   movieId: (i: number) => number;
 }
+
+/** What each kind's fit records for fold-in (the constants its serving part reads). */
+const FOLD_IN: Record<NonNullable<FixtureOptions['kind']>, Record<string, number | string>> = {
+  svd: { reg: 0.05, regBias: 0.05 },
+  nsvd: { size: 'max', cap: 0, reg: 0.05, regBias: 0.05 },
+  ials: { reg: 0.1, regExponent: 0, alpha: 2, confidence: 'linear', epsilon: 1 },
+  baseline: { regUser: 0.05 },
+  popularity: {},
+};
 
 export const userIdOf = (u: number): number => 100 + 7 * u;
 export const movieIdOf = (i: number): number => 1000 + 3 * i;
@@ -67,13 +77,7 @@ export function buildFixture(options: FixtureOptions = {}): Fixture {
     ...(kind !== 'ials' ? { itemBias: gaussian(nItems, 0.3) } : {}),
     ...(kind === 'svd' || kind === 'nsvd' || kind === 'baseline' ? { userBias: gaussian(dataset.userIds.size, 0.3) } : {}),
     ...(kind === 'nsvd' ? { Y: gaussian(nItems * dim, 0.5) } : {}),
-    ...(options.foldIn
-      ? { foldIn: options.foldIn }
-      : kind === 'ials'
-        ? { foldIn: { reg: 0.1, regExponent: 0, alpha: 2, confidence: 'linear', epsilon: 1 } }
-        : kind === 'nsvd'
-          ? { foldIn: { size: 'max', cap: 0, reg: 0.05, regBias: 0.05 } }
-          : { foldIn: { reg: 0.05 } }),
+    foldIn: options.foldIn ?? FOLD_IN[kind],
   };
   return { dataset, factors, userId: userIdOf, movieId: movieIdOf };
 }

@@ -7,9 +7,9 @@ import { Worker } from 'node:worker_threads';
  * Each worker keeps a `state` map between tasks, so a job attaches its
  * SharedArrayBuffers once and then sends only small per-step messages.
  *
- * Where the worker code is: next to this file as worker.ts when running from source
+ * Where the worker code is: as lib/models/kernel-worker.ts when running from source
  * (tsx, vitest: the worker registers tsx itself), or `kernel-worker.mjs` next to the
- * bundle when bundled with esbuild (bundle lib/models/kernels/worker.ts to that name),
+ * bundle when bundled with esbuild (bundle lib/models/kernel-worker.ts to that name),
  * or wherever env KERNEL_WORKER points (a path or file: URL).
  */
 export interface TaskMessage {
@@ -27,7 +27,7 @@ function workerSource(): { code: string | URL; eval: boolean } {
   // A CommonJS bundle has no import.meta.url; __filename names the bundle there.
   const here = import.meta.url ?? pathToFileURL(__filename).href;
   if (/\.[cm]?ts$/.test(new URL(here).pathname)) {
-    const entry = new URL('./worker.ts', here).href;
+    const entry = new URL('../kernel-worker.ts', here).href;
     const tsx = resolveTsxApi(here);
     const code = `import(${JSON.stringify(tsx)}).then((m) => { (m.register ?? m.default.register)(); return import(${JSON.stringify(entry)}); })`;
     return { code, eval: true };
@@ -114,15 +114,5 @@ export class WorkerPool {
   private failAll(err: Error): void {
     for (const p of this.pending.values()) p.reject(err);
     this.pending.clear();
-  }
-}
-
-/** Runs `fn` with a pool of `size` workers, closing it afterwards. */
-export async function withPool<T>(size: number, fn: (pool: WorkerPool) => Promise<T>): Promise<T> {
-  const pool = await WorkerPool.create(size);
-  try {
-    return await fn(pool);
-  } finally {
-    await pool.close();
   }
 }

@@ -1,4 +1,4 @@
-import type { Progress } from '../model';
+import type { Progress } from '../contract';
 
 /**
  * The epoch loop every SGD model shares: run an epoch, measure the test error, keep
@@ -6,7 +6,7 @@ import type { Progress } from '../model';
  * steps, report progress. The model supplies the epoch and the snapshot.
  */
 export interface EpochRunner {
-  /** Runs epoch `epoch`; `stop()` turns true once the deadline has passed (finish early). */
+  /** Runs epoch `epoch` (from 1); `stop()` turns true once the deadline has passed (finish early). */
   runEpoch(epoch: number, stop: () => boolean): Promise<EpochOutcome> | EpochOutcome;
   /** RMSE on the held-out test ratings, or NaN without any. */
   testRmse(): number;
@@ -48,8 +48,8 @@ export async function runEpochs(runner: EpochRunner, o: LoopOptions): Promise<Lo
   let savedAny = false;
   let sinceBest = 0;
   let stoppedBy: string | undefined;
-  for (let epoch = 0; epoch < o.epochs; epoch++) {
-    if (epoch > 0 && pastDeadline()) {
+  for (let epoch = 1; epoch <= o.epochs; epoch++) {
+    if (epoch > 1 && pastDeadline()) {
       stoppedBy = 'deadline';
       break;
     }

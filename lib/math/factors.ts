@@ -1,0 +1,45 @@
+import type { RatingScale } from '../data/dataset';
+
+/**
+ * What a trained model is: everything the artifacts hold and serving needs.
+ * score(u, i) = mu + userBias[u] + itemBias[i] + dot(P[u], Q[i]) for factor models; a
+ * part a model does not have is absent and counts as zero. A kind whose score has
+ * another form (EASE: x_u B) says so in its own serving part. Rows are row-major
+ * float32: row i of Q is Q.subarray(i * dim, (i + 1) * dim).
+ */
+export interface Factors {
+  /** The model kind (a key of the model registry). */
+  kind: string;
+  /** 'rating': scores predict ratings and clip to the scale; 'ranking': scores only order items. */
+  scoring: 'rating' | 'ranking';
+  dim: number;
+  nUsers: number;
+  nItems: number;
+  mu: number;
+  scale: RatingScale;
+  userBias?: Float32Array;
+  itemBias?: Float32Array;
+  /** User factors, nUsers x dim (for NSVD, the users' vectors materialised from Y). */
+  P?: Float32Array;
+  /** Item rows, nItems x dim (EASE: the rows of B, dim = nItems). */
+  Q: Float32Array;
+  /** NSVD only: the second item factor set, nItems x dim; a user is norm(R(u)) * sum of Y rows. */
+  Y?: Float32Array;
+  /** Everything fold-in needs besides the arrays (regularisation, NSVD size rule, iALS alpha...). */
+  foldIn?: Record<string, number | string>;
+}
+
+/** The item side of a model as serving and evaluation hold it (Factors less the per-user arrays). */
+export type ItemSide = Omit<Factors, 'P' | 'userBias' | 'nUsers'>;
+
+/**
+ * What scoring needs of one user: the factor row (at `offset` in `vec`; absent for
+ * models without user factors), the bias, and the user's items ascending, with their
+ * ratings or weights when the kind scores from them (EASE, fold-in).
+ */
+export interface UserState {
+  vec: Float32Array | undefined;
+  offset: number;
+  bias: number;
+  seen: Int32Array;
+}

@@ -1,0 +1,35 @@
+import type { UserState } from '../../math/factors';
+import type { TopN } from '../../math/scoring';
+import type { ServingPart } from '../contract';
+
+/**
+ * EASE serving. The item rows Q are the rows of B (dim = nItems), so with x_u the
+ * user's binary row, score(u) = x_u B = Σ_{j ∈ seen(u)} B[j, :]: one axpy of length
+ * nItems per item the user has. A visitor is the same sum over the posted items (fold-in
+ * is free). Similar items to i: the largest B[i, j], j ≠ i (diag(B) is 0).
+ */
+export const easeServing: ServingPart = {
+  kind: 'ease',
+  scoring: 'ranking',
+  personal: true,
+  open(model) {
+    const { Q: B, nItems } = model;
+    return {
+      scoreAll(user: UserState, out: Float32Array): void {
+        out.fill(0, 0, nItems);
+        const { seen } = user;
+        for (let k = 0; k < seen.length; k++) {
+          const row = seen[k]! * nItems;
+          for (let i = 0; i < nItems; i++) out[i] += B[row + i]!;
+        }
+      },
+      foldIn: (items: Int32Array): UserState => ({ vec: undefined, offset: 0, bias: 0, seen: items }),
+      similar(item: number, heap: TopN): number {
+        heap.reset();
+        const row = item * nItems;
+        for (let j = 0; j < nItems; j++) if (j !== item) heap.offer(j, B[row + j]!);
+        return heap.sortDescending();
+      },
+    };
+  },
+};

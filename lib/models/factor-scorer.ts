@@ -1,0 +1,32 @@
+import type { ItemSide, UserState } from '../math/factors';
+import { itemNorms, scoreAllFactors, similarItems, type TopN } from '../math/scoring';
+import { FoldInError, type Scorer } from './contract';
+
+/**
+ * The Scorer of a factor model (score = mu + b_u + b_i + p_u·q_i, similar items by
+ * cosine of item rows), given the kind's own fold-in. Item norms are computed on the
+ * first similar-items call, so a cold start that only recommends never pays for them.
+ */
+export function factorScorer(model: ItemSide, foldIn: (items: Int32Array, ratings: Float32Array) => UserState): Scorer {
+  let norms: Float32Array | undefined;
+  return {
+    scoreAll: (user, out) => scoreAllFactors(model, user, out),
+    foldIn,
+    similar: (item: number, heap: TopN) => similarItems(model, (norms ??= itemNorms(model)), item, heap),
+  };
+}
+
+/** A visitor's state: the vector and bias a fold-in found, the posted items as seen. */
+export const visitorState = (vec: Float32Array | undefined, bias: number, items: Int32Array): UserState => ({
+  vec,
+  offset: 0,
+  bias,
+  seen: items,
+});
+
+/** A number from a model's foldIn record; FoldInError when it is missing or not finite. */
+export function foldInNumber(model: ItemSide, key: string): number {
+  const v = model.foldIn?.[key];
+  if (typeof v !== 'number' || !Number.isFinite(v)) throw new FoldInError(`${model.kind} foldIn.${key} must be a finite number`);
+  return v;
+}

@@ -1,0 +1,52 @@
+import { parseTrainConfig, TrainConfigError, type TrainConfig } from './config';
+
+/**
+ * What the train Lambda is asked to do. The event is either an EventBridge scheduled
+ * event (its `detail`, usually empty, may override fields) or a training config itself
+ * (`sls invoke -p events/...json`). Either way it is laid over the env defaults:
+ * TRAIN_SOURCE, TRAIN_MODEL, TRAIN_PARAMS (JSON), TRAIN_SEED, TRAIN_THREADS.
+ */
+
+/** The settings the handler reads from its environment (serverless.yml sets them). */
+function envDefaults(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const defaults: Record<string, unknown> = {};
+  if (env.TRAIN_SOURCE) defaults.source = env.TRAIN_SOURCE;
+  if (env.TRAIN_MODEL) defaults.model = env.TRAIN_MODEL;
+  if (env.TRAIN_PARAMS) {
+    try {
+      defaults.params = JSON.parse(env.TRAIN_PARAMS) as unknown;
+    } catch {
+      throw new TrainConfigError(`TRAIN_PARAMS is not JSON: ${env.TRAIN_PARAMS}`);
+    }
+  }
+  if (env.TRAIN_SEED) defaults.seed = Number(env.TRAIN_SEED);
+  if (env.TRAIN_THREADS) defaults.threads = Number(env.TRAIN_THREADS);
+  return defaults;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The training config an event asks for, over the env defaults; throws a readable error. */
+export function configFromEvent(event: unknown, env: NodeJS.ProcessEnv = process.env): TrainConfig {
+  if (event !== undefined && event !== null && !isObject(event)) {
+    throw new TrainConfigError(`the train event must be a JSON object, got ${Array.isArray(event) ? 'an array' : typeof event}`);
+  }
+  const scheduled = isObject(event) && (event['detail-type'] === 'Scheduled Event' || event.source === 'aws.events');
+  const overrides = scheduled ? (isObject(event.detail) ? event.detail : {}) : (event ?? {});
+  return parseTrainConfig({ ...envDefaults(env), ...overrides });
+}
+
+/**
+ * When training must stop so that evaluating and publishing still fit in the
+ * invocation: its remaining time minus TRAIN_PUBLISH_MARGIN_SECONDS (default 120),
+ * never later than a deadline the config already has.
+ */
+export function invocationDeadline(config: TrainConfig, startedAt: number, remainingMs: number, env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.TRAIN_PUBLISH_MARGIN_SECONDS ?? '120';
+  const seconds = Number(raw);
+  if (!Number.isFinite(seconds) || seconds < 0) {
+    throw new TrainConfigError(`TRAIN_PUBLISH_MARGIN_SECONDS must be a number of seconds >= 0, got "${raw}"`);
+  }
+  // Past already (a short timeout)? Then training stops after its first epoch and still publishes.
+  return Math.min(config.deadline ?? Infinity, startedAt + Math.max(0, remainingMs - seconds * 1000));
+}
