@@ -9,8 +9,9 @@ import type { Progress } from '../lib/models/contract';
 import { getModel, MODEL_KINDS } from '../lib/models/registry';
 import { parseTrainConfig, type TrainConfigInput } from '../lib/pipeline/config';
 import { toPublishInput } from '../lib/pipeline/publish-input';
-import { describeMetrics, predictionTable, PROGRESS_HEADER, progressLine } from '../lib/pipeline/report';
-import { runTraining } from '../lib/pipeline/train-pipeline';
+import { formatFromFlags } from '../lib/pipeline/format-flags';
+import { describeData, describeMetrics, predictionTable, PROGRESS_HEADER, progressLine } from '../lib/pipeline/report';
+import { runTraining, type TrainingRun } from '../lib/pipeline/train-pipeline';
 import { createS3Client } from '../lib/storage/s3-client';
 import { ObjectStore } from '../lib/storage/object-store';
 
@@ -19,6 +20,9 @@ const number = (v: string) => {
   if (!Number.isFinite(n)) throw new InvalidArgumentError(`not a number: ${v}`);
   return n;
 };
+const withDefined = <K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> =>
+  (value === undefined ? {} : { [key]: value }) as Partial<Record<K, V>>;
+
 const integer = (v: string) => {
   const n = number(v);
   if (!Number.isInteger(n)) throw new InvalidArgumentError(`not an integer: ${v}`);
@@ -44,6 +48,13 @@ interface Flags {
   seed?: number;
   deadlineMs?: number;
   publish?: boolean;
+  json?: boolean;
+  columns?: string;
+  separator?: string;
+  header?: boolean;
+  scale?: string;
+  duplicates?: string;
+  eventWeights?: string;
 }
 
 const program = new Command('train')
@@ -66,6 +77,14 @@ const program = new Command('train')
   .option('--seed <n>', 'random seed', integer)
   .option('--deadline-ms <n>', 'stop training after this many ms, keeping the best model', integer)
   .option('--publish', 'publish the model to S3 (env MODEL_BUCKET, optional S3_ENDPOINT)')
+  .option('--json', 'print the data report and the metrics as one JSON object')
+  .option('--columns <roles>', "each column's role: user,item,rating,timestamp,event, '-' skips one (e.g. user,item,-,-,rating,timestamp)")
+  .option('--separator <sep>', "field separator: , tab ; | :: or space (default: detected)")
+  .option('--header', 'the first line names the columns')
+  .option('--no-header', 'the first line is data')
+  .option('--scale <min:max>', 'accepted rating range, e.g. 1:5 (lines outside it are bad lines)')
+  .option('--duplicates <policy>', 'repeated (user, item) pairs: last (default: latest timestamp, else last line) | first | mean | max | error')
+  .option('--event-weights <list>', 'implicit event weights, e.g. view=1,cart=3,purchase=5')
   .showHelpAfterError();
 
 
@@ -92,6 +111,7 @@ async function main(): Promise<void> {
     model: o.model as TrainConfigInput['model'],
     params,
     ...(sources[0] !== undefined ? { source: sources[0] } : {}),
+    ...withDefined('format', formatFromFlags(o)),
     ...(o.threads !== undefined ? { threads: o.threads } : {}),
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
     ...(o.deadlineMs !== undefined ? { deadlineMs: o.deadlineMs } : {}),
@@ -121,21 +141,28 @@ async function main(): Promise<void> {
       if (o.info) print(progressLine(p, stepOf));
       bar?.update(p.epoch, { test: Number.isFinite(p.testError) ? p.testError.toFixed(4) : '-' });
     },
-    log: (message, data) => {
-      if (message === 'loaded') print(`loaded ${String(data?.source)}: ${String(data?.ratings)} ratings (${String(data?.bad)} bad lines)`);
+    onLoaded: (report) => {
+      if (!o.json) for (const line of describeData(report)) print(line);
     },
   }).finally(() => bars?.stop());
 
   const m = run.metrics;
+  if (o.json) {
+    const { data, metrics, timings, params } = run;
+    console.log(JSON.stringify({ model: config.model, data, params, metrics, timings, epochs: run.fit.curve.at(-1)?.epoch ?? 0, stoppedBy: run.fit.stoppedBy }));
+    if (o.publish) await publish(bucket!, run, console.error);
+    return;
+  }
   console.log(`duration: ${((Date.now() - started) / 1000).toFixed(2)}s (fit ${run.timings.fit}s)${run.fit.stoppedBy ? `, stopped by ${run.fit.stoppedBy}` : ''}`);
   for (const line of describeMetrics(m)) console.log(line);
-  if (o.info && run.validation.size > 0) for (const line of predictionTable(run.fit.factors, run.validation)) console.log(line);
+  if (o.info && run.validation.size > 0) for (const line of predictionTable(run.fit.factors, run.train, run.validation)) console.log(line);
+  if (o.publish) await publish(bucket!, run, console.log);
+}
 
-  if (o.publish) {
-    const store = new ObjectStore(bucket!, createS3Client());
-    const manifest = await publishModel(store, toPublishInput(run));
-    console.log(`published model ${manifest.version} to s3://${bucket}/models/${manifest.version}/`);
-  }
+/** Publishes the run and says where (on stderr when stdout holds the JSON report). */
+async function publish(bucket: string, run: TrainingRun, say: (line: string) => void): Promise<void> {
+  const manifest = await publishModel(new ObjectStore(bucket, createS3Client()), toPublishInput(run));
+  say(`published model ${manifest.version} to s3://${bucket}/models/${manifest.version}/`);
 }
 
 main().catch((err: unknown) => {

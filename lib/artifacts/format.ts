@@ -51,8 +51,9 @@ export type FileEntry = z.infer<typeof FileEntry>;
 export const CurvePoint = z.object({
   epoch: z.number(),
   step: z.number(),
-  batchError: z.number(),
-  testError: z.number(),
+  /** null where the run had none (JSON has no NaN): no held-out set, or a closed-form fit. */
+  batchError: z.number().nullable(),
+  testError: z.number().nullable(),
   elapsedMs: z.number(),
   best: z.boolean(),
 });

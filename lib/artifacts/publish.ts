@@ -68,8 +68,8 @@ export async function publishModel(store: ObjectStore, input: PublishInput, opti
       curve: input.curve.map((p) => ({
         epoch: p.epoch,
         step: p.step,
-        batchError: p.batchError,
-        testError: p.testError,
+        batchError: finiteOrNull(p.batchError),
+        testError: finiteOrNull(p.testError),
         elapsedMs: p.elapsedMs,
         best: p.best,
       })),
@@ -92,6 +92,8 @@ export async function publishModel(store: ObjectStore, input: PublishInput, opti
   }
   return manifest;
 }
+
+const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
 /** JSON has no NaN or Infinity: drop such values rather than write invalid JSON. */
 function finiteOnly(values: Record<string, number>): Record<string, number> {

@@ -27,6 +27,8 @@ export interface Dataset {
   readonly userIds: IdMap;
   readonly itemIds: IdMap;
   readonly scale: RatingScale;
+  /** 'implicit': the values are interaction weights (1, or the event type's), not ratings. Absent: explicit. */
+  readonly feedback?: 'explicit' | 'implicit';
   readonly catalog?: Catalog;
 }
 

@@ -6,6 +6,7 @@
  *   the 10 % test part and the metrics are those of the untouched validation part.
  * - stratifiedHoldout: per-user split with `testRatio` of every user's ratings held
  *   out (the usual top-k protocol).
+ * - givenSplit: a train/test pair the caller made (the outer folds of nested tuning).
  *
  * A model that stops early (its TrainingPart's stopsEarly, e.g. svd/nsvd) gets, in
  * crossValidate and stratifiedHoldout, an early-stopping set carved from the fold's
@@ -19,11 +20,11 @@ import { nItems, type Dataset } from '../data/dataset';
 import { kFold, randomSplit, stratifiedSplit } from '../data/splits';
 import type { Factors } from '../math/factors';
 import type { FitResult } from '../models/contract';
-import type { ModelKind, RegisteredModel } from '../models/registry';
+import { fitModel, type ModelKind, type RegisteredModel } from '../models/registry';
 import { evaluateRanking } from './ranking';
 import { evaluateRatings } from './rating';
 
-export type ProtocolName = 'kfold' | 'holdout' | 'stratified';
+export type ProtocolName = 'kfold' | 'holdout' | 'stratified' | 'split';
 
 export interface ProtocolOptions {
   seed: number;
@@ -112,6 +113,11 @@ export async function stratifiedHoldout(
 }
 
 
+/** Fit on `train`, score on `test` (two splits of `dataset`, sharing its ids). */
+export async function givenSplit(model: RegisteredModel, dataset: Dataset, train: Dataset, test: Dataset, options: ProtocolOptions): Promise<ProtocolReport> {
+  return run('split', model, dataset, [carveEarlyStop(model, train, test, options, options.seed + 1000)], options);
+}
+
 function carveEarlyStop(model: RegisteredModel, train: Dataset, test: Dataset, options: ProtocolOptions, seed: number): Part {
   const fraction = options.earlyStopFraction ?? 0.1;
   if (fraction <= 0 || !model.training.stopsEarly(model.training.resolve(options.params))) return { fit: train, seen: train, evaluate: test };
@@ -133,7 +139,7 @@ async function run(
   const params = model.training.resolve(options.params);
   for (const [f, part] of parts.entries()) {
     const fitStart = performance.now();
-    const result = await model.training.fit(part.fit, params, {
+    const result = await fitModel(model, part.fit, params, {
       ...(part.stop ? { test: part.stop } : {}),
       ...(options.threads !== undefined ? { threads: options.threads } : {}),
       seed: options.seed,
@@ -141,7 +147,8 @@ async function run(
     const fitSeconds = (performance.now() - fitStart) / 1000;
     const evalStart = performance.now();
     const metrics: Record<string, number> = {};
-    const rating = ratingFactors(result);
+    // Implicit data has weights, not ratings: an error against them would mean nothing.
+    const rating = part.fit.feedback === 'implicit' ? undefined : ratingFactors(result);
     if (rating) Object.assign(metrics, evaluateRatings(rating, part.evaluate));
     const ranking = evaluateRanking(result.factors, part.seen, part.evaluate, k);
     for (const [name, value] of Object.entries(ranking)) if (name !== 'users') metrics[name] = value;

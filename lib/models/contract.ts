@@ -47,6 +47,18 @@ export interface FitResult<P = Record<string, unknown>> {
 /** A kind's params: an object of named hyper-parameters. */
 type ParamsSchema = z.ZodType<Record<string, unknown>>;
 
+export type Feedback = 'explicit' | 'implicit';
+
+/**
+ * How `npm run tune` chose a kind's defaults: the grid searched (every combination, over
+ * the defaults) and the metric ranked by, for a nested cross-validation (lib/eval/tuning.ts).
+ */
+export interface TuningSpec {
+  /** 'rmse' is minimised; a ranking metric at k (e.g. 'ndcg@10') is maximised. */
+  metric: 'rmse' | `ndcg@${number}` | `map@${number}` | `recall@${number}`;
+  grid: Readonly<Record<string, readonly (number | string)[]>>;
+}
+
 export interface TrainingPart<S extends ParamsSchema = ParamsSchema> {
   readonly kind: string;
   /** Strict: unknown keys are refused. */
@@ -60,6 +72,9 @@ export interface TrainingPart<S extends ParamsSchema = ParamsSchema> {
   resolve(overrides?: Record<string, unknown>): z.infer<S>;
   /** Whether the fit uses FitOptions.test to stop early with these params. */
   stopsEarly(params: z.infer<S>): boolean;
+  readonly tuning: TuningSpec;
+  /** The data it learns from: ratings ('explicit'), interactions without ratings ('implicit'), or both. */
+  readonly feedback: readonly Feedback[];
   fit(train: Dataset, params: z.infer<S>, options?: FitOptions): Promise<FitResult<z.infer<S>>>;
 }
 

@@ -1,6 +1,26 @@
 import { availableParallelism } from 'node:os';
 import * as z from 'zod';
+import { COLUMN_ROLES } from '../data/parse';
+import { SEPARATORS } from '../data/parse/slow-line';
 import { MODEL_KINDS } from '../models/registry';
+
+/** How to read a file or S3 object of interactions (lib/data/parse/schema.ts); the Lambda event's `format`. */
+export const InteractionsFormatSchema = z
+  .object({
+    /** Each column's role in order: user, item, rating, timestamp, event, or '-' to skip it. */
+    columns: z.array(z.enum([...COLUMN_ROLES, '-'])).min(2).optional(),
+    separator: z.enum(Object.keys(SEPARATORS) as [keyof typeof SEPARATORS, ...(keyof typeof SEPARATORS)[]]).optional(),
+    header: z.boolean().optional(),
+    scale: z
+      .object({ min: z.number().finite(), max: z.number().finite() })
+      .strict()
+      .refine((s) => s.min <= s.max, 'scale min must not be above max')
+      .optional(),
+    duplicates: z.enum(['last', 'first', 'mean', 'max', 'error']).optional(),
+    eventWeights: z.record(z.string().min(1), z.number().positive().finite()).optional(),
+  })
+  .strict();
+export type InteractionsFormatInput = z.input<typeof InteractionsFormatSchema>;
 
 /**
  * What one training run does: the Lambda's event, the CLI's flags and the bench all
@@ -11,6 +31,8 @@ export const TrainConfigSchema = z
   .object({
     /** Any source text parseSource accepts: ml-100k, 1|10|20, s3://bucket/key, a path, synthetic:... */
     source: z.string().min(1).default('synthetic'),
+    /** How to read the source when it is a file or an S3 object (columns, separator, header, scale, duplicates...). */
+    format: InteractionsFormatSchema.optional(),
     /** The service's default is the model that ranks best (iALS); svd predicts ratings. */
     model: z.enum(MODEL_KINDS).default('ials'),
     params: z.record(z.string(), z.unknown()).default({}),

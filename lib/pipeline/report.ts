@@ -1,6 +1,10 @@
-import type { Dataset } from '../data/dataset';
-import type { Factors } from '../math/factors';
-import { clip, predictRating } from '../math/scoring';
+import { nItems, nUsers, type Dataset } from '../data/dataset';
+import { describeLayout, type BadLineReport } from '../data/parse';
+import type { LoadedDataset } from '../data/sources';
+import { buildUserCsr } from '../data/csr';
+import type { Factors, UserState } from '../math/factors';
+import { clip, predictRating, selectTopN, TopN } from '../math/scoring';
+import { servingPart } from '../models/serving-registry';
 import type { Progress } from '../models/contract';
 
 /** The PoC's training table: a header, then one line per epoch, `*` on a new best test error. */
@@ -12,11 +16,13 @@ export function progressLine(p: Progress, stepOf: (p: Progress) => number = (x) 
 }
 
 /**
- * Up to `users` validation users (first seen first), each with up to `perUser` of
- * their real validation ratings next to the model's (clipped) predictions.
+ * The PoC's sample: up to `users` validation users (first seen first). A rating model
+ * shows up to `perUser` of their real validation ratings next to its (clipped)
+ * predictions; a ranking model, whose scores are not ratings, shows each user's top 10
+ * (training items excluded) with the held-out items marked `*`.
  */
-export function predictionTable(factors: Factors, validation: Dataset, users = 10, perUser = 5): string[] {
-  const rows = new Map<number, string[]>();
+export function predictionTable(factors: Factors, train: Dataset, validation: Dataset, users = 10, perUser = 5): string[] {
+  const rows = new Map<number, number[]>();
   for (let r = 0; r < validation.size; r++) {
     const u = validation.users[r]!;
     let row = rows.get(u);
@@ -24,13 +30,34 @@ export function predictionTable(factors: Factors, validation: Dataset, users = 1
       if (rows.size >= users) continue;
       rows.set(u, (row = []));
     }
-    if (row.length >= perUser) continue;
-    const i = validation.items[r]!;
-    const predicted = clip(predictRating(factors, u, i), factors.scale);
-    row.push(`${validation.itemIds.external(i)}:${validation.ratings[r]!.toFixed(1)}/${predicted.toFixed(2)}`);
+    row.push(r);
   }
-  const lines = ['user\tmovie:real/predicted ...'];
-  for (const [u, row] of rows) lines.push(`${validation.userIds.external(u)}\t${row.join('  ')}`);
+  const movie = (i: number) => String(validation.itemIds.external(i));
+  if (factors.scoring === 'rating') {
+    const lines = ['user\tmovie:real/predicted ...'];
+    for (const [u, positions] of rows) {
+      const cells = positions.slice(0, perUser).map((r) => {
+        const i = validation.items[r]!;
+        return `${movie(i)}:${validation.ratings[r]!.toFixed(1)}/${clip(predictRating(factors, u, i), factors.scale).toFixed(2)}`;
+      });
+      lines.push(`${validation.userIds.external(u)}\t${cells.join('  ')}`);
+    }
+    return lines;
+  }
+  const scorer = servingPart(factors.kind).open(factors);
+  const seen = buildUserCsr(train);
+  const scores = new Float32Array(factors.nItems);
+  const heap = new TopN(10);
+  const lines = ['user\ttop 10 (* = a held-out item of the user)'];
+  for (const [u, positions] of rows) {
+    const held = new Set(positions.map((r) => validation.items[r]!));
+    const items = u < seen.offsets.length - 1 ? seen.items.subarray(seen.offsets[u]!, seen.offsets[u + 1]!) : new Int32Array(0);
+    const state: UserState = { vec: factors.P, offset: u * factors.dim, bias: factors.userBias?.[u] ?? 0, seen: items };
+    scorer.scoreAll(state, scores);
+    const n = selectTopN(scores, factors.nItems, heap, items);
+    const cells = Array.from(heap.items.subarray(0, n), (i) => `${movie(i)}${held.has(i) ? '*' : ''}`);
+    lines.push(`${validation.userIds.external(u)}\t${cells.join(' ')}  (${cells.filter((c) => c.endsWith('*')).length}/${held.size} held out)`);
+  }
   return lines;
 }
 
@@ -51,5 +78,55 @@ export function describeMetrics(m: Record<string, number | undefined>): string[]
     .filter((k) => m[`validation_${k}`] !== undefined)
     .map((k) => `${k} ${m[`validation_${k}`]!.toFixed(4)}`);
   if (ranking.length) lines.push(`validation ${ranking.join('  ')}`);
+  return lines;
+}
+
+/** What was read and how: the report of every run (CLI, npm start, the train Lambda's log). */
+export interface DataReport {
+  source: string;
+  ratings: number;
+  users: number;
+  items: number;
+  feedback: 'explicit' | 'implicit';
+  scale: { min: number; max: number; from: 'declared' | 'data' | 'generator' };
+  /** How each column was read, e.g. "user,item,rating,timestamp (by position; explicit ratings)". */
+  columns: string;
+  badLines: BadLineReport;
+  duplicates: { policy: string; pairs: number; dropped: number; examples: Array<{ user: number | string; item: number | string; values: number[] }> };
+}
+
+export function dataReport(loaded: LoadedDataset): DataReport {
+  const d = loaded.dataset;
+  const dup = loaded.duplicates;
+  return {
+    source: loaded.source,
+    ratings: d.size,
+    users: nUsers(d),
+    items: nItems(d),
+    feedback: d.feedback ?? 'explicit',
+    scale: { min: d.scale.min, max: d.scale.max, from: loaded.scaleFrom ?? 'generator' },
+    columns: loaded.layout ? describeLayout(loaded.layout) : 'generated',
+    badLines: loaded.bad,
+    duplicates: {
+      policy: dup?.policy ?? 'last',
+      pairs: dup?.pairs ?? 0,
+      dropped: dup?.dropped ?? 0,
+      examples: (dup?.examples ?? []).map((e) => ({ user: d.userIds.external(e.user), item: d.itemIds.external(e.item), values: e.values })),
+    },
+  };
+}
+
+/** The data report as lines for people. */
+export function describeData(r: DataReport): string[] {
+  const scale = `${r.scale.min}..${r.scale.max} (${r.scale.from === 'data' ? 'inferred from the data; pass --scale to enforce one' : r.scale.from})`;
+  const lines = [
+    `loaded ${r.source}: ${r.ratings} ${r.feedback === 'implicit' ? 'interactions' : 'ratings'}, ${r.users} users, ${r.items} items`,
+    `  columns: ${r.columns}`,
+    `  ${r.feedback === 'implicit' ? 'weights' : 'scale'}: ${scale}`,
+    `  bad lines: ${r.badLines.count}`,
+    ...r.badLines.examples.map((b) => `    line ${b.line}: ${JSON.stringify(b.text)} (${b.reason})`),
+    `  repeated (user, item) pairs: ${r.duplicates.pairs} (${r.duplicates.dropped} lines resolved by "${r.duplicates.policy}")`,
+    ...r.duplicates.examples.map((e) => `    user ${e.user}, item ${e.item}: ${e.values.join(', ')}`),
+  ];
   return lines;
 }

@@ -1,18 +1,21 @@
 import { blankLike, type Dataset } from '../data/dataset';
 import { loadDataset } from '../data/sources';
-import { parseSource } from '../data/sources/spec';
+import { parseSource, withFormat } from '../data/sources/spec';
 import { randomSplit } from '../data/splits';
 import { evaluateRanking } from '../eval/ranking';
 import { evaluateRatings } from '../eval/rating';
 import type { FitResult, Progress } from '../models/contract';
-import { getModel } from '../models/registry';
+import { fitModel, getModel } from '../models/registry';
 import { defaultThreads, parseTrainConfig, type TrainConfig, type TrainConfigInput } from './config';
+import { dataReport, type DataReport } from './report';
 
 export type LoadedDataset = Awaited<ReturnType<typeof loadDataset>>;
 export type SourceContext = Parameters<typeof loadDataset>[1];
 
 export interface TrainingHooks {
   onProgress?: (p: Progress) => void;
+  /** The data report, once the data is read (before training). */
+  onLoaded?: (report: DataReport) => void;
   log?: (message: string, data?: Record<string, unknown>) => void;
   /** Passed to loadDataset (S3 client, cache folder, fetch...). */
   sourceContext?: SourceContext;
@@ -21,6 +24,8 @@ export interface TrainingHooks {
 /** Everything one run produced; publishing takes it from here (publish-input.ts). */
 export interface TrainingRun {
   loaded: LoadedDataset;
+  /** What was read and how (columns, scale, bad lines, duplicates). */
+  data: DataReport;
   train: Dataset;
   test: Dataset;
   validation: Dataset;
@@ -52,8 +57,10 @@ export async function runTraining(input: TrainConfig | TrainConfigInput, hooks: 
   const deadline = resolveDeadline(config, Date.now());
   const model = getModel(config.model);
 
-  const loaded = await stage('load', () => loadDataset(parseSource(config.source), hooks.sourceContext as SourceContext));
-  log('loaded', { source: loaded.source, ratings: loaded.dataset.size, bad: loaded.bad.count, seconds: timings.load });
+  const loaded = await stage('load', () => loadDataset(withFormat(parseSource(config.source), config.format), hooks.sourceContext as SourceContext));
+  const data = dataReport(loaded);
+  log('loaded', { ...data, seconds: timings.load });
+  hooks.onLoaded?.(data);
 
   const [train, test, validation] = await stage('split', () => splitThree(loaded.dataset, config.split, config.seed));
   log('split', { train: train.size, test: test.size, validation: validation.size });
@@ -61,7 +68,7 @@ export async function runTraining(input: TrainConfig | TrainConfigInput, hooks: 
   const threads = config.threads ?? defaultThreads();
   const params = model.training.resolve(config.params);
   const fit = await stage('fit', () =>
-    model.training.fit(train, params, {
+    fitModel(model, train, params, {
       ...(test.size > 0 ? { test } : {}),
       ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
       ...(deadline !== undefined ? { deadline } : {}),
@@ -74,7 +81,7 @@ export async function runTraining(input: TrainConfig | TrainConfigInput, hooks: 
   const metrics = await stage('evaluate', () => evaluate(fit, train, test, validation, loaded));
   timings.total = round((performance.now() - started) / 1000);
   log('evaluated', metrics);
-  return { loaded, train, test, validation, fit, metrics, timings, config, params: fit.resolvedParams as Record<string, unknown> };
+  return { loaded, data, train, test, validation, fit, metrics, timings, config, params: fit.resolvedParams as Record<string, unknown> };
 }
 
 function evaluate(fit: FitResult, train: Dataset, test: Dataset, validation: Dataset, loaded: LoadedDataset): Record<string, number> {

@@ -11,7 +11,7 @@ import { Command } from 'commander';
 import type { Dataset } from '../../lib/data/dataset';
 import { parseRatings } from '../../lib/data/parse';
 import { generateSynthetic } from '../../lib/data/synthetic';
-import { getModel } from '../../lib/models/registry';
+import { fitModel, getModel } from '../../lib/models/registry';
 
 const int = (v: string) => {
   const n = Number(v);
@@ -45,11 +45,12 @@ export async function main(argv: string[]): Promise<void> {
   const epochSeconds: number[] = [];
   let lastMs = 0;
   const fitStart = performance.now();
-  const { training } = getModel(o.model);
+  const model = getModel(o.model);
   // No test set is passed, so nothing stops early: every epoch runs.
-  await training.fit(
+  await fitModel(
+    model,
     data,
-    training.resolve({ dim: o.dim, epochs: o.epochs }),
+    model.training.resolve({ dim: o.dim, epochs: o.epochs }),
     {
       threads: o.threads,
       seed: o.seed,

@@ -21,10 +21,12 @@ const rating = fc.oneof(
   fc.integer({ min: 1, max: 10 }).map((h) => h / 2),
   fc.float({ min: Math.fround(-1000), max: Math.fround(1000), noNaN: true }).map((x) => (Object.is(x, -0) ? 0 : x)),
 );
-const recordArb: fc.Arbitrary<RatingRecord> = fc.record(
-  { user: id, item: id, rating, timestamp: fc.integer({ min: 0, max: 2_000_000_000 }) },
-  { requiredKeys: ['user', 'item', 'rating'] },
-);
+const recordArb: fc.Arbitrary<RatingRecord> = fc.record({ user: id, item: id, rating, timestamp: fc.integer({ min: 0, max: 2_000_000_000 }) });
+/** Records with distinct (user, item) pairs (a repeated pair is resolved, see duplicates), all with a timestamp or none. */
+const uniqueRecords = (minLength: number, maxLength: number): fc.Arbitrary<RatingRecord[]> =>
+  fc
+    .tuple(fc.uniqueArray(recordArb, { minLength, maxLength, selector: (r) => `${r.user},${r.item}` }), fc.boolean())
+    .map(([rs, timed]) => (timed ? rs : rs.map(({ timestamp: _t, ...r }) => r)));
 
 const expectedTriples = (records: RatingRecord[]): Array<[number, number, number]> =>
   records.map((r) => [r.user, r.item, Math.fround(r.rating)]);
@@ -33,7 +35,7 @@ describe('parse(format(x)) == x', () => {
   for (const format of FORMATS) {
     it(`holds for ${format}`, () => {
       fc.assert(
-        fc.property(fc.array(recordArb, { minLength: 1, maxLength: 60 }), fc.boolean(), (records, crlf) => {
+        fc.property(uniqueRecords(1, 60), fc.boolean(), (records, crlf) => {
           const text = formatRatings(format, records, { eol: crlf ? '\r\n' : '\n' });
           const { dataset, bad, lines } = parseRatingsBuffer(encode(text), { format: 'auto' });
           expect(bad.count).toBe(0);
@@ -53,7 +55,7 @@ describe('chunking does not matter', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...FORMATS),
-        fc.array(recordArb, { minLength: 1, maxLength: 40 }),
+        uniqueRecords(1, 40),
         fc.array(fc.integer({ min: 1, max: 17 }), { minLength: 1, maxLength: 200 }),
         fc.boolean(),
         async (format, records, sizes, bom) => {
@@ -76,11 +78,11 @@ describe('bad lines are found wherever they are', () => {
     const badLine = fc.constantFrom('x::1::1', '1::2', '1::2::abc', '1::2::NaN::0', '99999999999::1::1', '1::2::3::4::5');
     fc.assert(
       fc.property(
-        fc.array(recordArb, { minLength: 200, maxLength: 300 }),
+        uniqueRecords(200, 300),
         fc.array(fc.tuple(fc.nat(), badLine), { minLength: 1, maxLength: 2 }),
         (records, inserts) => {
           const lines = records.map((r) => `${r.user}::${r.item}::${r.rating}`);
-          // Never as the first line: a first line that starts with a letter is read as a header.
+          // Not as the first line: the layout is read from it.
           for (const [at, text] of inserts) lines.splice(1 + (at % lines.length), 0, text);
           const { dataset, bad } = parseRatingsBuffer(encode(lines.join('\n')), { format: 'dat', maxBadShare: 1 });
           expect(dataset.size).toBe(records.length);

@@ -204,7 +204,8 @@ describe('parseRatings: from a file stream', () => {
   it('reads a file through fs.createReadStream with small chunks like one buffer', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'parse-ratings-'));
     try {
-      const lines = Array.from({ length: 20_000 }, (_, i) => `${(i * 7919) % 1500}::${(i * 104729) % 900}::${1 + (i % 5)}::${978300760 + i}`);
+      // 1500 users x 900 items: line i is pair (i % 1500, (i / 1500 | 0) * 7 % 900 ...), every pair once.
+      const lines = Array.from({ length: 20_000 }, (_, i) => `${i % 1500}::${(Math.floor(i / 1500) * 7 + i) % 900}::${1 + (i % 5)}::${978300760 + i}`);
       const path = join(dir, 'ratings.dat');
       await writeFile(path, lines.join('\n'));
       const streamed = await parseRatings(createReadStream(path, { highWaterMark: 1000 }), { name: 'ratings.dat' });
@@ -220,7 +221,7 @@ describe('parseRatings: from a file stream', () => {
 
 describe('parseRatings: options', () => {
   it('fills the data set whatever the size hint', () => {
-    const text = Array.from({ length: 5000 }, (_, i) => `${i % 97}\t${i % 31}\t${(i % 5) + 1}`).join('\n');
+    const text = Array.from({ length: 5000 }, (_, i) => `${i % 97}\t${i}\t${(i % 5) + 1}`).join('\n');
     const reference = triples(parse(text).dataset);
     for (const sizeHint of [1, 10, 4999, 5000, 100_000]) {
       const { dataset } = parse(text, { sizeHint });

@@ -31,6 +31,8 @@ function recordingModel(patience: number) {
     defaults: { patience },
     resolve: resolver('baseline', schema, { patience }),
     stopsEarly: (p) => p.patience > 0,
+    tuning: { metric: 'rmse', grid: { patience: [0, 2] } },
+    feedback: ['explicit'],
     async fit(train: Dataset, params, options: FitOptions = {}) {
       calls.push({ train, ...(options.test ? { test: options.test } : {}) });
       const factors = {

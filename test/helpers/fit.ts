@@ -1,9 +1,9 @@
 import type { Dataset } from '../../lib/data/dataset';
 import type { FitOptions, FitResult } from '../../lib/models/contract';
-import { getModel } from '../../lib/models/registry';
+import { fitModel as fitRegistered, getModel } from '../../lib/models/registry';
 
 /** Fits a kind the way the pipeline does: its TrainingPart resolves the overrides, then fits. */
 export async function fitModel(kind: string, train: Dataset, overrides: Record<string, unknown> = {}, options?: FitOptions): Promise<FitResult> {
-  const { training } = getModel(kind);
-  return training.fit(train, training.resolve(overrides), options);
+  const model = getModel(kind);
+  return fitRegistered(model, train, model.training.resolve(overrides), options);
 }

@@ -27,8 +27,12 @@ export function formatRatings(
 ): string {
   const eol = options.eol ?? '\n';
   const lines: string[] = [];
-  if (options.header ?? format === 'csv') lines.push(['userId', 'movieId', 'rating', 'timestamp'].join(SEPARATORS[format]));
-  for (const r of records) lines.push(formatRatingsLine(format, r));
+  const all = [...records];
+  // A header names the timestamp column only when every record has one (a csv line cannot skip a named column).
+  const timed = all.length > 0 && all.every((r) => r.timestamp !== undefined);
+  const names = timed ? ['userId', 'movieId', 'rating', 'timestamp'] : ['userId', 'movieId', 'rating'];
+  if (options.header ?? format === 'csv') lines.push(names.join(SEPARATORS[format]));
+  for (const r of all) lines.push(formatRatingsLine(format, r));
   return lines.length === 0 ? '' : lines.join(eol) + eol;
 }
 

@@ -12,5 +12,7 @@ export { parseCatalog, parseCatalogText, U_ITEM_GENRES, type CatalogFormat } fro
 export { decodeUtf8OrLatin1 } from './text';
 export type { RatingRecord } from './format';
 export { formatRatingsLine, formatRatings, formatCatalog } from './format';
-export { detectRatingsFormat } from '../format-detect';
+export { detectSeparator } from '../format-detect';
+export { COLUMN_ROLES, describeLayout, type ColumnLayout, type ColumnSpec, type DuplicatePolicy, type InteractionsFormat } from './schema';
+export type { DuplicateReport } from './duplicates';
 export { DataError } from '../errors';

@@ -1,5 +1,11 @@
-import type { Catalog, Dataset, RatingScale } from '../dataset';
 import { IdMap } from '../id-map';
+
+interface Block {
+  users: Int32Array;
+  items: Int32Array;
+  ratings: Float32Array;
+  times?: Float64Array;
+}
 
 const FIRST_BLOCK = 1 << 16;
 const MAX_BLOCK = 1 << 23;
@@ -22,74 +28,76 @@ const MAX_HINT = 1 << 28;
 export class RatingsSink {
   readonly userIds = new IdMap();
   readonly itemIds = new IdMap();
-  private readonly full: Array<{ users: Int32Array; items: Int32Array; ratings: Float32Array }> = [];
+  private readonly full: Block[] = [];
   private users: Int32Array;
   private items: Int32Array;
   private ratings: Float32Array;
+  /** Only when the file has a timestamp column (duplicates resolve to the latest). */
+  private times: Float64Array | undefined;
   private at = 0;
   private stored = 0;
 
-  constructor(sizeHint = 0) {
+  constructor(
+    sizeHint = 0,
+    private readonly keepTimes = false,
+  ) {
     const first = sizeHint > 0 ? Math.min(MAX_HINT, Math.ceil(sizeHint)) : FIRST_BLOCK;
     this.users = new Int32Array(first);
     this.items = new Int32Array(first);
     this.ratings = new Float32Array(first);
+    if (keepTimes) this.times = new Float64Array(first);
   }
 
   get size(): number {
     return this.stored + this.at;
   }
 
-  add(user: number, item: number, rating: number): void {
+  /** One rating; `time` is kept only when the sink keeps times (NaN: the line has none). */
+  add(user: number, item: number, rating: number, time = NaN): void {
     if (this.at === this.users.length) this.nextBlock();
     const k = this.at++;
     this.users[k] = this.userIds.intern(user);
     this.items[k] = this.itemIds.intern(item);
     this.ratings[k] = rating;
+    if (this.times) this.times[k] = time;
   }
 
-  build(name: string, scale: RatingScale, catalog?: Catalog): Dataset {
+  /** The ratings as exact-length arrays (a view when one block holds them all), and the times if kept. */
+  build(): { users: Int32Array; items: Int32Array; ratings: Float32Array; times?: Float64Array } {
     const n = this.size;
-    let users: Int32Array;
-    let items: Int32Array;
-    let ratings: Float32Array;
+    const last: Block = { users: this.users, items: this.items, ratings: this.ratings, ...(this.times ? { times: this.times } : {}) };
     if (this.full.length === 0) {
-      users = this.users.subarray(0, n);
-      items = this.items.subarray(0, n);
-      ratings = this.ratings.subarray(0, n);
-    } else {
-      users = new Int32Array(n);
-      items = new Int32Array(n);
-      ratings = new Float32Array(n);
-      let offset = 0;
-      for (const block of [...this.full, { users: this.users, items: this.items, ratings: this.ratings }]) {
-        const len = Math.min(block.users.length, n - offset);
-        users.set(block.users.subarray(0, len), offset);
-        items.set(block.items.subarray(0, len), offset);
-        ratings.set(block.ratings.subarray(0, len), offset);
-        offset += len;
-      }
+      return {
+        users: this.users.subarray(0, n),
+        items: this.items.subarray(0, n),
+        ratings: this.ratings.subarray(0, n),
+        ...(this.times ? { times: this.times.subarray(0, n) } : {}),
+      };
     }
-    return {
-      name,
-      size: n,
-      users,
-      items,
-      ratings,
-      userIds: this.userIds,
-      itemIds: this.itemIds,
-      scale,
-      ...(catalog ? { catalog } : {}),
-    };
+    const users = new Int32Array(n);
+    const items = new Int32Array(n);
+    const ratings = new Float32Array(n);
+    const times = this.keepTimes ? new Float64Array(n) : undefined;
+    let offset = 0;
+    for (const block of [...this.full, last]) {
+      const len = Math.min(block.users.length, n - offset);
+      users.set(block.users.subarray(0, len), offset);
+      items.set(block.items.subarray(0, len), offset);
+      ratings.set(block.ratings.subarray(0, len), offset);
+      if (times && block.times) times.set(block.times.subarray(0, len), offset);
+      offset += len;
+    }
+    return { users, items, ratings, ...(times ? { times } : {}) };
   }
 
   private nextBlock(): void {
-    this.full.push({ users: this.users, items: this.items, ratings: this.ratings });
+    this.full.push({ users: this.users, items: this.items, ratings: this.ratings, ...(this.times ? { times: this.times } : {}) });
     this.stored += this.at;
     this.at = 0;
     const size = Math.min(MAX_BLOCK, Math.max(FIRST_BLOCK, this.users.length * 2));
     this.users = new Int32Array(size);
     this.items = new Int32Array(size);
     this.ratings = new Float32Array(size);
+    if (this.keepTimes) this.times = new Float64Array(size);
   }
 }

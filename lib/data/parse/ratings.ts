@@ -7,15 +7,26 @@
  */
 import type { RatingScale } from '../dataset';
 import { DataError } from '../errors';
-import { detectRatingsFormat } from '../format-detect';
+import { detectSeparator } from '../format-detect';
 import { BadLineCollector, checkMaxBadShare, decodeQuote, describeBadLines, enforceBadShare } from './bad-lines';
+import { resolveDuplicates } from './duplicates';
 import { RatingsSink } from './ratings-sink';
-import { MAX_ID, parseLineSlow } from './slow-line';
+import { isPositionalRatings, resolveLayout, type ColumnLayout } from './schema';
+import { MAX_ID, parseLineSlow, SEPARATORS, splitFields, type LineRules, type Separator } from './slow-line';
 import type { ConcreteRatingsFormat, ParseOptions, ParseResult } from './types';
 import { COLON, CR, DOT, NL, SPACE, TAB, ZERO } from './bytes';
 
 /** How many bytes to look at before deciding the format. */
 const SNIFF_BYTES = 64 * 1024;
+/** Lines the layout is decided from (header, field count, what the values look like). */
+const LAYOUT_LINES = 20;
+
+const FORMAT_SEPARATORS: Record<ConcreteRatingsFormat, Separator> = {
+  dat: SEPARATORS['::'],
+  tsv: SEPARATORS['\t'],
+  csv: SEPARATORS[','],
+  whitespace: SEPARATORS[' '],
+};
 /** A "line" longer than this (no newline in sight) is a bad line, not a memory hog. */
 const MAX_LINE_BYTES = 1 << 20;
 /** Up to 15 significant digits, mantissa / 10^k is exactly what Number(text) gives. */
@@ -30,13 +41,21 @@ class RatingsParser {
   private readonly hi: number;
   private readonly givenScale: RatingScale | undefined;
   private readonly maxBadShare: number;
-  private readonly sink: RatingsSink;
+  private sink!: RatingsSink;
   private readonly bad = new BadLineCollector();
 
-  private format: ConcreteRatingsFormat | undefined;
+  private sep: Separator | undefined;
   /** Separator: 2 = '::', 1 = the single byte sepByte, 0 = runs of spaces/tabs. */
   private sepKind = 0;
   private sepByte = 0;
+  private layout!: ColumnLayout;
+  private rules!: LineRules;
+  /** Every line goes the string way (columns not in the fast path's order, implicit feedback). */
+  private general = false;
+  /** The fast path's lines may have a fourth field (the timestamp), or must. */
+  private timeAllowed = false;
+  private timeRequired = false;
+  private headerPending = false;
 
   private pending: Uint8Array[] = [];
   private pendingBytes = 0;
@@ -46,7 +65,6 @@ class RatingsParser {
 
   private lineNo = 0;
   private dataLines = 0;
-  private sawDataLine = false;
   private min = Infinity;
   private max = -Infinity;
 
@@ -59,8 +77,14 @@ class RatingsParser {
     this.lo = this.givenScale?.min ?? -Infinity;
     this.hi = this.givenScale?.max ?? Infinity;
     this.maxBadShare = checkMaxBadShare(options.maxBadShare ?? 0.01);
-    this.sink = new RatingsSink(options.sizeHint ?? 0);
-    if (options.format && options.format !== 'auto') this.setFormat(options.format);
+    if (options.separator !== undefined) {
+      if (!Object.hasOwn(SEPARATORS, options.separator)) {
+        throw new DataError(`unknown separator ${JSON.stringify(options.separator)}; use one of ${Object.keys(SEPARATORS).map((k) => JSON.stringify(k)).join(', ')}`);
+      }
+      this.sep = SEPARATORS[options.separator as keyof typeof SEPARATORS];
+    } else if (options.format && options.format !== 'auto') {
+      this.sep = FORMAT_SEPARATORS[options.format];
+    }
   }
 
   push(chunk: Uint8Array): void {
@@ -68,17 +92,17 @@ class RatingsParser {
       throw new TypeError(`parseRatings reads bytes (Uint8Array chunks), got ${typeof chunk}: open the stream without an encoding`);
     }
     if (chunk.length === 0) return;
-    if (this.format) {
+    if (this.rules) {
       this.feed(chunk);
       return;
     }
     this.pending.push(chunk);
     this.pendingBytes += chunk.length;
-    if (this.pendingBytes >= SNIFF_BYTES) this.decideFormat();
+    if (this.pendingBytes >= SNIFF_BYTES) this.decideLayout();
   }
 
   end(): ParseResult {
-    if (!this.format) this.decideFormat();
+    if (!this.rules) this.decideLayout();
     if (this.carryLen > 0 || this.carryOverflow) {
       this.line(this.carry, 0, this.carryLen);
       this.carryLen = 0;
@@ -89,8 +113,28 @@ class RatingsParser {
       throw new DataError(`no ratings in ${this.name}${why}`, report.count > 0 ? report : undefined);
     }
     enforceBadShare(this.name, report, this.dataLines, this.maxBadShare, this.options.onWarning);
-    const dataset = this.sink.build(this.name, this.scale());
-    return { dataset, lines: this.dataLines, bad: report };
+    const { userIds, itemIds } = this.sink;
+    const { data, report: duplicates } = resolveDuplicates(
+      this.sink.build(),
+      userIds.size,
+      itemIds.size,
+      this.options.duplicates ?? 'last',
+      (u, i) => `${this.name}: user ${userIds.external(u)}, item ${itemIds.external(i)}`,
+    );
+    const implicit = this.layout.rating === undefined;
+    const dataset = {
+      name: this.name,
+      size: data.users.length,
+      users: data.users,
+      items: data.items,
+      ratings: data.ratings,
+      userIds,
+      itemIds,
+      scale: this.scale(),
+      ...(implicit ? { feedback: 'implicit' as const } : {}),
+    };
+    const scaleFrom = this.givenScale ? ('declared' as const) : ('data' as const);
+    return { dataset, lines: this.dataLines, bad: report, layout: this.layout, scaleFrom, duplicates };
   }
 
   private scale(): RatingScale {
@@ -98,28 +142,32 @@ class RatingsParser {
     return { min: Math.fround(this.min), max: Math.fround(this.max) };
   }
 
-  private setFormat(format: ConcreteRatingsFormat): void {
-    this.format = format;
-    this.sepKind = format === 'dat' ? 2 : format === 'whitespace' ? 0 : 1;
-    this.sepByte = format === 'tsv' ? TAB : format === 'csv' ? 44 : COLON;
-  }
-
-  private decideFormat(): void {
+  /** Separator (unless given) and column layout, from the first bytes; then the buffered chunks are parsed. */
+  private decideLayout(): void {
     const head = concat(this.pending, this.pendingBytes);
-    const format = detectRatingsFormat(head);
-    if (!format) {
-      if (isBlank(head)) {
-        this.setFormat('whitespace'); // nothing to read yet; any format does
-      } else {
+    if (!this.sep) {
+      const detected = detectSeparator(head);
+      if (detected) this.sep = SEPARATORS[detected];
+      else if (isBlank(head)) this.sep = SEPARATORS[' ']; // nothing to read yet; any separator does
+      else {
         const firstLineEnd = head.indexOf(NL) === -1 ? head.length : head.indexOf(NL);
         const first = decodeQuote(head, 0, firstLineEnd).trim();
         throw new DataError(
-          `cannot tell the format of ${this.name}: no '::', tab, comma or space separated fields (first line: ${JSON.stringify(first)})`,
+          `cannot tell the format of ${this.name}: no '::', tab, comma, ';', '|' or space separated fields ` +
+            `(first line: ${JSON.stringify(first)}); pass the separator (--separator)`,
         );
       }
-    } else {
-      this.setFormat(format);
     }
+    const sep = this.sep;
+    this.sepKind = sep.kind;
+    this.sepByte = sep.byte;
+    this.layout = resolveLayout(this.options, firstLines(head, sep), this.name);
+    this.general = !isPositionalRatings(this.layout);
+    this.timeAllowed = this.layout.fields === 4;
+    this.timeRequired = this.layout.minFields === 4;
+    this.headerPending = this.layout.skipHeader;
+    this.sink = new RatingsSink(this.options.sizeHint ?? 0, this.layout.timestamp !== undefined);
+    this.rules = { sep, layout: this.layout, min: this.lo, max: this.hi, eventWeights: this.options.eventWeights };
     const pending = this.pending;
     this.pending = [];
     this.pendingBytes = 0;
@@ -142,14 +190,14 @@ class RatingsParser {
     }
     const last = chunk.lastIndexOf(NL);
     if (last >= pos) {
-      if (this.lineNo === 0) {
-        // The first line goes the careful way (BOM).
+      if (this.lineNo === 0 || this.headerPending) {
+        // The first line goes the careful way (BOM, a header).
         const nl = chunk.indexOf(NL, pos);
         this.line(chunk, pos, nl);
         pos = nl + 1;
       }
       if (pos <= last) {
-        if (this.sepKind === 0) this.lines(chunk, pos, last);
+        if (this.sepKind === 0 || this.general) this.lines(chunk, pos, last);
         else this.scan(chunk, pos, last);
         pos = last + 1;
       }
@@ -175,6 +223,8 @@ class RatingsParser {
   private scan(b: Uint8Array, p: number, last: number): void {
     const two = this.sepKind === 2;
     const sep = this.sepByte;
+    const timeAllowed = this.timeAllowed;
+    const timeRequired = this.timeRequired;
     const lo = this.lo;
     const hi = this.hi;
     const sink = this.sink;
@@ -223,23 +273,27 @@ class RatingsParser {
         const rating = fraction === 0 ? mantissa : mantissa / POW10[fraction]!;
         if (rating < lo || rating > hi) break parse;
         let c = b[p]!;
+        let time = NaN;
         if (c === sep) {
+          if (!timeAllowed) break parse;
           if (two) {
             if (b[++p] !== sep) break parse;
           }
           const t = ++p;
-          while ((d = b[p]! - ZERO) >= 0 && d <= 9) p++;
-          if (b[p] === DOT) {
+          let whole = 0;
+          while ((d = b[p]! - ZERO) >= 0 && d <= 9) {
+            whole = whole * 10 + d;
             p++;
-            while ((d = b[p]! - ZERO) >= 0 && d <= 9) p++;
           }
-          if (p === t) break parse;
+          // Fractional or very long timestamps go the careful way.
+          if (p === t || p - t > MAX_FAST_DIGITS || b[p] === DOT) break parse;
+          time = whole;
           c = b[p]!;
-        }
+        } else if (timeRequired) break parse;
         if (c === CR) c = b[++p]!;
         if (c !== NL) break parse;
         p++;
-        sink.add(user, item, rating);
+        sink.add(user, item, rating, time);
         if (rating < min) min = rating;
         if (rating > max) max = rating;
         dataLines++;
@@ -251,7 +305,6 @@ class RatingsParser {
       this.dataLines = dataLines;
       this.min = min;
       this.max = max;
-      if (dataLines > 0) this.sawDataLine = true;
       this.line(b, start, nl);
       lineNo = this.lineNo;
       dataLines = this.dataLines;
@@ -263,7 +316,6 @@ class RatingsParser {
     this.dataLines = dataLines;
     this.min = min;
     this.max = max;
-    if (dataLines > 0) this.sawDataLine = true;
   }
 
   private appendCarry(chunk: Uint8Array, start: number, end: number): void {
@@ -290,13 +342,17 @@ class RatingsParser {
     if (lineNo === 1 && e - s >= 3 && b[s] === 0xef && b[s + 1] === 0xbb && b[s + 2] === 0xbf) s += 3;
     if (e > s && b[e - 1] === CR) e--;
     if (s === e) return;
+    if (this.headerPending) {
+      // The header, already read by resolveLayout.
+      this.headerPending = false;
+      return;
+    }
     if (this.carryOverflow && b === this.carry) {
       this.dataLines++;
-      this.sawDataLine = true;
       this.bad.addBytes(lineNo, b, s, e, `line longer than ${MAX_LINE_BYTES} bytes`);
       return;
     }
-    if (!this.fastLine(b, s, e)) this.slowLine(lineNo, b, s, e);
+    if (this.general || !this.fastLine(b, s, e)) this.slowLine(lineNo, b, s, e);
   }
 
   /**
@@ -349,30 +405,27 @@ class RatingsParser {
     const rating = fraction === 0 ? mantissa : mantissa / POW10[fraction]!;
     if (rating < this.lo || rating > this.hi) return false;
 
-    // optional timestamp: digits [. digits]
-    if (p < e) {
+    // the timestamp (integer digits) when the layout has one
+    let time = NaN;
+    if (p < e ? this.timeAllowed : this.timeRequired) {
       p = this.skipSeparator(b, p, e);
-      if (p < 0) return false;
-      if (p < e) {
-        const t = p;
-        while (p < e && (d = b[p]! - ZERO) >= 0 && d <= 9) p++;
-        if (p < e && b[p] === DOT) {
-          p++;
-          while (p < e && (d = b[p]! - ZERO) >= 0 && d <= 9) p++;
-        }
-        if (p === t) return false;
-        if (this.sepKind === 0) while (p < e && (b[p] === SPACE || b[p] === TAB)) p++;
-        if (p < e) return false;
-      } else if (this.sepKind !== 0) {
-        return false; // a separator with nothing after it
+      if (p < 0 || p >= e) return false;
+      const t = p;
+      let whole = 0;
+      while (p < e && (d = b[p]! - ZERO) >= 0 && d <= 9) {
+        whole = whole * 10 + d;
+        p++;
       }
+      if (p === t || p - t > MAX_FAST_DIGITS) return false;
+      if (this.sepKind === 0) while (p < e && (b[p] === SPACE || b[p] === TAB)) p++;
+      time = whole;
     }
+    if (p < e) return false;
 
-    this.sink.add(user, item, rating);
+    this.sink.add(user, item, rating, time);
     if (rating < this.min) this.min = rating;
     if (rating > this.max) this.max = rating;
     this.dataLines++;
-    this.sawDataLine = true;
     return true;
   }
 
@@ -389,24 +442,34 @@ class RatingsParser {
   private slowLine(lineNo: number, b: Uint8Array, s: number, e: number): void {
     const text = utf8.decode(b.subarray(s, e));
     if (text.trim() === '') return;
-    const parsed = parseLineSlow(text, this.format!, this.lo, this.hi);
+    const parsed = parseLineSlow(text, this.rules);
+    this.dataLines++;
     if ('reason' in parsed) {
-      // The first data line of a file may be a header ("userId,movieId,rating,timestamp").
-      if (!this.sawDataLine && /^\s*"?[A-Za-z_]/.test(text)) {
-        this.sawDataLine = true;
-        return;
-      }
-      this.dataLines++;
-      this.sawDataLine = true;
       this.bad.add(lineNo, text, parsed.reason);
       return;
     }
-    this.sink.add(parsed.user, parsed.item, parsed.rating);
+    this.sink.add(parsed.user, parsed.item, parsed.rating, parsed.time);
     if (parsed.rating < this.min) this.min = parsed.rating;
     if (parsed.rating > this.max) this.max = parsed.rating;
-    this.dataLines++;
-    this.sawDataLine = true;
   }
+}
+
+/** The first non-blank lines of `head` (BOM and CR removed), split into fields. */
+function firstLines(head: Uint8Array, sep: Separator): string[][] {
+  const out: string[][] = [];
+  let start = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
+  while (start < head.length && out.length < LAYOUT_LINES) {
+    let end = head.indexOf(NL, start);
+    // A last line cut by the sniff window is not looked at (unless it is the whole input).
+    if (end === -1) {
+      if (out.length > 0) break;
+      end = head.length;
+    }
+    const text = utf8.decode(head.subarray(start, end)).replace(/\r$/, '');
+    if (text.trim() !== '') out.push(splitFields(text, sep));
+    start = end + 1;
+  }
+  return out;
 }
 
 function concat(chunks: Uint8Array[], total: number): Uint8Array {

@@ -1,37 +1,85 @@
-import type { ConcreteRatingsFormat } from './types';
+import type { ColumnLayout } from './schema';
 
 /**
- * The complete (and slow, string-based) rules for one ratings line. The byte parser
- * in ratings.ts handles the common shapes itself and hands every line it does not
- * accept to this function, which either accepts it (e.g. "+4", "4e0", a quoted csv
- * field, spaces around fields) or says exactly what is wrong with it.
+ * The complete (and slow, string-based) rules for one interactions line. The byte
+ * parser in ratings.ts handles the common shape itself (numeric user, item, rating and
+ * an optional timestamp, in that order) and hands every other line to this module,
+ * which either accepts it (e.g. "+4", "4e0", a quoted csv field, spaces around fields,
+ * columns in any order, extra columns) or says exactly what is wrong with it.
  *
- * A line is `user SEP item SEP rating [SEP timestamp]`; ids are integers in [0, 2^31),
- * the rating a finite decimal number inside the accepted range, the timestamp a number.
+ * Ids are integers in [0, 2^31); a rating is a finite decimal inside the accepted range;
+ * a timestamp is a number or an ISO 8601 date; an event type must have a weight.
  */
 export const MAX_ID = 0x7fffffff;
 
-export type SlowLineResult = { user: number; item: number; rating: number } | { reason: string };
+/** How fields are separated: 2 = '::', 1 = the single byte `byte`, 0 = runs of spaces or tabs. */
+export interface Separator {
+  kind: 0 | 1 | 2;
+  byte: number;
+  /** As the user would write it, for messages. */
+  text: string;
+}
+
+export const SEPARATORS = {
+  '::': { kind: 2, byte: 0x3a, text: '::' },
+  '\t': { kind: 1, byte: 0x09, text: '\t' },
+  ',': { kind: 1, byte: 0x2c, text: ',' },
+  ';': { kind: 1, byte: 0x3b, text: ';' },
+  '|': { kind: 1, byte: 0x7c, text: '|' },
+  ' ': { kind: 0, byte: 0x20, text: ' ' },
+} as const satisfies Record<string, Separator>;
+
+export type SeparatorText = keyof typeof SEPARATORS;
+
+export interface ParsedLine {
+  user: number;
+  item: number;
+  rating: number;
+  /** NaN when the line has no timestamp. */
+  time: number;
+}
+export type SlowLineResult = ParsedLine | { reason: string };
+
+/** What a line needs besides its text. */
+export interface LineRules {
+  sep: Separator;
+  layout: ColumnLayout;
+  min: number;
+  max: number;
+  eventWeights?: Readonly<Record<string, number>> | undefined;
+}
 
 const INTEGER = /^\d+$/;
 const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const NON_FINITE = /^[+-]?(nan|inf|infinity)$/i;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
-function splitFields(text: string, format: ConcreteRatingsFormat): string[] {
-  switch (format) {
-    case 'dat':
-      return text.split('::').map((f) => f.trim());
-    case 'tsv':
-      return text.split('\t').map((f) => f.trim());
-    case 'csv':
-      return text.split(',').map((f) => unquote(f.trim()));
-    case 'whitespace':
-      return text.trim().split(/[ \t]+/);
+/** One line's fields (csv-style quotes understood for single-byte separators). */
+export function splitFields(text: string, sep: Separator): string[] {
+  if (sep.kind === 2) return text.split('::').map((f) => f.trim());
+  if (sep.kind === 0) return text.trim().split(/[ \t]+/);
+  if (!text.includes('"')) return text.split(sep.text).map((f) => f.trim());
+  const fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let k = 0; k < text.length; k++) {
+    const c = text[k]!;
+    if (quoted) {
+      if (c === '"' && text[k + 1] === '"') {
+        field += '"';
+        k++;
+      } else if (c === '"') quoted = false;
+      else field += c;
+    } else if (c === '"' && field.trim() === '') {
+      quoted = true;
+      field = '';
+    } else if (c === sep.text) {
+      fields.push(field.trim());
+      field = '';
+    } else field += c;
   }
-}
-
-function unquote(field: string): string {
-  return field.length >= 2 && field.startsWith('"') && field.endsWith('"') ? field.slice(1, -1).trim() : field;
+  fields.push(field.trim());
+  return fields;
 }
 
 function parseId(field: string, what: string): number | string {
@@ -40,31 +88,58 @@ function parseId(field: string, what: string): number | string {
   return id > MAX_ID ? `${what} ${field} is out of range [0, 2^31)` : id;
 }
 
-export function parseLineSlow(
-  text: string,
-  format: ConcreteRatingsFormat,
-  min: number,
-  max: number,
-): SlowLineResult {
-  const fields = splitFields(text, format);
-  if (fields.length < 3 || fields.length > 4) {
-    return { reason: `expected 3 or 4 fields separated by ${JSON.stringify(SEPARATOR_NAMES[format])}, found ${fields.length}` };
+/** A timestamp field: a number (seconds or milliseconds, as the file has them) or an ISO 8601 date (ms). */
+export function parseTime(field: string): number | undefined {
+  if (DECIMAL.test(field)) return Number(field);
+  if (ISO_DATE.test(field)) {
+    const t = Date.parse(field);
+    return Number.isFinite(t) ? t : undefined;
   }
-  const user = parseId(fields[0]!, 'user id');
-  if (typeof user === 'string') return { reason: user };
-  const item = parseId(fields[1]!, 'item id');
-  if (typeof item === 'string') return { reason: item };
-  const ratingText = fields[2]!;
-  if (NON_FINITE.test(ratingText)) return { reason: `rating ${ratingText} is not a finite number` };
-  if (!DECIMAL.test(ratingText)) return { reason: `rating ${JSON.stringify(ratingText)} is not a number` };
-  const rating = Number(ratingText);
-  if (!Number.isFinite(rating)) return { reason: `rating ${ratingText} is not a finite number` };
-  if (rating < min || rating > max) return { reason: `rating ${ratingText} is outside the scale [${min}, ${max}]` };
-  const timestamp = fields[3];
-  if (timestamp !== undefined && !DECIMAL.test(timestamp)) {
-    return { reason: `timestamp ${JSON.stringify(timestamp)} is not a number` };
-  }
-  return { user, item, rating };
+  return undefined;
 }
 
-const SEPARATOR_NAMES: Record<ConcreteRatingsFormat, string> = { dat: '::', tsv: '\t', csv: ',', whitespace: ' ' };
+function parseValue(fields: string[], rules: LineRules): number | string {
+  const { layout } = rules;
+  if (layout.rating !== undefined) {
+    const text = fields[layout.rating]!;
+    if (NON_FINITE.test(text)) return `rating ${text} is not a finite number`;
+    if (!DECIMAL.test(text)) return `rating ${JSON.stringify(text)} is not a number`;
+    const rating = Number(text);
+    if (!Number.isFinite(rating)) return `rating ${text} is not a finite number`;
+    if (rating < rules.min || rating > rules.max) return `rating ${text} is outside the scale [${rules.min}, ${rules.max}]`;
+    return rating;
+  }
+  if (layout.event !== undefined) {
+    const event = fields[layout.event]!;
+    const weights = rules.eventWeights;
+    if (!weights) return 1;
+    const weight = weights[event];
+    if (weight === undefined || !Object.hasOwn(weights, event)) {
+      return `event type ${JSON.stringify(event)} has no weight (known: ${Object.keys(weights).join(', ')})`;
+    }
+    return weight;
+  }
+  return 1;
+}
+
+export function parseLineSlow(text: string, rules: LineRules): SlowLineResult {
+  const { layout, sep } = rules;
+  const fields = splitFields(text, sep);
+  if (fields.length < layout.minFields || fields.length > layout.fields) {
+    const expected = layout.minFields === layout.fields ? `${layout.fields}` : `${layout.minFields} or ${layout.fields}`;
+    return { reason: `expected ${expected} fields separated by ${JSON.stringify(sep.text)}, found ${fields.length}` };
+  }
+  const user = parseId(fields[layout.user]!, 'user id');
+  if (typeof user === 'string') return { reason: user };
+  const item = parseId(fields[layout.item]!, 'item id');
+  if (typeof item === 'string') return { reason: item };
+  const rating = parseValue(fields, rules);
+  if (typeof rating === 'string') return { reason: rating };
+  let time = NaN;
+  if (layout.timestamp !== undefined && layout.timestamp < fields.length) {
+    const t = parseTime(fields[layout.timestamp]!);
+    if (t === undefined) return { reason: `timestamp ${JSON.stringify(fields[layout.timestamp])} is not a number or an ISO 8601 date` };
+    time = t;
+  }
+  return { user, item, rating, time };
+}

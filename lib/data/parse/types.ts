@@ -1,4 +1,6 @@
-import type { Dataset, RatingScale } from '../dataset';
+import type { Dataset } from '../dataset';
+import type { DuplicateReport } from './duplicates';
+import type { ColumnLayout, InteractionsFormat } from './schema';
 
 export type RatingsFormat = 'dat' | 'tsv' | 'csv' | 'whitespace' | 'auto';
 export type ConcreteRatingsFormat = Exclude<RatingsFormat, 'auto'>;
@@ -16,16 +18,12 @@ export interface BadLineReport {
   examples: BadLine[];
 }
 
-export interface ParseOptions {
-  /** 'auto' (default): sniffed from the first lines. */
+/** The schema (columns, separator, header, scale, duplicates, event weights) and how to read. */
+export interface ParseOptions extends InteractionsFormat {
+  /** A MovieLens separator ('dat' '::', 'tsv', 'csv', 'whitespace'); 'auto' (default): sniffed. `separator` wins. */
   format?: RatingsFormat;
   /** Data set name for messages and Dataset.name (default 'ratings'). */
   name?: string;
-  /**
-   * Accepted rating range; ratings outside it are bad lines. Default: the {min, max}
-   * of the good ratings. Non-finite ratings are always bad.
-   */
-  scale?: RatingScale;
   /** Fail when bad lines / data lines exceeds this (default 0.01). */
   maxBadShare?: number;
   /** Called once at the end when there were bad lines but not too many. */
@@ -42,6 +40,11 @@ export interface ParseResult {
   /** Data lines read: good + bad (blank lines and a header are not counted). */
   lines: number;
   bad: BadLineReport;
+  /** How the columns were read. */
+  layout: ColumnLayout;
+  /** Whether the scale was given (ratings outside it were bad lines) or is the data's own range. */
+  scaleFrom: 'declared' | 'data';
+  duplicates: DuplicateReport;
 }
 
 export interface CatalogParseOptions {

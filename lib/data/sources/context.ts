@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
-import type { BadLineReport } from '../parse';
+import type { BadLineReport, ColumnLayout, DuplicateReport } from '../parse';
 import type { Dataset } from '../dataset';
 import type { ObjectStore } from '../../storage/object-store';
 
@@ -25,6 +25,11 @@ export interface LoadedDataset {
   sha256: string;
   bad: BadLineReport;
   lines: number;
+  /** How the columns were read (absent for generated data). */
+  layout?: ColumnLayout;
+  scaleFrom?: 'declared' | 'data';
+  /** Repeated (user, item) pairs and how they were resolved (absent for generated data). */
+  duplicates?: DuplicateReport;
   /** Planted synthetic only: the best RMSE any model can reach. */
   bestRmse?: number;
 }

@@ -6,7 +6,7 @@ import { loadMovieLens } from './movielens';
 import { loadS3 } from './s3';
 import type { SourceSpec } from './spec';
 
-export { parseSource, EXAMPLES, DEFAULT_SYNTHETIC, MOVIELENS_NAMES, type SourceSpec, type MovieLensName } from './spec';
+export { parseSource, withFormat, EXAMPLES, DEFAULT_SYNTHETIC, MOVIELENS_NAMES, type SourceSpec, type MovieLensName } from './spec';
 export { GROUPLENS_URL, DEFAULT_CACHE_PREFIX, type SourceContext, type LoadedDataset } from './context';
 export { MOVIELENS, LAYOUTS } from './layouts';
 

@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import type { Catalog } from '../dataset';
 import { DataError } from '../errors';
-import { parseCatalog, type RatingsFormat } from '../parse';
+import { parseCatalog, type InteractionsFormat, type RatingsFormat } from '../parse';
 import type { LoadedDataset, SourceContext } from './context';
 import { catalogFormatOf, LAYOUTS, layoutOfRatingsFile, MOVIELENS, ratingsFormatOf, type Layout } from './layouts';
 import { catalogFromBytes, readRatings, sizeHintForBytes } from './read';
@@ -20,7 +20,7 @@ const chunksOf = (path: string) => createReadStream(path, { highWaterMark: 1 << 
  * from the same folder unless catalogPath says otherwise.
  */
 export async function loadLocal(
-  spec: { path: string; format?: RatingsFormat; catalogPath?: string },
+  spec: { path: string; format?: RatingsFormat; schema?: InteractionsFormat; catalogPath?: string },
   ctx: SourceContext,
 ): Promise<LoadedDataset> {
   const found = await stat(spec.path).catch(() => undefined);
@@ -67,6 +67,7 @@ export async function loadLocal(
       name,
       source: spec.path,
       format: spec.format ?? layout?.ratingsFormat ?? ratingsFormatOf(ratingsPath),
+      ...(spec.schema ? { schema: spec.schema } : {}),
       ...(sizeHint ? { sizeHint } : {}),
     },
     ctx,

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Catalog, RatingScale } from '../dataset';
 import { DataError } from '../errors';
-import { parseCatalog, parseRatings, type CatalogFormat, type RatingsFormat } from '../parse';
+import { parseCatalog, parseRatings, type CatalogFormat, type InteractionsFormat, type RatingsFormat } from '../parse';
 import type { LoadedDataset, SourceContext } from './context';
 
 export interface RatingsInput {
@@ -11,6 +11,8 @@ export interface RatingsInput {
   source: string;
   format: RatingsFormat;
   scale?: RatingScale;
+  /** The caller's declared schema (columns, separator, header, scale, duplicates, event weights). */
+  schema?: InteractionsFormat;
   sizeHint?: number;
 }
 
@@ -45,6 +47,7 @@ export async function readRatings(
       format: input.format,
       name: input.name,
       ...(input.scale ? { scale: input.scale } : {}),
+      ...input.schema,
       ...(input.sizeHint ? { sizeHint: input.sizeHint } : {}),
       ...(ctx.maxBadShare !== undefined ? { maxBadShare: ctx.maxBadShare } : {}),
       ...(ctx.log ? { onWarning: ctx.log } : {}),
@@ -56,6 +59,9 @@ export async function readRatings(
       sha256: hash.digest('hex'),
       bad: result.bad,
       lines: result.lines,
+      layout: result.layout,
+      scaleFrom: result.scaleFrom,
+      duplicates: result.duplicates,
     };
   } catch (err) {
     // Name the source in parse errors (subclasses, like ZipError, already do).

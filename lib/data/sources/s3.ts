@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { Catalog } from '../dataset';
 import { DataError } from '../errors';
-import { parseCatalog, type RatingsFormat } from '../parse';
+import { parseCatalog, type InteractionsFormat, type RatingsFormat } from '../parse';
 import { ObjectStore } from '../../storage/object-store';
 import { createS3Client, parseS3Url } from '../../storage/s3-client';
 import type { LoadedDataset, SourceContext } from './context';
@@ -32,7 +32,7 @@ async function openObject(store: ObjectStore, key: string, url: string): Promise
  * (ratings.csv...) picks up its movies object beside it, if there is one.
  */
 export async function loadS3(
-  spec: { url: string; format?: RatingsFormat; catalogUrl?: string },
+  spec: { url: string; format?: RatingsFormat; schema?: InteractionsFormat; catalogUrl?: string },
   ctx: SourceContext,
 ): Promise<LoadedDataset> {
   const { bucket, key } = parseS3Url(spec.url);
@@ -81,5 +81,6 @@ export async function loadS3(
   const name = layout && parent ? parent : file.replace(/\.[^.]+$/, '');
   const sizeHint = sizeHintForBytes(object.size);
   const format = spec.format ?? layout?.ratingsFormat ?? ratingsFormatOf(file);
-  return readRatings(stream, { name, source: spec.url, format, ...(sizeHint ? { sizeHint } : {}) }, ctx, catalog);
+  const input = { name, source: spec.url, format, ...(spec.schema ? { schema: spec.schema } : {}), ...(sizeHint ? { sizeHint } : {}) };
+  return readRatings(stream, input, ctx, catalog);
 }

@@ -1,5 +1,5 @@
 import { DataError } from '../errors';
-import type { RatingsFormat } from '../parse';
+import type { InteractionsFormat, RatingsFormat } from '../parse';
 import type { SyntheticSpec } from '../synthetic';
 
 export const MOVIELENS_NAMES = ['ml-100k', 'ml-1m', 'ml-10m', 'ml-20m', 'ml-25m', 'ml-latest-small'] as const;
@@ -9,8 +9,8 @@ export type MovieLensName = (typeof MOVIELENS_NAMES)[number];
 export type SourceSpec =
   | { kind: 'movielens'; name: MovieLensName }
   /** A ratings file (or a MovieLens .zip), or a folder holding a MovieLens layout. */
-  | { kind: 'file'; path: string; format?: RatingsFormat; catalogPath?: string }
-  | { kind: 's3'; url: string; format?: RatingsFormat; catalogUrl?: string }
+  | { kind: 'file'; path: string; format?: RatingsFormat; schema?: InteractionsFormat; catalogPath?: string }
+  | { kind: 's3'; url: string; format?: RatingsFormat; schema?: InteractionsFormat; catalogUrl?: string }
   | ({ kind: 'synthetic' } & SyntheticSpec);
 
 /** The PoC's `-e` example numbers. */
@@ -71,6 +71,17 @@ export function parseSource(text: string): SourceSpec {
   }
   if (t === 'synthetic' || t.startsWith('synthetic:')) return parseSynthetic(t.slice('synthetic:'.length));
   return { kind: 'file', path: t.startsWith('file:') ? t.slice('file:'.length) : t };
+}
+
+/**
+ * The source with a declared format (columns, separator, header...): only files and S3
+ * objects have one to declare; MovieLens releases and the generator refuse it.
+ */
+export function withFormat(spec: SourceSpec, format: InteractionsFormat | undefined): SourceSpec {
+  if (!format || Object.keys(format).length === 0) return spec;
+  if (spec.kind === 'file' || spec.kind === 's3') return { ...spec, schema: format };
+  const what = spec.kind === 'movielens' ? `the MovieLens release ${spec.name}` : 'synthetic data';
+  throw new DataError(`a data format (columns, separator, header, scale...) applies to files and s3:// objects, not to ${what}`);
 }
 
 function parseSynthetic(params: string): SourceSpec {

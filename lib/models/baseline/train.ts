@@ -119,5 +119,7 @@ export const baselineTraining: TrainingPart<typeof BaselineParamsSchema> = {
   defaults,
   resolve: resolver('baseline', BaselineParamsSchema, defaults),
   stopsEarly: () => false,
+  tuning: { metric: 'rmse', grid: { regUser: [5, 15, 25], regItem: [5, 10, 25] } },
+  feedback: ['explicit'],
   fit,
 };

@@ -10,7 +10,7 @@
  * kind refuses catalogues above `maxItems`: B alone is nItems² x 4 bytes (1.6 GB at
  * 20,000 items) and the fit holds two nItems² float64 matrices besides.
  *
- * Defaults: λ 300, maxItems 20,000 (chosen with `npm run tune -- --model ease`).
+ * Defaults: λ 600, maxItems 20,000 (`npm run tune -- --model ease`; grid in easeTraining.tuning).
  */
 import * as z from 'zod';
 import { buildUserCsr } from '../../data/csr';
@@ -23,7 +23,7 @@ import { ModelParamsError, resolver } from '../params';
 export const EaseParamsSchema = z
   .object({
     /** λ, the L2 penalty on B (added to the diagonal of XᵀX). */
-    reg: z.number().positive().finite().default(300),
+    reg: z.number().positive().finite().default(600),
     /** The largest catalogue this kind accepts. */
     maxItems: z.number().int().min(1).max(40_000).default(20_000),
   })
@@ -92,5 +92,7 @@ export const easeTraining: TrainingPart<typeof EaseParamsSchema> = {
   defaults,
   resolve: resolver('ease', EaseParamsSchema, defaults),
   stopsEarly: () => false,
+  tuning: { metric: 'ndcg@10', grid: { reg: [100, 300, 600, 1000, 2000, 4000] } },
+  feedback: ['explicit', 'implicit'],
   fit,
 };

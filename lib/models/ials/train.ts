@@ -17,13 +17,9 @@
  *
  * f (`confidence`): 'binary' f = 1, 'linear' f = r, 'log' f = ln(1 + r/ε).
  *
- * Defaults (tuned on MovieLens 100K with validation carved from the training part):
- * dim 32, epochs 16, λ 45, ν 0, α 1.25, f linear (c = 1 + 1.25 r), 3 CG steps,
- * init N(0, 0.1² / dim), no early stopping. The regulariser is strong: the squared
- * norms it penalises compete with the weighted error summed over every cell of a row.
- * ν = 1 with λ 0.025 scored the same on ML-100K validation, but it scales λ with the
- * catalogue size, and on ml-latest-small's validation split (9.7k movies) it lost
- * (NDCG@10 0.191 against 0.211 for these defaults).
+ * Defaults: dim 32, epochs 16, λ 45, ν 0, α 1.25, f linear (c = 1 + 1.25 r), 3 CG
+ * steps, init N(0, 0.1² / dim), no early stopping (`npm run tune -- --model ials`;
+ * grid in ialsTraining.tuning).
  *
  * Progress, once per epoch: batchError = the training objective above divided by
  * nUsers·nItems (lower is better); testError = 1 − recall@10 on options.test (hits in
@@ -259,5 +255,7 @@ export const ialsTraining: TrainingPart<typeof IalsParamsSchema> = {
   defaults,
   resolve: resolver('ials', IalsParamsSchema, defaults),
   stopsEarly: (p) => p.patience > 0,
+  tuning: { metric: 'ndcg@10', grid: { dim: [32, 64], reg: [15, 45, 100], alpha: [0.5, 1.25, 3] } },
+  feedback: ['explicit', 'implicit'],
   fit,
 };

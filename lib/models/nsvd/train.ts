@@ -22,12 +22,8 @@
  * Early stopping on the test set as for SVD.
  *
  * Defaults (NSVD_DEFAULTS): dim 100, lr 0.005 decayed x0.98 per epoch, reg 0.1,
- * regBias 0.01, initStd 0.1, size 'max', up to 60 epochs with patience 5. Chosen on
- * ML-100K by the same procedure as SVD's (5 folds, a 90/10 split inside each training
- * fold, ranked by the inner RMSE at the best epoch; see svd.ts). Grid: dim 50-200,
- * lr 0.002-0.01, lrDecay 0.95-1, reg 0.02-0.15. Inner RMSE of the winner 0.916 at
- * about epoch 36 (initStd 0.02 gives 0.9155 but needs 57 epochs); dim 50 / reg 0.05
- * 0.918, lr 0.01 with reg 0.02 overfits (0.921).
+ * regBias 0.01, initStd 0.1, size 'max', up to 60 epochs with patience 5
+ * (`npm run tune -- --model nsvd`; grid in nsvdTraining.tuning).
  */
 import * as z from 'zod';
 import { meanRating, nItems, nUsers, type Dataset } from '../../data/dataset';
@@ -38,7 +34,7 @@ import { bindWasmNsvd, sgdWasmModule, WasmArena, wasmSgdAvailable } from '../ker
 import { runEpochs, Snapshot } from '../kernels/training-loop';
 import type { Factors } from '../../math/factors';
 import type { FitOptions, FitResult, TrainingPart } from '../contract';
-import { nsvdUsedCount, type NsvdSizeRule } from './user-vector';
+import { nsvdUsedCount, sumItemRows, type NsvdSizeRule } from './user-vector';
 
 export const NsvdParamsSchema = z
   .object({
@@ -69,6 +65,8 @@ export const nsvdTraining: TrainingPart<typeof NsvdParamsSchema> = {
   defaults: NSVD_DEFAULTS,
   resolve: resolver('nsvd', NsvdParamsSchema, NSVD_DEFAULTS),
   stopsEarly: (p) => p.patience > 0,
+  tuning: { metric: 'rmse', grid: { dim: [50, 100], lr: [0.005, 0.01], reg: [0.05, 0.1] } },
+  feedback: ['explicit'],
   fit: (train, p, options) => fitNsvd(train, p, options),
 };
 
@@ -194,7 +192,7 @@ export async function fitNsvd(train: Dataset, p: NsvdParams, options: FitOptions
         continue;
       }
       const norm = 1 / Math.sqrt(used);
-      userVector(Y, dim, rows.items, from, from + used, norm, pu);
+      sumItemRows(Y, dim, rows.items, from, from + used, norm, pu);
       grad.fill(0);
       for (let r = from; r < to; r++) {
         const i = rows.items[r]!;
@@ -230,7 +228,7 @@ export async function fitNsvd(train: Dataset, p: NsvdParams, options: FitOptions
       if (from === to) out.fill(0);
       else {
         const used = nsvdUsedCount(to - from, rule);
-        userVector(y, dim, rows.items, from, from + used, 1 / Math.sqrt(used), out);
+        sumItemRows(y, dim, rows.items, from, from + used, 1 / Math.sqrt(used), out);
       }
     }
   };
@@ -265,14 +263,3 @@ export async function fitNsvd(train: Dataset, p: NsvdParams, options: FitOptions
   };
   return { factors, resolvedParams: p, curve: loop.curve, ...(loop.stoppedBy ? { stoppedBy: loop.stoppedBy } : {}) };
 }
-
-/** out = norm · Σ Y[items[k]] for k in [from, to). */
-function userVector(Y: Float32Array, dim: number, items: Int32Array, from: number, to: number, norm: number, out: Float32Array): void {
-  out.fill(0);
-  for (let k = from; k < to; k++) {
-    const at = items[k]! * dim;
-    for (let d = 0; d < dim; d++) out[d] += Y[at + d]!;
-  }
-  for (let d = 0; d < dim; d++) out[d] *= norm;
-}
-

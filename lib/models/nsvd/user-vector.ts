@@ -28,31 +28,22 @@ export function nsvdSizeRule(foldIn: Record<string, number | string> | undefined
 export const nsvdUsedCount = (count: number, rule: NsvdSizeRule): number =>
   rule.cap > 0 ? Math.min(count, rule.cap) : count;
 
-/**
- * Writes p_u for a user who rated `ratedItems` (item indices into Y's rows) into `out`
- * (length >= dim) and returns it. Indices outside Y are skipped. No ratings: zeros.
- */
-export function nsvdUserVector(
-  Y: Float32Array,
-  dim: number,
-  ratedItems: Int32Array,
-  sizeRule: NsvdSizeRule,
-  out: Float32Array,
-): Float32Array {
+/** out[0..dim) = norm · Σ Y[items[k]] for k in [from, to): the one user-vector loop of training and serving. */
+export function sumItemRows(Y: Float32Array, dim: number, items: Int32Array, from: number, to: number, norm: number, out: Float32Array): void {
   out.fill(0, 0, dim);
-  const nItems = Math.floor(Y.length / dim);
-  const limit = nsvdUsedCount(ratedItems.length, sizeRule);
-  let used = 0;
-  for (let k = 0; k < ratedItems.length && used < limit; k++) {
-    const j = ratedItems[k]!;
-    if (j < 0 || j >= nItems) continue;
-    used++;
-    const at = j * dim;
+  for (let k = from; k < to; k++) {
+    const at = items[k]! * dim;
     for (let d = 0; d < dim; d++) out[d] += Y[at + d]!;
   }
-  if (used > 0) {
-    const norm = 1 / Math.sqrt(used);
-    for (let d = 0; d < dim; d++) out[d] *= norm;
-  }
+  for (let d = 0; d < dim; d++) out[d] *= norm;
+}
+
+/**
+ * Writes p_u for a user who rated `ratedItems` (valid item indices into Y's rows) into
+ * `out` (length >= dim) and returns it: the first nsvdUsedCount of them. No ratings: zeros.
+ */
+export function nsvdUserVector(Y: Float32Array, dim: number, ratedItems: Int32Array, sizeRule: NsvdSizeRule, out: Float32Array): Float32Array {
+  const used = nsvdUsedCount(ratedItems.length, sizeRule);
+  sumItemRows(Y, dim, ratedItems, 0, used, used > 0 ? 1 / Math.sqrt(used) : 0, out);
   return out;
 }

@@ -64,5 +64,7 @@ export const popularityTraining: TrainingPart<typeof PopularityParamsSchema> = {
   defaults,
   resolve: resolver('popularity', PopularityParamsSchema, defaults),
   stopsEarly: () => false,
+  tuning: { metric: 'rmse', grid: { shrinkage: [0, 5, 10, 25, 50] } },
+  feedback: ['explicit', 'implicit'],
   fit,
 };

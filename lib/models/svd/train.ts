@@ -21,15 +21,8 @@
  * better test RMSE and returns the best epoch's factors.
  *
  * Defaults (SVD_DEFAULTS): dim 200, lr 0.007 (no decay), reg 0.09, regBias 0.01,
- * initStd 0.01, up to 100 epochs with patience 5. Chosen on ML-100K by 5-fold CV
- * *inside the training folds*: the data split into 5 folds (seeded); in each fold's
- * 80% training part a seeded 90/10 split, fit on the 90% and score the 10% after
- * every epoch; configurations ranked by the mean over folds of that inner RMSE at its
- * best epoch (the test folds were never looked at). Grid: dim 100-300, lr 0.005-0.01,
- * lrDecay 0.98-1, reg 0.05-0.15, regBias 0.01-0.05, initStd 0.005-0.1. Inner RMSE
- * of the winner 0.909 at about epoch 71; reg 0.08 or 0.12+ and a larger init (0.1)
- * each cost 0.002-0.005, dim 100 about 0.002. Surprise's defaults (dim 100, lr 0.005, reg 0.02, 20 epochs)
- * underfit here.
+ * initStd 0.01, up to 100 epochs with patience 5. `npm run tune -- --model svd`
+ * reruns the nested search over the grid in svdTraining.tuning.
  */
 import * as z from 'zod';
 import { meanRating, nItems, nUsers, type Dataset } from '../../data/dataset';
@@ -108,6 +101,8 @@ export const svdTraining: TrainingPart<typeof SvdParamsSchema> = {
     return parseParams('svd', SvdParamsSchema, { ...SVD_DEFAULTS, ...optimizerDefaults, optimizer, ...overrides });
   },
   stopsEarly: (p) => p.patience > 0,
+  tuning: { metric: 'rmse', grid: { dim: [100, 200], lr: [0.005, 0.007], reg: [0.05, 0.09, 0.12] } },
+  feedback: ['explicit'],
   fit: (train, p, options) => fitSvd(train, p, options),
 };
 
