@@ -54,6 +54,7 @@ interface Flags {
   header?: boolean;
   scale?: string;
   duplicates?: string;
+  ids?: string;
   eventWeights?: string;
 }
 
@@ -84,6 +85,7 @@ const program = new Command('train')
   .option('--no-header', 'the first line is data')
   .option('--scale <min:max>', 'accepted rating range, e.g. 1:5 (lines outside it are bad lines)')
   .option('--duplicates <policy>', 'repeated (user, item) pairs: last (default: latest timestamp, else last line) | first | mean | max | error')
+  .option('--ids <kind>', 'id columns: string (any text ids) | int (default: from the first lines)')
   .option('--event-weights <list>', 'implicit event weights, e.g. view=1,cart=3,purchase=5')
   .showHelpAfterError();
 

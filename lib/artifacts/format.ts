@@ -2,13 +2,18 @@ import * as z from 'zod';
 import { MODEL_KINDS, isModelKind } from '../models/serving-registry';
 
 /**
- * The model artifact format, version 1: one folder per version under `models/`,
+ * The model artifact format, version 2: one folder per version under `models/`,
  * plus `models/LATEST` naming the live one. Binary files are little-endian with no
  * header, so row i of a float32 matrix with `dim` columns starts at byte i * dim * 4
  * and one user's row is one ranged GET. The manifest gives every file's byte length,
  * sha256, dtype and shape.
  */
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
+/**
+ * Versions this build reads. Version 1 is version 2 without string ids (its ids are
+ * always user_ids.i32 / item_ids.i32), so it loads as it is.
+ */
+export const READABLE_FORMAT_VERSIONS = [1, 2] as const;
 export const MODELS_PREFIX = 'models/';
 export const LATEST_KEY = `${MODELS_PREFIX}LATEST`;
 
@@ -25,9 +30,11 @@ export const FILES = {
   /** Seen items as CSR: offsets uint32 (nUsers + 1), then item indices int32. */
   seenIndex: 'seen.idx',
   seenItems: 'seen.items',
-  /** External ids in index order, int32. */
+  /** External ids in index order: int32 for integer ids, else UTF-8 text, one id per line (ids hold no control characters). */
   userIds: 'user_ids.i32',
   itemIds: 'item_ids.i32',
+  userIdsText: 'user_ids.txt',
+  itemIdsText: 'item_ids.txt',
   /** Item indices by training popularity, most rated first, int32 (cold-start fallback). */
   popular: 'popular.i32',
   /** JSON array in item index order: {title, genres} or null where the source has none. */
@@ -43,7 +50,7 @@ export const fileKey = (version: string, file: string): string => `${versionPref
 export const FileEntry = z.object({
   bytes: z.number().int().nonnegative(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  dtype: z.enum(['f32', 'i32', 'u32', 'json', 'svg']),
+  dtype: z.enum(['f32', 'i32', 'u32', 'json', 'svg', 'text']),
   shape: z.array(z.number().int().nonnegative()),
 });
 export type FileEntry = z.infer<typeof FileEntry>;
@@ -59,7 +66,9 @@ export const CurvePoint = z.object({
 });
 
 export const Manifest = z.object({
-  formatVersion: z.literal(FORMAT_VERSION),
+  formatVersion: z.union([z.literal(1), z.literal(2)], {
+    error: (issue) => `model format version ${String(issue.input)} is not one this build reads (${READABLE_FORMAT_VERSIONS.join(', ')}); retrain or upgrade`,
+  }),
   version: z.string().regex(/^[A-Za-z0-9._-]+$/),
   createdAt: z.string(),
   model: z.object({

@@ -50,8 +50,9 @@ export interface ModelArtifacts {
   itemBias?: Float32Array;
   /** NSVD's implicit item factors. */
   Y?: Float32Array;
-  userIds: Int32Array;
-  itemIds: Int32Array;
+  /** External ids in index order: integers, or strings for a data set with string ids. */
+  userIds: Int32Array | string[];
+  itemIds: Int32Array | string[];
   popular: Int32Array;
   catalog: (CatalogItem | null)[];
   /** True when the per-user files below are left in S3 (they are all whole or all ranged). */
@@ -135,6 +136,15 @@ async function readPerUser<T>(
   return { kind: 'ranged', key: fileKey(manifest.version, file) };
 }
 
+/** A version's ids: user_ids.i32 (or item_ids.i32) when it has one, else the text file of string ids. */
+async function readIds(store: ObjectStore, manifest: Manifest, intFile: string, textFile: string, length: number): Promise<Int32Array | string[]> {
+  if (manifest.files[intFile]) return readTyped(store, manifest, intFile, Int32Array, length);
+  const text = Buffer.from(await readVerified(store, manifest, textFile)).toString('utf8');
+  const ids = length === 0 ? [] : text.split('\n');
+  if (ids.length !== length) throw new ArtifactError(`model ${manifest.version}: ${textFile} holds ${ids.length} ids, the model ${length}`);
+  return ids;
+}
+
 async function readCatalog(store: ObjectStore, manifest: Manifest): Promise<(CatalogItem | null)[]> {
   if (!manifest.files[FILES.catalog]) return new Array<null>(manifest.nItems).fill(null);
   const text = Buffer.from(await readVerified(store, manifest, FILES.catalog)).toString('utf8');
@@ -165,11 +175,11 @@ export async function loadModelArtifacts(store: ObjectStore, version: string, op
   const ranged = perUserBytes.some((bytes) => bytes > wholeUpTo);
   // user_ids first: on a large model it is the biggest file read whole, the one a cold start waits for.
   const [userIds, Q, itemBias, Y, itemIds, popular, catalog, seenOffsets, seenItems, P, userBias] = await Promise.all([
-    readTyped(store, manifest, FILES.userIds, Int32Array, nUsers),
+    readIds(store, manifest, FILES.userIds, FILES.userIdsText, nUsers),
     readTyped(store, manifest, FILES.items, Float32Array, nItems * dim),
     readOptional(store, manifest, FILES.itemBias, Float32Array, nItems),
     readOptional(store, manifest, FILES.itemImplicit, Float32Array, nItems * dim),
-    readTyped(store, manifest, FILES.itemIds, Int32Array, nItems),
+    readIds(store, manifest, FILES.itemIds, FILES.itemIdsText, nItems),
     readTyped(store, manifest, FILES.popular, Int32Array, nItems),
     readCatalog(store, manifest),
     readPerUser(store, manifest, FILES.seenIndex, Uint32Array, nUsers + 1, ranged),

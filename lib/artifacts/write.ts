@@ -1,5 +1,6 @@
 import { endianness } from 'node:os';
 import { nItems, nUsers, type Dataset } from '../data/dataset';
+import type { Ids } from '../data/id-map';
 import type { Factors } from '../math/factors';
 import type { Progress } from '../models/contract';
 import { renderCurveSvg } from './curve-svg';
@@ -49,6 +50,12 @@ function vector(name: string, arr: Float32Array | Int32Array | Uint32Array, dtyp
   return { name, body: littleEndianBytes(arr), contentType: 'application/octet-stream', dtype, shape: [arr.length] };
 }
 
+/** External ids in index order: int32 for integer ids, one UTF-8 line per id for string ids. */
+function ids(intName: string, textName: string, map: Ids): ArtifactFile {
+  if (map.kind === 'int') return vector(intName, map.toArray(), 'i32');
+  return { name: textName, body: Buffer.from(map.toArray().join('\n'), 'utf8'), contentType: 'text/plain; charset=utf-8', dtype: 'text', shape: [map.size] };
+}
+
 function json(name: string, value: unknown, shape: number[] = []): ArtifactFile {
   return { name, body: Buffer.from(JSON.stringify(value)), contentType: 'application/json', dtype: 'json', shape };
 }
@@ -95,7 +102,7 @@ export function buildArtifactFiles(input: PublishInput, version: string): Artifa
 
   const seen = buildSeenCsr(d);
   files.push(vector(FILES.seenIndex, seen.offsets, 'u32'), vector(FILES.seenItems, seen.items, 'i32'));
-  files.push(vector(FILES.userIds, d.userIds.toArray(), 'i32'), vector(FILES.itemIds, d.itemIds.toArray(), 'i32'));
+  files.push(ids(FILES.userIds, FILES.userIdsText, d.userIds), ids(FILES.itemIds, FILES.itemIdsText, d.itemIds));
   files.push(vector(FILES.popular, popularItems(d), 'i32'));
 
   if (d.catalog) {

@@ -1,11 +1,11 @@
-import { IdMap } from './id-map';
+import { IdMap, type ExternalId, type Ids } from './id-map';
 
 /** Title and genres of one movie, keyed in a Catalog by the movie's external id. */
 export interface CatalogEntry {
   title: string;
   genres: string[];
 }
-export type Catalog = Map<number, CatalogEntry>;
+export type Catalog = Map<ExternalId, CatalogEntry>;
 
 export interface RatingScale {
   min: number;
@@ -24,8 +24,8 @@ export interface Dataset {
   readonly users: Int32Array;
   readonly items: Int32Array;
   readonly ratings: Float32Array;
-  readonly userIds: IdMap;
-  readonly itemIds: IdMap;
+  readonly userIds: Ids;
+  readonly itemIds: Ids;
   readonly scale: RatingScale;
   /** 'implicit': the values are interaction weights (1, or the event type's), not ratings. Absent: explicit. */
   readonly feedback?: 'explicit' | 'implicit';

@@ -11,6 +11,7 @@ const SLOTS_PER_ID = 8;
 const MIN_TABLE = 1 << 16;
 
 export class IdMap {
+  readonly kind = 'int' as const;
   private direct: Int32Array;
   private sparse: Map<number, number> | undefined;
   private externalIds: Int32Array;
@@ -36,7 +37,8 @@ export class IdMap {
   }
 
   /** Dense index of an external id, or -1 if it was never seen. */
-  index(externalId: number): number {
+  index(externalId: number | string): number {
+    if (typeof externalId !== 'number') return -1;
     // A typed array answers undefined for any key that is not one of its indices
     // (negative, fractional, too large), which sends those to the Map.
     const direct = this.direct[externalId];
@@ -92,3 +94,71 @@ export class IdMap {
     return this.externalIds.slice(0, this.count);
   }
 }
+
+/** An external id: a data set's own integer id, or any string id (UUIDs, SKUs, "u196"). */
+export type ExternalId = number | string;
+
+/** The longest string id accepted, in UTF-8 bytes. */
+export const MAX_ID_BYTES = 128;
+// C0, DEL and C1 controls (ids are stored one per line, and printed).
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const utf8 = new TextEncoder();
+
+/** Why `id` cannot be a string id, or undefined when it can. */
+export function stringIdProblem(id: string): string | undefined {
+  if (id.length === 0) return 'is empty';
+  if (CONTROL.test(id)) return 'contains a control character';
+  if (id.length > MAX_ID_BYTES / 3 && utf8.encode(id).length > MAX_ID_BYTES) return `is longer than ${MAX_ID_BYTES} bytes`;
+  return undefined;
+}
+
+/**
+ * Maps string ids to dense indices 0..size-1 in first-seen order (a Map and the list of
+ * ids; about 100 bytes per id with V8's string and Map overheads).
+ */
+export class StringIdMap {
+  readonly kind = 'string' as const;
+  private readonly indexOfId = new Map<string, number>();
+  private readonly ids: string[] = [];
+
+  static fromExternal(ids: readonly string[]): StringIdMap {
+    const map = new StringIdMap();
+    for (const id of ids) {
+      if (map.index(id) !== -1) throw new Error(`duplicate external id ${JSON.stringify(id)}`);
+      map.intern(id);
+    }
+    return map;
+  }
+
+  get size(): number {
+    return this.ids.length;
+  }
+
+  index(externalId: ExternalId): number {
+    return typeof externalId === 'string' ? (this.indexOfId.get(externalId) ?? -1) : -1;
+  }
+
+  intern(externalId: string): number {
+    const known = this.indexOfId.get(externalId);
+    if (known !== undefined) return known;
+    const problem = stringIdProblem(externalId);
+    if (problem) throw new RangeError(`id ${JSON.stringify(externalId)} ${problem}`);
+    const idx = this.ids.length;
+    this.ids.push(externalId);
+    this.indexOfId.set(externalId, idx);
+    return idx;
+  }
+
+  external(index: number): string {
+    if (index < 0 || index >= this.ids.length) throw new RangeError(`index ${index} out of range`);
+    return this.ids[index]!;
+  }
+
+  /** External ids in index order (a copy). */
+  toArray(): string[] {
+    return this.ids.slice();
+  }
+}
+
+/** A data set's user or item ids: integers (as MovieLens has them) or strings. */
+export type Ids = IdMap | StringIdMap;

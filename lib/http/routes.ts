@@ -4,7 +4,8 @@ import type { ModelCache } from '../serving/model-cache';
 import { recommendForUser, recommendForVisitor, similarMovies, type Recommendations } from '../serving/recommender';
 import type { ServingModel } from '../serving/serving-model';
 import { HttpError } from './errors';
-import { CountQuery, DEFAULT_RECOS, MovieIdText, VisitorBody, formParams, parseRecoParams, queryParams } from './params';
+import { checkPostedId, idFromText } from './ids';
+import { CountQuery, DEFAULT_RECOS, VisitorBody, formParams, parseRecoParams, queryParams } from './params';
 import { json, type HttpResult } from './responses';
 
 /** A request after middy's normalizers and the body parser: body is parsed (or undefined). */
@@ -46,11 +47,12 @@ export function getReco(deps: RouteDeps) {
     const params = parseRecoParams([queryParams(event), formParams(event.body)]);
     const n = params.n ?? DEFAULT_RECOS;
     const model = await deps.cache.current();
+    const userId = idFromText(model.users, params.userId, 'user');
     const before = { hits: model.userRows.hits, misses: model.userRows.misses };
-    const reco = await recommendForUser(model, params.userId, n);
+    const reco = await recommendForUser(model, userId, n);
     countRowCache(deps.metrics, model, before);
     if (reco.fallback) deps.metrics.addMetric('fallbackPopular', MetricUnit.Count, 1);
-    return answer(model, n, reco, { user: params.userId });
+    return answer(model, n, reco, { user: userId });
   };
 }
 
@@ -61,6 +63,7 @@ export function postReco(deps: RouteDeps) {
     const body = VisitorBody.parse(event.body);
     const n = body.n ?? body.n_recos ?? DEFAULT_RECOS;
     const model = await deps.cache.current();
+    for (const r of body.ratings) checkPostedId(model.items, r.movieId, 'movie');
     const reco = recommendForVisitor(model, body.ratings, n);
     return answer(model, n, reco, { user: null, rated: body.ratings.length });
   };
@@ -69,10 +72,10 @@ export function postReco(deps: RouteDeps) {
 /** GET /movies/{id}/similar?n=10 */
 export function getSimilar(deps: RouteDeps) {
   return async (event: ParsedEvent): Promise<HttpResult> => {
-    const movieId = MovieIdText.parse(event.pathParameters?.id ?? '');
     const { n } = CountQuery.parse({ n: event.queryStringParameters?.n });
     const count = n ?? DEFAULT_RECOS;
     const model = await deps.cache.current();
+    const movieId = idFromText(model.items, event.pathParameters?.id ?? '', 'movie');
     return json(200, { movie: movieId, n: count, model: modelInfo(model), movies: similarMovies(model, movieId, count) });
   };
 }

@@ -17,6 +17,7 @@ export const InteractionsFormatSchema = z
       .refine((s) => s.min <= s.max, 'scale min must not be above max')
       .optional(),
     duplicates: z.enum(['last', 'first', 'mean', 'max', 'error']).optional(),
+    ids: z.enum(['int', 'string']).optional(),
     eventWeights: z.record(z.string().min(1), z.number().positive().finite()).optional(),
   })
   .strict();

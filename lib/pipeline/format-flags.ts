@@ -7,6 +7,7 @@ export interface FormatFlags {
   header?: boolean;
   scale?: string;
   duplicates?: string;
+  ids?: string;
   eventWeights?: string;
 }
 
@@ -27,6 +28,7 @@ export function formatFromFlags(f: FormatFlags): InteractionsFormatInput | undef
     out.scale = { min: Number(m[1]), max: Number(m[2]) };
   }
   if (f.duplicates !== undefined) out.duplicates = f.duplicates;
+  if (f.ids !== undefined) out.ids = f.ids;
   if (f.eventWeights !== undefined) {
     const weights: Record<string, number> = {};
     for (const part of f.eventWeights.split(',').map((p) => p.trim()).filter(Boolean)) {

@@ -17,13 +17,13 @@ export class StorageUnavailableError extends Error {
 export class UnknownMovieError extends Error {
   override readonly name = 'UnknownMovieError';
   constructor(
-    readonly movieIds: number[],
+    readonly movieIds: ReadonlyArray<number | string>,
     readonly status: 400 | 404,
   ) {
     super(
       movieIds.length === 1
-        ? `movie ${movieIds[0]} is not in the model`
-        : `movies ${movieIds.slice(0, 20).join(', ')}${movieIds.length > 20 ? ', ...' : ''} are not in the model`,
+        ? `movie ${JSON.stringify(movieIds[0])} is not in the model`
+        : `movies ${movieIds.slice(0, 20).map((id) => JSON.stringify(id)).join(', ')}${movieIds.length > 20 ? ', ...' : ''} are not in the model`,
     );
   }
 }

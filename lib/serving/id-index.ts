@@ -11,15 +11,30 @@
 const MAX_TABLE = 1 << 26;
 
 export interface IdIndex {
-  /** Index of an external id, or -1 if the model does not know it. */
-  indexOf(externalId: number): number;
+  /** Whether the model's ids are integers or strings. */
+  readonly kind: 'int' | 'string';
+  /** Index of an external id, or -1 if the model does not know it (an id of the other kind never matches). */
+  indexOf(externalId: number | string): number;
 }
 
-export function buildIdIndex(ids: Int32Array): IdIndex {
+type IntIndex = { indexOf(id: number): number };
+
+/** The index of a model's ids: integers as below; string ids by a Map built at load (string-id models only). */
+export function buildIdIndex(ids: Int32Array | string[]): IdIndex {
+  if (!(ids instanceof Int32Array)) {
+    const map = new Map<string, number>();
+    ids.forEach((id, i) => map.set(id, i));
+    return { kind: 'string', indexOf: (id) => (typeof id === 'string' ? (map.get(id) ?? -1) : -1) };
+  }
+  const ints = intIndex(ids);
+  return { kind: 'int', indexOf: (id) => (typeof id === 'number' ? ints.indexOf(id) : -1) };
+}
+
+function intIndex(ids: Int32Array): IntIndex {
   const shift = ids.length ? ids[0]! : 0;
-  let general: IdIndex | undefined;
+  let general: IntIndex | undefined;
   return {
-    indexOf(id) {
+    indexOf(id: number) {
       // Ids are distinct (interned), so a hit at the guessed index is the answer.
       const guess = id - shift;
       if (Number.isInteger(guess) && guess >= 0 && guess < ids.length && ids[guess] === id) return guess;
@@ -28,7 +43,7 @@ export function buildIdIndex(ids: Int32Array): IdIndex {
   };
 }
 
-function generalIndex(ids: Int32Array): IdIndex {
+function generalIndex(ids: Int32Array): IntIndex {
   let max = -1;
   let min = 0;
   for (let i = 0; i < ids.length; i++) {
@@ -40,22 +55,22 @@ function generalIndex(ids: Int32Array): IdIndex {
   return sortedIndex(ids);
 }
 
-function tableIndex(ids: Int32Array, max: number): IdIndex {
+function tableIndex(ids: Int32Array, max: number): IntIndex {
   const table = new Int32Array(max + 1).fill(-1);
   for (let i = 0; i < ids.length; i++) table[ids[i]!] = i;
   return {
-    indexOf: (id) => (Number.isInteger(id) && id >= 0 && id <= max ? table[id]! : -1),
+    indexOf: (id: number) => (Number.isInteger(id) && id >= 0 && id <= max ? table[id]! : -1),
   };
 }
 
-function sortedIndex(ids: Int32Array): IdIndex {
+function sortedIndex(ids: Int32Array): IntIndex {
   const order = new Int32Array(ids.length);
   for (let i = 0; i < order.length; i++) order[i] = i;
   order.sort((a, b) => ids[a]! - ids[b]!);
   const sorted = new Int32Array(ids.length);
   for (let k = 0; k < order.length; k++) sorted[k] = ids[order[k]!]!;
   return {
-    indexOf(id) {
+    indexOf(id: number) {
       let lo = 0;
       let hi = sorted.length - 1;
       while (lo <= hi) {

@@ -1,3 +1,4 @@
+import type { ExternalId } from '../data/id-map';
 import type { UserState } from '../math/factors';
 import { clip, selectTopN, type TopN } from '../math/scoring';
 import { FoldInError } from '../models/contract';
@@ -11,7 +12,7 @@ import type { ServingModel } from './serving-model';
  */
 
 export interface MovieScore {
-  id: number;
+  id: ExternalId;
   title: string | null;
   genres: string[];
   /** Predicted rating (rating models), ranking score (iALS), cosine (similar), or baseline score (popular). */
@@ -25,7 +26,7 @@ export interface Recommendations {
 }
 
 export interface PostedRating {
-  movieId: number;
+  movieId: ExternalId;
   rating: number;
 }
 
@@ -77,7 +78,7 @@ function topMovies(model: ServingModel, user: UserState, n: number): MovieScore[
 }
 
 /** Top n unseen movies for a known user; the popular list for a user the model does not know. */
-export async function recommendForUser(model: ServingModel, userId: number, n: number): Promise<Recommendations> {
+export async function recommendForUser(model: ServingModel, userId: ExternalId, n: number): Promise<Recommendations> {
   const user = model.users.indexOf(userId);
   if (user < 0) return { movies: popularMovies(model, n), fallback: 'popular' };
   const state = model.userRows.peek(user) ?? (await model.userRows.load(user));
@@ -87,7 +88,7 @@ export async function recommendForUser(model: ServingModel, userId: number, n: n
 /** Top n movies for a visitor from their ratings alone (fold-in), never one they posted. */
 export function recommendForVisitor(model: ServingModel, ratings: PostedRating[], n: number): Recommendations {
   const { scale } = model.manifest;
-  const unknown: number[] = [];
+  const unknown: ExternalId[] = [];
   const indexed: Array<{ item: number; rating: number }> = [];
   for (const { movieId, rating } of ratings) {
     const item = model.items.indexOf(movieId);
@@ -117,7 +118,7 @@ export function recommendForVisitor(model: ServingModel, ratings: PostedRating[]
 }
 
 /** The n movies closest to `movieId` (the model kind's own similarity: cosine of item rows for factor models). */
-export function similarMovies(model: ServingModel, movieId: number, n: number): MovieScore[] {
+export function similarMovies(model: ServingModel, movieId: ExternalId, n: number): MovieScore[] {
   const item = model.items.indexOf(movieId);
   if (item < 0) throw new UnknownMovieError([movieId], 404);
   const heap = model.heap(n);

@@ -1,5 +1,6 @@
 import type { CatalogItem, ModelArtifacts } from '../artifacts/load';
 import type { Manifest } from '../artifacts/format';
+import type { ExternalId } from '../data/id-map';
 import type { ItemSide } from '../math/factors';
 import { TopN } from '../math/scoring';
 import type { Scorer, ServingPart } from '../models/contract';
@@ -62,7 +63,7 @@ export class ServingModel {
     return this.manifest.model.kind;
   }
 
-  movieId(item: number): number {
+  movieId(item: number): ExternalId {
     return this.artifacts.itemIds[item]!;
   }
 

@@ -1,4 +1,5 @@
 import type { Dataset } from '../../lib/data/dataset';
+import type { ExternalId } from '../../lib/data/id-map';
 
 export const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
 
@@ -19,8 +20,8 @@ export function everyNBytes(bytes: Uint8Array, size: number): AsyncGenerator<Uin
 }
 
 /** A data set's ratings as [external user, external item, rating] in order. */
-export function triples(d: Dataset): Array<[number, number, number]> {
-  const out: Array<[number, number, number]> = [];
+export function triples(d: Dataset): Array<[ExternalId, ExternalId, number]> {
+  const out: Array<[ExternalId, ExternalId, number]> = [];
   for (let r = 0; r < d.size; r++) {
     out.push([d.userIds.external(d.users[r]!), d.itemIds.external(d.items[r]!), d.ratings[r]!]);
   }

@@ -4,6 +4,7 @@ import { createRng } from '../../lib/data/random';
 import { ConjugateGradient, denseOperator } from '../../lib/math/linalg/cg';
 import { choleskyFactor, choleskySolve } from '../../lib/math/linalg/cholesky';
 import { addOuter, gram, matVec } from '../../lib/math/linalg/dense';
+import { spdInverse } from '../../lib/math/linalg/spd-inverse';
 
 /** A random SPD matrix MᵀM + shift·I (n x n) from a seed. */
 function randomSpd(n: number, seed: number, shift = 0.1): Float64Array {
@@ -113,5 +114,25 @@ describe('dense helpers', () => {
         expect(G[a * n + b]).toBeCloseTo(s, 9);
         expect(naive[a * n + b]).toBeCloseTo(s, 9);
       }
+  });
+});
+
+describe('spdInverse', () => {
+  it('gives a symmetric X with A X = I for random SPD matrices', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 14 }), fc.integer(), (n, seed) => {
+        const A = randomSpd(n, seed, 0.5);
+        const X = spdInverse(A.slice(), n);
+        for (let a = 0; a < n; a++) {
+          for (let b = 0; b < n; b++) {
+            expect(X[a * n + b]).toBe(X[b * n + a]);
+            let s = 0;
+            for (let k = 0; k < n; k++) s += A[a * n + k]! * X[k * n + b]!;
+            expect(s).toBeCloseTo(a === b ? 1 : 0, 8);
+          }
+        }
+      }),
+      { numRuns: 60 },
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { publishModel } from '../../lib/artifacts/publish';
 import type { Manifest } from '../../lib/artifacts/format';
 import { DatasetBuilder, type Catalog, type Dataset } from '../../lib/data/dataset';
+import type { ExternalId } from '../../lib/data/id-map';
 import { createRng } from '../../lib/data/random';
 import type { Factors } from '../../lib/math/factors';
 import type { ModelKind } from '../../lib/models/registry';
@@ -100,8 +101,8 @@ export async function publishFixture(store: ObjectStore, fixture: Fixture, versi
 }
 
 /** The items user u rated, as external movie ids. */
-export function ratedBy(fixture: Fixture, u: number): Set<number> {
-  const out = new Set<number>();
+export function ratedBy(fixture: Fixture, u: number): Set<ExternalId> {
+  const out = new Set<ExternalId>();
   const d = fixture.dataset;
   for (let r = 0; r < d.size; r++) if (d.users[r] === u) out.add(fixture.movieId(d.items[r]!));
   return out;

@@ -31,7 +31,7 @@ describe('loadModelArtifacts', () => {
     if (a.seenOffsets.kind === 'whole') expect(a.seenOffsets.data[fixture.factors.nUsers]).toBe(a.nSeen);
     expect(a.P?.kind).toBe('whole');
     if (a.P?.kind === 'whole') expect(Array.from(a.P.data)).toEqual(Array.from(fixture.factors.P!));
-    expect(Array.from(a.userIds)).toEqual(Array.from(fixture.dataset.userIds.toArray()));
+    expect([...a.userIds]).toEqual([...fixture.dataset.userIds.toArray()]);
     expect(a.catalog[3]).toEqual({ title: 'Movie 3 (2001)', genres: ['Drama'] });
     expect(a.popular.length).toBe(25);
   });
@@ -86,7 +86,7 @@ describe('loadModelArtifacts', () => {
     expect([a.P?.kind, a.userBias?.kind, a.seenOffsets.kind, a.seenItems.kind]).toEqual(['ranged', 'ranged', 'ranged', 'ranged']);
     expect(a.nSeen).toBe(whole.nSeen);
     // Everything a request needs besides the user's own data is still read whole.
-    expect(Array.from(a.userIds)).toEqual(Array.from(whole.userIds));
+    expect([...a.userIds]).toEqual([...whole.userIds]);
     expect(Array.from(a.Q)).toEqual(Array.from(whole.Q));
     const atThreshold = await loadModelArtifacts(s3.store, 'v1', { wholeUpToBytes: usersBytes });
     expect(atThreshold.rangedUsers).toBe(false);

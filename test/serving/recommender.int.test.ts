@@ -1,3 +1,4 @@
+import type { ExternalId } from '../../lib/data/id-map';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModelArtifacts } from '../../lib/artifacts/load';
 import { UnknownMovieError, InvalidRequestError } from '../../lib/serving/errors';
@@ -69,7 +70,7 @@ describe('recommendForVisitor', () => {
     const posted = [0, 1, 2, 5, 8].map((i) => ({ movieId: svd.movieId(i), rating: 1 + (i % 5) }));
     const got = recommendForVisitor(svdModel, posted, 20);
     expect(got.movies).toHaveLength(20);
-    const postedIds = new Set(posted.map((p) => p.movieId));
+    const postedIds = new Set<ExternalId>(posted.map((p) => p.movieId));
     for (const m of got.movies) expect(postedIds.has(m.id)).toBe(false);
     for (let k = 1; k < got.movies.length; k++) expect(got.movies[k - 1]!.score!).toBeGreaterThanOrEqual(got.movies[k]!.score!);
   });

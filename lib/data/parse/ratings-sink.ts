@@ -1,4 +1,4 @@
-import { IdMap } from '../id-map';
+import { IdMap, StringIdMap, type ExternalId, type Ids } from '../id-map';
 
 interface Block {
   users: Int32Array;
@@ -26,8 +26,11 @@ const MAX_HINT = 1 << 28;
  * Ids are interned as they come, so dense indices follow first appearance.
  */
 export class RatingsSink {
-  readonly userIds = new IdMap();
-  readonly itemIds = new IdMap();
+  readonly userIds: Ids;
+  readonly itemIds: Ids;
+  /** The fast path's maps (integer ids only). */
+  private readonly intUsers: IdMap | undefined;
+  private readonly intItems: IdMap | undefined;
   private readonly full: Block[] = [];
   private users: Int32Array;
   private items: Int32Array;
@@ -40,7 +43,10 @@ export class RatingsSink {
   constructor(
     sizeHint = 0,
     private readonly keepTimes = false,
+    ids: { users: 'int' | 'string'; items: 'int' | 'string' } = { users: 'int', items: 'int' },
   ) {
+    this.userIds = ids.users === 'int' ? (this.intUsers = new IdMap()) : new StringIdMap();
+    this.itemIds = ids.items === 'int' ? (this.intItems = new IdMap()) : new StringIdMap();
     const first = sizeHint > 0 ? Math.min(MAX_HINT, Math.ceil(sizeHint)) : FIRST_BLOCK;
     this.users = new Int32Array(first);
     this.items = new Int32Array(first);
@@ -52,12 +58,21 @@ export class RatingsSink {
     return this.stored + this.at;
   }
 
-  /** One rating; `time` is kept only when the sink keeps times (NaN: the line has none). */
+  /** One rating by integer ids (the fast path: both id columns are integers); `time` NaN: the line has none. */
   add(user: number, item: number, rating: number, time = NaN): void {
+    this.push(this.intUsers!.intern(user), this.intItems!.intern(item), rating, time);
+  }
+
+  /** One rating by ids of each column's kind (a string for a string-id column). */
+  addAny(user: ExternalId, item: ExternalId, rating: number, time = NaN): void {
+    this.push(internAny(this.userIds, user), internAny(this.itemIds, item), rating, time);
+  }
+
+  private push(user: number, item: number, rating: number, time: number): void {
     if (this.at === this.users.length) this.nextBlock();
     const k = this.at++;
-    this.users[k] = this.userIds.intern(user);
-    this.items[k] = this.itemIds.intern(item);
+    this.users[k] = user;
+    this.items[k] = item;
     this.ratings[k] = rating;
     if (this.times) this.times[k] = time;
   }
@@ -101,3 +116,5 @@ export class RatingsSink {
     if (this.keepTimes) this.times = new Float64Array(size);
   }
 }
+
+const internAny = (map: Ids, id: ExternalId): number => (map.kind === 'int' ? map.intern(id as number) : map.intern(id as string));

@@ -18,8 +18,8 @@ import { COLON, CR, DOT, NL, SPACE, TAB, ZERO } from './bytes';
 
 /** How many bytes to look at before deciding the format. */
 const SNIFF_BYTES = 64 * 1024;
-/** Lines the layout is decided from (header, field count, what the values look like). */
-const LAYOUT_LINES = 20;
+/** Lines the layout is decided from (header, field count, what the values and ids look like). */
+const LAYOUT_LINES = 2000;
 
 const FORMAT_SEPARATORS: Record<ConcreteRatingsFormat, Separator> = {
   dat: SEPARATORS['::'],
@@ -166,7 +166,10 @@ class RatingsParser {
     this.timeAllowed = this.layout.fields === 4;
     this.timeRequired = this.layout.minFields === 4;
     this.headerPending = this.layout.skipHeader;
-    this.sink = new RatingsSink(this.options.sizeHint ?? 0, this.layout.timestamp !== undefined);
+    this.sink = new RatingsSink(this.options.sizeHint ?? 0, this.layout.timestamp !== undefined, {
+      users: this.layout.userIds,
+      items: this.layout.itemIds,
+    });
     this.rules = { sep, layout: this.layout, min: this.lo, max: this.hi, eventWeights: this.options.eventWeights };
     const pending = this.pending;
     this.pending = [];
@@ -448,7 +451,7 @@ class RatingsParser {
       this.bad.add(lineNo, text, parsed.reason);
       return;
     }
-    this.sink.add(parsed.user, parsed.item, parsed.rating, parsed.time);
+    this.sink.addAny(parsed.user, parsed.item, parsed.rating, parsed.time);
     if (parsed.rating < this.min) this.min = parsed.rating;
     if (parsed.rating > this.max) this.max = parsed.rating;
   }

@@ -50,6 +50,8 @@ export interface InteractionsFormat {
   scale?: { min: number; max: number };
   /** What to do with repeated (user, item) pairs: default 'last' (latest timestamp, else last in the file). */
   duplicates?: DuplicatePolicy;
+  /** 'string': ids are strings even where they look like numbers; 'int': integers only. Default: from the first lines. */
+  ids?: 'int' | 'string';
   /** Weights of implicit events by type (view=1, cart=3...); an event type not listed is a bad line. */
   eventWeights?: Readonly<Record<string, number>>;
 }
@@ -70,12 +72,15 @@ export interface ColumnLayout {
   skipHeader: boolean;
   /** Each column as read: its role, or '-' for a skipped one. */
   columns: ColumnSpec[];
+  /** Integer ids when every sampled id of the column is a non-negative integer below 2^31, else string ids. */
+  userIds: 'int' | 'string';
+  itemIds: 'int' | 'string';
 }
 
 /** The layout of the fast path: user, item, rating and an optional timestamp, in that order. */
 export function isPositionalRatings(l: ColumnLayout): boolean {
   const timeLast = l.timestamp === undefined ? l.fields === 3 : l.timestamp === 3 && l.fields === 4;
-  return l.user === 0 && l.item === 1 && l.rating === 2 && l.event === undefined && timeLast;
+  return l.user === 0 && l.item === 1 && l.rating === 2 && l.event === undefined && timeLast && l.userIds === 'int' && l.itemIds === 'int';
 }
 
 function layoutOf(
@@ -106,7 +111,28 @@ function layoutOf(
     readFrom,
     skipHeader,
     columns: [...columns],
+    userIds: 'int',
+    itemIds: 'int',
   };
+}
+
+const INTEGER_ID = /^\d{1,10}$/;
+const isIntegerId = (field: string | undefined): boolean => field !== undefined && INTEGER_ID.test(field) && Number(field) <= 0x7fffffff;
+
+/**
+ * Each id column's kind: as declared, else from the sampled lines (the header excluded):
+ * string ids when most sampled ids are not integers. A few odd ids in an integer column
+ * stay bad lines (whose reason says how to declare string ids), never a silent switch.
+ */
+function withIdKinds(layout: ColumnLayout, lines: readonly string[][], declared: InteractionsFormat['ids']): ColumnLayout {
+  const data = layout.skipHeader ? lines.slice(1) : lines;
+  const kind = (k: number): 'int' | 'string' => {
+    if (declared) return declared;
+    const ids = data.filter((fields) => fields.length > k).map((fields) => fields[k]);
+    const other = ids.filter((id) => !isIntegerId(id)).length;
+    return other * 2 > ids.length ? 'string' : 'int';
+  };
+  return { ...layout, userIds: kind(layout.user), itemIds: kind(layout.item) };
 }
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -120,8 +146,9 @@ const BY_POSITION: Record<number, ColumnSpec[]> = { 2: ['user', 'item'], 3: RATI
 const UNIX_TIME_FLOOR = 1e8;
 
 /**
- * The layout of a file from its first data lines (split into fields), the first of
- * which may be a header. `where` names the file in messages.
+ * The layout of a file from its first lines (split into fields), the first of which
+ * may be a header: the roles from the first one, the id kinds from all. `where` names
+ * the file in messages.
  */
 export function resolveLayout(format: InteractionsFormat, firstLines: readonly string[][], where: string): ColumnLayout {
   const first = firstLines[0];
@@ -130,7 +157,7 @@ export function resolveLayout(format: InteractionsFormat, firstLines: readonly s
   }
   const headerNamed = first.some((f) => roleOfHeader(f) !== undefined) && !first.some(looksNumeric);
   const hasHeader = format.header ?? headerNamed;
-  if (format.columns) return layoutOf(format.columns, 'declared', hasHeader, where);
+  if (format.columns) return withIdKinds(layoutOf(format.columns, 'declared', hasHeader, where), firstLines, format.ids);
   if (hasHeader) {
     const roles = first.map((name) => roleOfHeader(name));
     const unknown = first.filter((_, k) => roles[k] === undefined);
@@ -140,7 +167,7 @@ export function resolveLayout(format: InteractionsFormat, firstLines: readonly s
           `known names: ${knownHeaderNames()}. Name the columns with --columns (e.g. user,item,-,rating; '-' skips one)`,
       );
     }
-    return layoutOf(roles as ColumnRole[], 'header', true, where);
+    return withIdKinds(layoutOf(roles as ColumnRole[], 'header', true, where), firstLines, format.ids);
   }
   const positional = BY_POSITION[first.length];
   if (!positional) {
@@ -151,7 +178,7 @@ export function resolveLayout(format: InteractionsFormat, firstLines: readonly s
   }
   const layout = layoutOf(positional, 'position', false, where);
   refuseTimesAsRatings(layout, firstLines, where);
-  return layout;
+  return withIdKinds(layout, firstLines, format.ids);
 }
 
 /** An unnamed third column of Unix times is a click log's timestamp, not a rating: say what to pass. */
@@ -169,5 +196,6 @@ function refuseTimesAsRatings(layout: ColumnLayout, lines: readonly string[][], 
 /** "user,item,rating (from the header)" for the run report. */
 export function describeLayout(l: ColumnLayout): string {
   const how = l.readFrom === 'header' ? 'from the header' : l.readFrom === 'declared' ? 'as declared' : 'by position';
-  return `${l.columns.join(',')} (${how}; ${l.rating === undefined ? 'implicit feedback' : 'explicit ratings'})`;
+  const ids = l.userIds === l.itemIds ? `${l.userIds} ids` : `${l.userIds} user ids, ${l.itemIds} item ids`;
+  return `${l.columns.join(',')} (${how}; ${l.rating === undefined ? 'implicit feedback' : 'explicit ratings'}; ${ids})`;
 }

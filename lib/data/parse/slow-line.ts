@@ -1,3 +1,4 @@
+import { stringIdProblem, type ExternalId } from '../id-map';
 import type { ColumnLayout } from './schema';
 
 /**
@@ -7,7 +8,8 @@ import type { ColumnLayout } from './schema';
  * which either accepts it (e.g. "+4", "4e0", a quoted csv field, spaces around fields,
  * columns in any order, extra columns) or says exactly what is wrong with it.
  *
- * Ids are integers in [0, 2^31); a rating is a finite decimal inside the accepted range;
+ * Ids are integers in [0, 2^31) in an integer-id column, else any string of up to 128
+ * bytes without control characters; a rating is a finite decimal inside the accepted range;
  * a timestamp is a number or an ISO 8601 date; an event type must have a weight.
  */
 export const MAX_ID = 0x7fffffff;
@@ -32,8 +34,8 @@ export const SEPARATORS = {
 export type SeparatorText = keyof typeof SEPARATORS;
 
 export interface ParsedLine {
-  user: number;
-  item: number;
+  user: ExternalId;
+  item: ExternalId;
   rating: number;
   /** NaN when the line has no timestamp. */
   time: number;
@@ -82,10 +84,14 @@ export function splitFields(text: string, sep: Separator): string[] {
   return fields;
 }
 
-function parseId(field: string, what: string): number | string {
-  if (!INTEGER.test(field)) return `${what} ${JSON.stringify(field)} is not a non-negative integer`;
+function parseId(field: string, what: string, kind: 'int' | 'string'): ExternalId | { reason: string } {
+  if (kind === 'string') {
+    const problem = stringIdProblem(field);
+    return problem ? { reason: `${what} ${JSON.stringify(field)} ${problem}` } : field;
+  }
+  if (!INTEGER.test(field)) return { reason: `${what} ${JSON.stringify(field)} is not a non-negative integer (the column holds integer ids; pass --ids string if its ids are strings)` };
   const id = Number(field);
-  return id > MAX_ID ? `${what} ${field} is out of range [0, 2^31)` : id;
+  return id > MAX_ID ? { reason: `${what} ${field} is out of range [0, 2^31)` } : id;
 }
 
 /** A timestamp field: a number (seconds or milliseconds, as the file has them) or an ISO 8601 date (ms). */
@@ -129,10 +135,10 @@ export function parseLineSlow(text: string, rules: LineRules): SlowLineResult {
     const expected = layout.minFields === layout.fields ? `${layout.fields}` : `${layout.minFields} or ${layout.fields}`;
     return { reason: `expected ${expected} fields separated by ${JSON.stringify(sep.text)}, found ${fields.length}` };
   }
-  const user = parseId(fields[layout.user]!, 'user id');
-  if (typeof user === 'string') return { reason: user };
-  const item = parseId(fields[layout.item]!, 'item id');
-  if (typeof item === 'string') return { reason: item };
+  const user = parseId(fields[layout.user]!, 'user id', layout.userIds);
+  if (typeof user === 'object') return user;
+  const item = parseId(fields[layout.item]!, 'item id', layout.itemIds);
+  if (typeof item === 'object') return item;
   const rating = parseValue(fields, rules);
   if (typeof rating === 'string') return { reason: rating };
   let time = NaN;
