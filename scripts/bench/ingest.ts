@@ -1,12 +1,16 @@
 /**
- * `npm run bench -- ingest [--input FILE] [--lines N] [--runs R] [--chunk BYTES] [--size-hint N|auto]`
+ * `npm run bench -- ingest [--input FILE] [--lines N] [--users N] [--ids int|string] [--runs R] [--chunk BYTES] [--size-hint N|auto]`
  *
  * Parses a ratings file through parseRatings from fs.createReadStream and prints JSON
  * {lines, seconds, linesPerSecond, peakRssMB} (median of the runs), plus the median
  * process CPU seconds and the 1-minute load average, since wall time on a shared
  * machine says little on its own. Without --input,
  * writes a temporary synthetic .dat of N lines (default 30,000,000, about 750 MB) in
- * the ML-1M shape `user::item::rating::timestamp`, and deletes it afterwards.
+ * the ML-1M shape `user::item::rating::timestamp` (`--users` distinct users, default
+ * 200,000; `--ids string` writes them as `u-<n>`, string ids), and deletes it afterwards.
+ * `duplicateSeconds` is the part spent finding and resolving repeated (user, item) pairs.
+ * `retainedHeapMB` is the JS heap the parsed data set keeps beyond the typed arrays:
+ * its id maps (run with NODE_OPTIONS=--expose-gc for it to be exact).
  * --size-hint auto (the default) passes file bytes / 6, an upper bound on the number of
  * lines, as a caller that knows the file size would; --size-hint 0 passes none.
  *
@@ -24,7 +28,7 @@ import { parseRatings } from '../../lib/data/parse';
 import { createRng } from '../../lib/data/random';
 
 /** Writes `lines` synthetic ratings lines with a hand-rolled digit writer into a big buffer. */
-function writeSyntheticDat(path: string, lines: number, seed: number): void {
+export function writeSyntheticDat(path: string, lines: number, seed: number, users: number, stringIds: boolean): void {
   const rng = createRng(seed);
   const buffer = Buffer.allocUnsafe(1 << 24);
   const fd = openSync(path, 'w');
@@ -47,7 +51,11 @@ function writeSyntheticDat(path: string, lines: number, seed: number): void {
       writeSync(fd, buffer, 0, at);
       at = 0;
     }
-    putInt(1 + rng.nextInt(200_000));
+    if (stringIds) {
+      buffer[at++] = 117; // 'u'
+      buffer[at++] = 45; // '-'
+    }
+    putInt(1 + rng.nextInt(users));
     putSep();
     putInt(1 + rng.nextInt(60_000));
     putSep();
@@ -72,6 +80,8 @@ export async function main(argv: string[]): Promise<void> {
       chunk: { type: 'string', default: String(1 << 20) },
       'size-hint': { type: 'string', default: 'auto' },
       'huge-pages': { type: 'string', default: 'off' },
+      users: { type: 'string', default: '200000' },
+      ids: { type: 'string', default: 'int' },
     },
   });
   const tunable = 'glibc.malloc.hugetlb=1';
@@ -95,7 +105,8 @@ export async function main(argv: string[]): Promise<void> {
       dir = mkdtempSync(join(tmpdir(), 'ingest-bench-'));
       input = join(dir, 'ratings.dat');
       const started = performance.now();
-      writeSyntheticDat(input, Number(values.lines), 42);
+      if (values.ids !== 'int' && values.ids !== 'string') throw new Error(`--ids must be int or string`);
+      writeSyntheticDat(input, Number(values.lines), 42, Number(values.users), values.ids === 'string');
       process.stderr.write(
         `wrote ${values.lines} lines (${(statSync(input).size / 1e6).toFixed(0)} MB) in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
       );
@@ -103,11 +114,14 @@ export async function main(argv: string[]): Promise<void> {
     const sizeHint = values['size-hint'] === 'auto' ? Math.ceil(statSync(input).size / 6) : Number(values['size-hint']);
     if (!Number.isFinite(sizeHint) || sizeHint < 0) throw new Error(`--size-hint must be a count or 'auto'`);
     const seconds: number[] = [];
+    const duplicateSeconds: number[] = [];
     const cpuSeconds: number[] = [];
     let lines = 0;
     let peakRss = process.memoryUsage.rss();
+    const retainedHeap: number[] = [];
     for (let run = 0; run < runs; run++) {
       globalThis.gc?.();
+      const heapBefore = process.memoryUsage().heapUsed;
       const timer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 50);
       const started = performance.now();
       const cpuStart = process.cpuUsage();
@@ -122,8 +136,12 @@ export async function main(argv: string[]): Promise<void> {
       peakRss = Math.max(peakRss, process.memoryUsage.rss());
       lines = result.lines;
       seconds.push(elapsed);
+      duplicateSeconds.push(result.duplicateSeconds);
+      globalThis.gc?.();
+      retainedHeap.push((process.memoryUsage().heapUsed - heapBefore) / 2 ** 20);
+      if (result.dataset.size === 0) throw new Error('no ratings'); // keeps the result alive until measured
       process.stderr.write(
-        `run ${run + 1}: ${elapsed.toFixed(2)} s (cpu ${cpuSeconds[run]!.toFixed(2)} s), ${result.dataset.size} ratings, ${result.dataset.userIds.size} users, ${result.dataset.itemIds.size} items\n`,
+        `run ${run + 1}: ${elapsed.toFixed(2)} s (duplicates ${result.duplicateSeconds.toFixed(2)} s, ${result.duplicates.pairs} pairs; cpu ${cpuSeconds[run]!.toFixed(2)} s), ${result.dataset.size} ratings, ${result.dataset.userIds.size} users, ${result.dataset.itemIds.size} items\n`,
       );
     }
     const s = median(seconds);
@@ -131,8 +149,10 @@ export async function main(argv: string[]): Promise<void> {
       JSON.stringify({
         lines,
         seconds: +s.toFixed(3),
+        duplicateSeconds: +median(duplicateSeconds).toFixed(3),
         linesPerSecond: Math.round(lines / s),
         peakRssMB: Math.round(peakRss / 2 ** 20),
+        retainedHeapMB: Math.round(median(retainedHeap)),
         cpuSeconds: +median(cpuSeconds).toFixed(3),
         mallocHugePages: hugePages,
         loadAverage: +os.loadavg()[0]!.toFixed(2),

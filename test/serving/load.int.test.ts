@@ -123,6 +123,17 @@ describe('loadModelArtifacts', () => {
     await expect(loadModelArtifacts(s3.store, 'v-bad')).rejects.toThrow(/sha256/);
   });
 
+  it('loads a format-1 model (integer ids only) as it is, and refuses a format it does not know', async () => {
+    await publishFixture(s3.store, fixture, 'v-old');
+    const key = fileKey('v-old', FILES.manifest);
+    const manifest = JSON.parse((await s3.store.get(key))!.toString('utf8')) as Record<string, unknown>;
+    await s3.store.put(key, JSON.stringify({ ...manifest, formatVersion: 1 }));
+    const old = await loadModelArtifacts(s3.store, 'v-old');
+    expect([...old.userIds]).toEqual([...fixture.dataset.userIds.toArray()]);
+    await s3.store.put(key, JSON.stringify({ ...manifest, formatVersion: 3 }));
+    await expect(loadModelArtifacts(s3.store, 'v-old')).rejects.toThrow(/format version 3 is not one this build reads \(1, 2\)/);
+  });
+
   it('refuses a version without a manifest', async () => {
     await expect(loadModelArtifacts(s3.store, 'nope')).rejects.toThrow(/manifest/);
   });

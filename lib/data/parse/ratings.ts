@@ -102,7 +102,7 @@ class RatingsParser {
   }
 
   end(): ParseResult {
-    if (!this.rules) this.decideLayout();
+    if (!this.rules) this.decideLayout(true);
     if (this.carryLen > 0 || this.carryOverflow) {
       this.line(this.carry, 0, this.carryLen);
       this.carryLen = 0;
@@ -114,6 +114,7 @@ class RatingsParser {
     }
     enforceBadShare(this.name, report, this.dataLines, this.maxBadShare, this.options.onWarning);
     const { userIds, itemIds } = this.sink;
+    const dedupeStart = performance.now();
     const { data, report: duplicates } = resolveDuplicates(
       this.sink.build(),
       userIds.size,
@@ -134,7 +135,8 @@ class RatingsParser {
       ...(implicit ? { feedback: 'implicit' as const } : {}),
     };
     const scaleFrom = this.givenScale ? ('declared' as const) : ('data' as const);
-    return { dataset, lines: this.dataLines, bad: report, layout: this.layout, scaleFrom, duplicates };
+    const duplicateSeconds = (performance.now() - dedupeStart) / 1000;
+    return { dataset, lines: this.dataLines, bad: report, layout: this.layout, scaleFrom, duplicates, duplicateSeconds };
   }
 
   private scale(): RatingScale {
@@ -143,7 +145,7 @@ class RatingsParser {
   }
 
   /** Separator (unless given) and column layout, from the first bytes; then the buffered chunks are parsed. */
-  private decideLayout(): void {
+  private decideLayout(wholeInput = false): void {
     const head = concat(this.pending, this.pendingBytes);
     if (!this.sep) {
       const detected = detectSeparator(head);
@@ -161,7 +163,7 @@ class RatingsParser {
     const sep = this.sep;
     this.sepKind = sep.kind;
     this.sepByte = sep.byte;
-    this.layout = resolveLayout(this.options, firstLines(head, sep), this.name);
+    this.layout = resolveLayout(this.options, firstLines(head, sep, wholeInput), this.name);
     this.general = !isPositionalRatings(this.layout);
     this.timeAllowed = this.layout.fields === 4;
     this.timeRequired = this.layout.minFields === 4;
@@ -457,15 +459,15 @@ class RatingsParser {
   }
 }
 
-/** The first non-blank lines of `head` (BOM and CR removed), split into fields. */
-function firstLines(head: Uint8Array, sep: Separator): string[][] {
+/** The first non-blank lines of `head` (BOM and CR removed), split into fields; `whole`: head is all the input. */
+function firstLines(head: Uint8Array, sep: Separator, whole: boolean): string[][] {
   const out: string[][] = [];
   let start = head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf ? 3 : 0;
   while (start < head.length && out.length < LAYOUT_LINES) {
     let end = head.indexOf(NL, start);
-    // A last line cut by the sniff window is not looked at (unless it is the whole input).
+    // A last line cut by the sniff window is not looked at (unless it is the only one).
     if (end === -1) {
-      if (out.length > 0) break;
+      if (!whole && out.length > 0) break;
       end = head.length;
     }
     const text = utf8.decode(head.subarray(start, end)).replace(/\r$/, '');

@@ -45,6 +45,8 @@ export interface ParseResult {
   /** Whether the scale was given (ratings outside it were bad lines) or is the data's own range. */
   scaleFrom: 'declared' | 'data';
   duplicates: DuplicateReport;
+  /** Of the total, the time spent finding and resolving repeated pairs. */
+  duplicateSeconds: number;
 }
 
 export interface CatalogParseOptions {
