@@ -17,6 +17,14 @@ function openStore(): ObjectStore {
   return new ObjectStore(bucket, createS3Client({ ...settings, ...(endpoint ? { endpoint } : {}) }));
 }
 
+/** A version id as given, or the live one for 'live'. */
+async function versionId(store: ObjectStore, version: string): Promise<string> {
+  if (version !== 'live') return version;
+  const id = await readLatest(store);
+  if (!id) throw new Error('no model is live');
+  return id;
+}
+
 const formatMetric = (m: Record<string, number> | undefined): string =>
   m ? Object.entries(m).slice(0, 4).map(([k, v]) => `${k}=${Number(v.toPrecision(4))}`).join(' ') : '';
 
@@ -52,8 +60,7 @@ program
   .description("a version's manifest (without the curve) and its training report")
   .action(async (version: string) => {
     const store = openStore();
-    const id = version === 'live' ? await readLatest(store) : version;
-    if (!id) throw new Error('no model is live');
+    const id = await versionId(store, version);
     const manifest = await verifyVersion(store, id);
     const { training, ...rest } = manifest;
     console.log(JSON.stringify({ ...rest, training: { epochs: training.epochs, stoppedBy: training.stoppedBy, points: training.curve.length } }, null, 2));
@@ -62,11 +69,13 @@ program
 
 program
   .command('verify')
-  .argument('<version>')
+  .argument('<version>', "a version id, or 'live'")
   .description("reads every file of a version back and checks it against the manifest")
   .action(async (version: string) => {
-    const manifest = await verifyVersion(openStore(), version);
-    console.log(`${version}: ${Object.keys(manifest.files).length} files verified`);
+    const store = openStore();
+    const id = await versionId(store, version);
+    const manifest = await verifyVersion(store, id);
+    console.log(`${id}: ${Object.keys(manifest.files).length} files verified`);
   });
 
 program

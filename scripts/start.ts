@@ -14,14 +14,14 @@ import { publishModel } from '../lib/artifacts/publish';
 import { readLatest } from '../lib/artifacts/versions';
 import { DEFAULT_SYNTHETIC } from '../lib/data/sources/spec';
 import type { Progress } from '../lib/models/contract';
-import { TrainConfigSchema } from '../lib/pipeline/config';
+import { InteractionsFormatSchema, TrainConfigSchema, type InteractionsFormatInput } from '../lib/pipeline/config';
 import { toPublishInput } from '../lib/pipeline/publish-input';
-import { describeMetrics } from '../lib/pipeline/report';
+import { describeData, describeMetrics } from '../lib/pipeline/report';
 import { runTraining } from '../lib/pipeline/train-pipeline';
 import { startLocalS3, type LocalS3 } from '../lib/storage/local-s3';
 import { ObjectStore } from '../lib/storage/object-store';
 import { createS3Client } from '../lib/storage/s3-client';
-import { freePort, LOCAL_API_PORT, LOCAL_BUCKET, LOCAL_DATA_DIR, LOCAL_S3_PORT } from './local-stack';
+import { freePort, LOCAL_API_PORT, LOCAL_BUCKET, LOCAL_DATA_DIR, LOCAL_S3_PORT, portIsFree } from './local-stack';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const env = process.env;
@@ -35,6 +35,21 @@ const source = env.START_SOURCE || 'synthetic';
 const trainSeconds = Number(env.START_TRAIN_SECONDS || 30);
 /** The first model's kind: START_MODEL, default the service's default (the best ranker). */
 const model = TrainConfigSchema.shape.model.parse(env.START_MODEL || undefined);
+/** How to read START_SOURCE when it is a file: START_FORMAT, the train event's `format` as JSON ({"columns": [...], ...}). */
+const format = formatFromEnv(env.START_FORMAT);
+
+function formatFromEnv(raw: string | undefined): InteractionsFormatInput | undefined {
+  if (!raw) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    fail(`START_FORMAT is not JSON: ${raw}`);
+  }
+  const parsed = InteractionsFormatSchema.safeParse(value);
+  if (!parsed.success) fail(`START_FORMAT: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(format)'}: ${i.message}`).join('; ')}`);
+  return parsed.data;
+}
 if (!(trainSeconds > 0)) fail(`START_TRAIN_SECONDS must be a number of seconds > 0, got '${env.START_TRAIN_SECONDS}'`);
 
 function portFromEnv(name: string, fallback: number): number {
@@ -76,8 +91,8 @@ async function trainFirstModel(store: ObjectStore): Promise<void> {
   console.log(`No model published yet: training ${model} on ${what} (at most ${trainSeconds}s)`);
   const progress = progressPrinter();
   const run = await runTraining(
-    { source, model, deadlineMs: Math.max(1, Math.round(trainSeconds * 1000)) },
-    { onProgress: progress.onProgress },
+    { source, model, ...(format ? { format } : {}), deadlineMs: Math.max(1, Math.round(trainSeconds * 1000)) },
+    { onProgress: progress.onProgress, onLoaded: (report) => describeData(report).forEach((line) => console.log(`  ${line}`)) },
   );
   progress.done();
   console.log(`  trained in ${run.timings.total?.toFixed(1)}s${run.fit.stoppedBy ? ` (stopped by ${run.fit.stoppedBy})` : ''}`);
@@ -177,8 +192,16 @@ async function startOffline(s3Endpoint: string): Promise<ChildProcess> {
   return child;
 }
 
+/** Both ports, before anything starts or trains: a busy one is named by its variable, in one line. */
+async function checkPorts(): Promise<void> {
+  for (const [name, port] of [['LOCAL_S3_PORT', s3Port], ['API_PORT', apiPort]] as const) {
+    if (port !== 0 && !(await portIsFree(port))) fail(`port ${port} (${name}) is in use: stop what holds it, or set ${name} to a free port`);
+  }
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
+  await checkPorts();
   s3 = await startLocalS3({ directory: dataDir, port: s3Port });
   console.log(`S3 (s3rver)   ${s3.endpoint}  bucket ${bucket}  data in ${dataDir}`);
   const client = createS3Client({ endpoint: s3.endpoint, maxAttempts: 3 });

@@ -9,10 +9,12 @@ import type { Progress } from '../lib/models/contract';
 import { getModel, MODEL_KINDS } from '../lib/models/registry';
 import { parseTrainConfig, type TrainConfigInput } from '../lib/pipeline/config';
 import { toPublishInput } from '../lib/pipeline/publish-input';
+import { paramsFromFlags, type FlagParam } from '../lib/pipeline/cli-params';
 import { formatFromFlags } from '../lib/pipeline/format-flags';
 import { describeData, describeMetrics, predictionTable, PROGRESS_HEADER, progressLine } from '../lib/pipeline/report';
 import { runTraining, type TrainingRun } from '../lib/pipeline/train-pipeline';
-import { createS3Client } from '../lib/storage/s3-client';
+import { createS3Client, s3SettingsFromEnv } from '../lib/storage/s3-client';
+import { storeSettingsFromEnv } from './local-stack';
 import { ObjectStore } from '../lib/storage/object-store';
 
 const number = (v: string) => {
@@ -26,6 +28,12 @@ const withDefined = <K extends string, V>(key: K, value: V | undefined): Partial
 const integer = (v: string) => {
   const n = number(v);
   if (!Number.isInteger(n)) throw new InvalidArgumentError(`not an integer: ${v}`);
+  return n;
+};
+/** A count a flag sets: 0 would silently mean "the default" to the model, so it is refused here. */
+const positive = (v: string) => {
+  const n = integer(v);
+  if (n < 1) throw new InvalidArgumentError(`must be at least 1, got ${v} (leave the flag out for the default)`);
   return n;
 };
 
@@ -63,21 +71,21 @@ const program = new Command('train')
   .option('-p, --path <path>', 'ratings file or MovieLens folder')
   .option('-e, --example <n>', 'MovieLens example by download: 1 (1M), 10 (10M), 20 (20M)')
   .option('--dataset <source>', 'any data source: ml-100k, s3://bucket/key, synthetic:users=...,movies=...,perUser=...')
-  .option('-b, --batch <n>', 'minibatch size (selects the momentum optimizer)', integer)
-  .option('-s, --steps <n>', 'minibatch steps (selects the momentum optimizer)', integer)
-  .option('-d, --dimension <n>', 'latent factors', integer)
+  .option('-b, --batch <n>', 'minibatch size (selects the momentum optimizer)', positive)
+  .option('-s, --steps <n>', 'minibatch steps (selects the momentum optimizer)', positive)
+  .option('-d, --dimension <n>', 'latent factors', positive)
   .option('-r, --regulariser <x>', 'L2 regularisation of the factors', number)
   .option('-l, --learning-rate <x>', 'learning rate', number)
   .option('-m, --momentum <x>', 'momentum (selects the momentum optimizer)', number)
   .option('-i, --info', 'print the training table and a prediction sample')
   .option('-M, --model <kind>', `model: ${MODEL_KINDS.join('|')}`, 'svd')
   .option('-S, --size <rule>', 'NSVD size rule: max|mean|min')
-  .option('--epochs <n>', 'epochs', integer)
+  .option('--epochs <n>', 'epochs', positive)
   .option('--optimizer <name>', 'svd optimizer: sgd (per-rating, default) | momentum (the PoC minibatch)')
   .option('--threads <n>', 'worker threads (default: all cores)', integer)
   .option('--seed <n>', 'random seed', integer)
   .option('--deadline-ms <n>', 'stop training after this many ms, keeping the best model', integer)
-  .option('--publish', 'publish the model to S3 (env MODEL_BUCKET, optional S3_ENDPOINT)')
+  .option('--publish', 'publish the model: to the local stack by default, else env MODEL_BUCKET at S3_ENDPOINT (empty: AWS S3)')
   .option('--json', 'print the data report and the metrics as one JSON object')
   .option('--columns <roles>', "each column's role: user,item,rating,timestamp,event, '-' skips one (e.g. user,item,-,-,rating,timestamp)")
   .option('--separator <sep>', "field separator: , tab ; | :: or space (default: detected)")
@@ -98,17 +106,18 @@ async function main(): Promise<void> {
     throw new Error(`-e must be 1, 10 or 20 (MovieLens 1M, 10M, 20M), got ${o.example}`);
   }
   getModel(o.model);
-  const params: Record<string, unknown> = {};
-  const set = (key: string, value: unknown) => value !== undefined && (params[key] = value);
-  set('dim', o.dimension);
-  set('reg', o.regulariser);
-  set('lr', o.learningRate);
-  set('momentum', o.momentum);
-  set('batch', o.batch);
-  set('steps', o.steps);
-  set('size', o.size);
-  set('epochs', o.epochs);
-  set('optimizer', o.optimizer);
+  const given: FlagParam[] = [];
+  const set = (flag: string, param: string, value: unknown) => value !== undefined && given.push({ flag, param, value });
+  set('-d', 'dim', o.dimension);
+  set('-r', 'reg', o.regulariser);
+  set('-l', 'lr', o.learningRate);
+  set('-m', 'momentum', o.momentum);
+  set('-b', 'batch', o.batch);
+  set('-s', 'steps', o.steps);
+  set('-S', 'size', o.size);
+  set('--epochs', 'epochs', o.epochs);
+  set('--optimizer', 'optimizer', o.optimizer);
+  const params = paramsFromFlags(o.model, given);
   const input: TrainConfigInput = {
     model: o.model as TrainConfigInput['model'],
     params,
@@ -119,8 +128,6 @@ async function main(): Promise<void> {
     ...(o.deadlineMs !== undefined ? { deadlineMs: o.deadlineMs } : {}),
   };
   const config = parseTrainConfig(input);
-  const bucket = process.env.MODEL_BUCKET;
-  if (o.publish && !bucket) throw new Error('--publish needs env MODEL_BUCKET (and S3_ENDPOINT for a local S3)');
 
   const resolved = getModel(config.model).training.resolve(config.params) as Record<string, unknown>;
   const totalEpochs = typeof resolved.epochs === 'number' ? resolved.epochs : 0;
@@ -152,18 +159,23 @@ async function main(): Promise<void> {
   if (o.json) {
     const { data, metrics, timings, params } = run;
     console.log(JSON.stringify({ model: config.model, data, params, metrics, timings, epochs: run.fit.curve.at(-1)?.epoch ?? 0, stoppedBy: run.fit.stoppedBy }));
-    if (o.publish) await publish(bucket!, run, console.error);
+    if (o.publish) await publish(run, console.error);
     return;
   }
   console.log(`duration: ${((Date.now() - started) / 1000).toFixed(2)}s (fit ${run.timings.fit}s)${run.fit.stoppedBy ? `, stopped by ${run.fit.stoppedBy}` : ''}`);
   for (const line of describeMetrics(m)) console.log(line);
   if (o.info && run.validation.size > 0) for (const line of predictionTable(run.fit.factors, run.train, run.validation)) console.log(line);
-  if (o.publish) await publish(bucket!, run, console.log);
+  if (o.publish) await publish(run, console.log);
 }
 
-/** Publishes the run and says where (on stderr when stdout holds the JSON report). */
-async function publish(bucket: string, run: TrainingRun, say: (line: string) => void): Promise<void> {
-  const manifest = await publishModel(new ObjectStore(bucket, createS3Client()), toPublishInput(run));
+/**
+ * Publishes the run to MODEL_BUCKET at S3_ENDPOINT (defaults: npm start's local stack;
+ * S3_ENDPOINT= (empty) for real AWS S3) and says where (on stderr when stdout holds the JSON report).
+ */
+async function publish(run: TrainingRun, say: (line: string) => void): Promise<void> {
+  const { bucket, endpoint } = storeSettingsFromEnv();
+  const client = createS3Client({ ...s3SettingsFromEnv(), ...(endpoint ? { endpoint } : {}) });
+  const manifest = await publishModel(new ObjectStore(bucket, client), toPublishInput(run));
   say(`published model ${manifest.version} to s3://${bucket}/models/${manifest.version}/`);
 }
 

@@ -124,7 +124,28 @@ describe('npm run train (the CLI)', () => {
     expect(err).toMatchObject({ code: 1 });
     expect((err as { stderr: string }).stderr).toMatch(/-e must be 1, 10 or 20/);
     expect((err as { stderr: string }).stderr).not.toMatch(/\n\s+at /);
-    const bad = await train(['-p', file, '-M', 'nsvd', '-b', '10']).catch((e: { code: number; stderr: string }) => e);
-    expect((bad as { stderr: string }).stderr).toMatch(/nsvd params: .*batch/);
+    // Checked before any data is read (the path does not exist), in the CLI's own names.
+    const missing = join(dir, 'no-such-file.csv');
+    const stderrOf = async (args: string[]) => ((await train(args).catch((e: { stderr: string }) => e)) as { stderr: string }).stderr;
+    expect(await stderrOf(['-p', missing, '-M', 'nsvd', '-b', '10'])).toMatch(/-b sets batch, which nsvd does not have; it is a parameter of svd \(pass -M svd\)/);
+    expect(await stderrOf(['-p', missing, '-S', 'max'])).toMatch(/-S sets size, which svd does not have; it is a parameter of nsvd/);
+    expect(await stderrOf(['-p', missing, '-M', 'nsvd', '-S', 'huge'])).toMatch(/-S \(nsvd size\): Invalid option/);
+    expect(await stderrOf(['-p', missing, '-s', '0'])).toMatch(/must be at least 1/);
+  }, 120_000);
+
+  it('-i on a ranking model shows each user\'s top 10 with the held-out items marked, and --json prints one report', async () => {
+    const { stdout } = await train(['-p', file, '-M', 'ials', '-i', '--epochs', '2', '-d', '4', '--threads', '1']);
+    expect(stdout).toMatch(/^1\t/m);
+    expect(stdout).not.toMatch(/^0\t/m);
+    const table = stdout.split('\n').filter((l) => /^\d+\t(\d+\*? ){9}\d+\*?  \(\d+\/\d+ held out\)$/.test(l));
+    expect(table).toHaveLength(10);
+    const json = await train(['-p', file, '--epochs', '2', '-d', '4', '--threads', '1', '--json', '--scale', '1:5']);
+    const report = JSON.parse(json.stdout) as { data: Record<string, any>; metrics: Record<string, number> };
+    expect(report.data).toMatchObject({ users: 120, feedback: 'explicit', scale: { min: 1, max: 5, from: 'declared' } });
+    // 15 random movies of 60 per user repeat some: each repeat is resolved to one rating and counted.
+    expect(report.data.duplicates.pairs).toBeGreaterThan(0);
+    expect(report.data.ratings).toBe(1800 - report.data.duplicates.dropped);
+    expect(report.data.columns).toMatch(/^user,item,rating,timestamp \(by position/);
+    expect(report.metrics.validationRmse).toBeGreaterThan(0);
   }, 120_000);
 });

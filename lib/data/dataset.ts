@@ -1,4 +1,5 @@
-import { IdMap, type ExternalId, type Ids } from './id-map';
+import { IdMap, type Ids } from './id-map';
+import type { ExternalId } from './external-id';
 
 /** Title and genres of one movie, keyed in a Catalog by the movie's external id. */
 export interface CatalogEntry {

@@ -1,4 +1,4 @@
-import { stringIdProblem, type ExternalId } from '../data/id-map';
+import { stringIdProblem, type ExternalId } from '../data/external-id';
 import type { IdIndex } from '../serving/id-index';
 import { HttpError } from './errors';
 import { MovieIdText, UserIdText } from './params';

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { stringIdProblem } from '../data/id-map';
+import { stringIdProblem } from '../data/external-id';
 import { HttpError } from './errors';
 
 /**

@@ -1,4 +1,4 @@
-import type { ExternalId } from '../data/id-map';
+import type { ExternalId } from '../data/external-id';
 import type { UserState } from '../math/factors';
 import { clip, selectTopN, type TopN } from '../math/scoring';
 import { FoldInError } from '../models/contract';

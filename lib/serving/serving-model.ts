@@ -1,6 +1,6 @@
 import type { CatalogItem, ModelArtifacts } from '../artifacts/load';
 import type { Manifest } from '../artifacts/format';
-import type { ExternalId } from '../data/id-map';
+import type { ExternalId } from '../data/external-id';
 import type { ItemSide } from '../math/factors';
 import { TopN } from '../math/scoring';
 import type { Scorer, ServingPart } from '../models/contract';

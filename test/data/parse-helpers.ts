@@ -1,5 +1,5 @@
 import type { Dataset } from '../../lib/data/dataset';
-import type { ExternalId } from '../../lib/data/id-map';
+import type { ExternalId } from '../../lib/data/external-id';
 
 export const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
 

@@ -1,4 +1,4 @@
-import type { ExternalId } from '../../lib/data/id-map';
+import type { ExternalId } from '../../lib/data/external-id';
 import { createReadStream } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,4 +77,25 @@ describe('scripts/start.ts (npm start)', () => {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
   }, 150_000);
+
+  it('names a busy port by its variable, in one line, before starting or training anything', async () => {
+    const holder = createServer();
+    await new Promise<void>((r) => holder.listen(0, '127.0.0.1', () => r()));
+    const busy = (holder.address() as AddressInfo).port;
+    try {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, LOCAL_S3_PORT: String(await freePort()), API_PORT: String(busy), LOCAL_DATA_DIR: join(tmpdir(), 'start-busy-never-made') },
+      });
+      let output = '';
+      child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+      const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+      expect(code).toBe(1);
+      expect(output.trim()).toBe(`npm start: port ${busy} (API_PORT) is in use: stop what holds it, or set API_PORT to a free port`);
+    } finally {
+      holder.close();
+    }
+  }, 60_000);
 });

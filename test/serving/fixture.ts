@@ -1,7 +1,7 @@
 import { publishModel } from '../../lib/artifacts/publish';
 import type { Manifest } from '../../lib/artifacts/format';
 import { DatasetBuilder, type Catalog, type Dataset } from '../../lib/data/dataset';
-import type { ExternalId } from '../../lib/data/id-map';
+import type { ExternalId } from '../../lib/data/external-id';
 import { createRng } from '../../lib/data/random';
 import type { Factors } from '../../lib/math/factors';
 import type { ModelKind } from '../../lib/models/registry';

@@ -1,4 +1,4 @@
-import type { ExternalId } from '../../lib/data/id-map';
+import type { ExternalId } from '../../lib/data/external-id';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadModelArtifacts } from '../../lib/artifacts/load';
 import { UnknownMovieError, InvalidRequestError } from '../../lib/serving/errors';

@@ -1,4 +1,5 @@
-import { IdMap, StringIdMap, type ExternalId, type Ids } from '../id-map';
+import { IdMap, StringIdMap, type Ids } from '../id-map';
+import type { ExternalId } from '../external-id';
 
 interface Block {
   users: Int32Array;

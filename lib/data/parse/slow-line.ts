@@ -1,4 +1,4 @@
-import { stringIdProblem, type ExternalId } from '../id-map';
+import { stringIdProblem, type ExternalId } from '../external-id';
 import type { ColumnLayout } from './schema';
 
 /**
