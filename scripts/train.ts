@@ -10,7 +10,7 @@ import { getModel, MODEL_KINDS } from '../lib/models/registry';
 import { parseTrainConfig, type TrainConfigInput } from '../lib/pipeline/config';
 import { toPublishInput } from '../lib/pipeline/publish-input';
 import { paramsFromFlags, type FlagParam } from '../lib/pipeline/cli-params';
-import { formatFromFlags } from '../lib/pipeline/format-flags';
+import { formatFromFlags, type FormatFlags } from '../lib/pipeline/format-flags';
 import { describeData, describeMetrics, predictionTable, PROGRESS_HEADER, progressLine } from '../lib/pipeline/report';
 import { runTraining, type TrainingRun } from '../lib/pipeline/train-pipeline';
 import { createS3Client, s3SettingsFromEnv } from '../lib/storage/s3-client';
@@ -37,7 +37,8 @@ const positive = (v: string) => {
   return n;
 };
 
-interface Flags {
+/** The CLI's flags: the PoC's, ours, and the data format's (format-flags.ts). */
+interface Flags extends FormatFlags {
   path?: string;
   example?: string;
   dataset?: string;
@@ -57,13 +58,6 @@ interface Flags {
   deadlineMs?: number;
   publish?: boolean;
   json?: boolean;
-  columns?: string;
-  separator?: string;
-  header?: boolean;
-  scale?: string;
-  duplicates?: string;
-  ids?: string;
-  eventWeights?: string;
 }
 
 const program = new Command('train')

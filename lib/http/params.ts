@@ -25,13 +25,13 @@ export const UserIdText = integerText('the user id', 0, MAX_ID);
 export const CountText = integerText('the number of recommendations', 1, MAX_RECOS);
 export const MovieIdText = integerText('the movie id', 0, MAX_ID);
 
-/** The user id stays text until the model says whether its ids are integers or strings (ids.ts). */
 /** A posted id before the model is known: an integer id or a valid string id (ids.ts checks it against the model). */
 const PostedId = z.union([
   z.number().int().min(0).max(MAX_ID),
   z.string().refine((s) => stringIdProblem(s) === undefined, { error: (issue) => `id ${JSON.stringify(issue.input)} ${stringIdProblem(String(issue.input))}` }),
 ]);
 
+/** The user id stays text until the model says whether its ids are integers or strings (ids.ts). */
 export const RecoQuery = z.object({
   userId: z.string(),
   n: CountText.optional(),

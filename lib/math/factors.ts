@@ -29,8 +29,12 @@ export interface Factors {
   foldIn?: Record<string, number | string>;
 }
 
-/** The item side of a model as serving and evaluation hold it (Factors less the per-user arrays). */
-export type ItemSide = Omit<Factors, 'P' | 'userBias' | 'nUsers'>;
+/**
+ * The item side of a model as serving and evaluation hold it (Factors less the per-user
+ * arrays), with the hyper-parameters it was trained with when they are known (a loaded
+ * model's manifest records them; a fold-in constant missing from foldIn is read there).
+ */
+export type ItemSide = Omit<Factors, 'P' | 'userBias' | 'nUsers'> & { params?: Readonly<Record<string, unknown>> };
 
 /**
  * What scoring needs of one user: the factor row (at `offset` in `vec`; absent for

@@ -24,9 +24,12 @@ export const visitorState = (vec: Float32Array | undefined, bias: number, items:
   seen: items,
 });
 
-/** A number from a model's foldIn record; FoldInError when it is missing or not finite. */
+/**
+ * A number from a model's foldIn record, else from the params it trained with (models
+ * published before a kind recorded that constant in foldIn); FoldInError when neither has it.
+ */
 export function foldInNumber(model: ItemSide, key: string): number {
-  const v = model.foldIn?.[key];
+  const v = model.foldIn?.[key] ?? model.params?.[key];
   if (typeof v !== 'number' || !Number.isFinite(v)) throw new FoldInError(`${model.kind} foldIn.${key} must be a finite number`);
   return v;
 }

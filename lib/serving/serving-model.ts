@@ -50,6 +50,7 @@ export class ServingModel {
       ...(artifacts.itemBias ? { itemBias: artifacts.itemBias } : {}),
       ...(artifacts.Y ? { Y: artifacts.Y } : {}),
       ...(m.model.foldIn ? { foldIn: m.model.foldIn } : {}),
+      params: m.model.params,
     };
     this.part = servingPart(m.model.kind);
     this.scorer = this.part.open(this.itemSide);

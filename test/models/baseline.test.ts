@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateRatings } from '../../lib/eval/rating';
 import { getModel } from '../../lib/models/registry';
-import type { Progress } from '../../lib/models/contract';
+import { FoldInError, type Progress } from '../../lib/models/contract';
 import { fitModel } from '../helpers/fit';
 import { part, tinyDataset } from '../eval/tiny';
 
@@ -59,5 +59,18 @@ describe('baseline (biases by alternating least squares)', () => {
   it('is registered', () => {
     expect(getModel('baseline').training.kind).toBe('baseline');
     expect(getModel('baseline').serving.kind).toBe('baseline');
+  });
+
+  it("folds in a visitor with the recorded regUser, from foldIn or (older models) the training params", async () => {
+    const { factors } = await fitModel('baseline', tinyDataset([[0, 0, 5], [1, 0, 3], [1, 1, 1]], 2, 2), { regUser: 2 });
+    const { serving } = getModel('baseline');
+    const items = Int32Array.of(0, 1);
+    const ratings = Float32Array.of(4, 2);
+    const fromFoldIn = serving.open(factors).foldIn(items, ratings).bias;
+    const { foldIn: _dropped, ...old } = factors;
+    expect(serving.open({ ...old, params: { regUser: 2 } }).foldIn(items, ratings).bias).toBe(fromFoldIn);
+    const expected = (4 - factors.mu - factors.itemBias![0]! + 2 - factors.mu - factors.itemBias![1]!) / (2 + 2);
+    expect(fromFoldIn).toBeCloseTo(expected, 6);
+    expect(() => serving.open(old).foldIn(items, ratings)).toThrow(FoldInError);
   });
 });
