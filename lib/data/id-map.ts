@@ -1,3 +1,4 @@
+import { ByteIds } from './byte-ids';
 import { stringIdProblem, type ExternalId } from './external-id';
 
 /**
@@ -98,13 +99,13 @@ export class IdMap {
 }
 
 /**
- * Maps string ids to dense indices 0..size-1 in first-seen order (a Map and the list of
- * ids; about 100 bytes per id with V8's string and Map overheads).
+ * Maps string ids to dense indices 0..size-1 in first-seen order, by their UTF-8 bytes
+ * (ByteIds): the parser interns slices of its input without making a string per line.
  */
 export class StringIdMap {
   readonly kind = 'string' as const;
-  private readonly indexOfId = new Map<string, number>();
-  private readonly ids: string[] = [];
+  /** The byte-level table; the parser's fast path interns into it directly (after checking the bytes). */
+  readonly bytes = new ByteIds();
 
   static fromExternal(ids: readonly string[]): StringIdMap {
     const map = new StringIdMap();
@@ -116,32 +117,29 @@ export class StringIdMap {
   }
 
   get size(): number {
-    return this.ids.length;
+    return this.bytes.size;
   }
 
   index(externalId: ExternalId): number {
-    return typeof externalId === 'string' ? (this.indexOfId.get(externalId) ?? -1) : -1;
+    return typeof externalId === 'string' ? this.bytes.findString(externalId) : -1;
   }
 
   intern(externalId: string): number {
-    const known = this.indexOfId.get(externalId);
-    if (known !== undefined) return known;
+    const known = this.bytes.findString(externalId);
+    if (known !== -1) return known;
     const problem = stringIdProblem(externalId);
     if (problem) throw new RangeError(`id ${JSON.stringify(externalId)} ${problem}`);
-    const idx = this.ids.length;
-    this.ids.push(externalId);
-    this.indexOfId.set(externalId, idx);
-    return idx;
+    return this.bytes.internString(externalId);
   }
 
   external(index: number): string {
-    if (index < 0 || index >= this.ids.length) throw new RangeError(`index ${index} out of range`);
-    return this.ids[index]!;
+    if (index < 0 || index >= this.size) throw new RangeError(`index ${index} out of range`);
+    return this.bytes.string(index);
   }
 
-  /** External ids in index order (a copy). */
+  /** External ids in index order. */
   toArray(): string[] {
-    return this.ids.slice();
+    return Array.from({ length: this.size }, (_, i) => this.bytes.string(i));
   }
 }
 

@@ -10,6 +10,7 @@ import { DataError } from '../errors';
 import { detectSeparator } from '../format-detect';
 import { BadLineCollector, checkMaxBadShare, decodeQuote, describeBadLines, enforceBadShare } from './bad-lines';
 import { resolveDuplicates } from './duplicates';
+import { MAX_ID_BYTES } from '../external-id';
 import { RatingsSink } from './ratings-sink';
 import { isPositionalRatings, resolveLayout, type ColumnLayout } from './schema';
 import { MAX_ID, parseLineSlow, SEPARATORS, splitFields, type LineRules, type Separator } from './slow-line';
@@ -52,6 +53,8 @@ class RatingsParser {
   private rules!: LineRules;
   /** Every line goes the string way (columns not in the fast path's order, implicit feedback). */
   private general = false;
+  /** The fast path reads an id column as bytes (string ids). */
+  private stringIds = false;
   /** The fast path's lines may have a fourth field (the timestamp), or must. */
   private timeAllowed = false;
   private timeRequired = false;
@@ -164,7 +167,9 @@ class RatingsParser {
     this.sepKind = sep.kind;
     this.sepByte = sep.byte;
     this.layout = resolveLayout(this.options, firstLines(head, sep, wholeInput), this.name);
-    this.general = !isPositionalRatings(this.layout);
+    this.stringIds = this.layout.userIds === 'string' || this.layout.itemIds === 'string';
+    // String ids have a byte-level fast path for separated fields; runs of spaces go the string way.
+    this.general = !isPositionalRatings(this.layout) || (this.stringIds && sep.kind === 0);
     this.timeAllowed = this.layout.fields === 4;
     this.timeRequired = this.layout.minFields === 4;
     this.headerPending = this.layout.skipHeader;
@@ -203,6 +208,7 @@ class RatingsParser {
       }
       if (pos <= last) {
         if (this.sepKind === 0 || this.general) this.lines(chunk, pos, last);
+        else if (this.stringIds) this.scanStringIds(chunk, pos, last);
         else this.scan(chunk, pos, last);
         pos = last + 1;
       }
@@ -323,6 +329,101 @@ class RatingsParser {
     this.max = max;
   }
 
+  /**
+   * The fast path of a file with string ids in the fast path's column order: an id is
+   * read as its bytes (printable ASCII without quotes or outer spaces, at most 128
+   * bytes; anything else goes the careful way) and interned as bytes once the whole
+   * line has parsed. Integer-id columns, ratings and timestamps read as in scan().
+   */
+  private scanStringIds(b: Uint8Array, p: number, last: number): void {
+    const two = this.sepKind === 2;
+    const sep = this.sepByte;
+    const userString = this.layout.userIds === 'string';
+    const itemString = this.layout.itemIds === 'string';
+    while (p <= last) {
+      const start = p;
+      this.lineNo++;
+      parse: {
+        const us = p;
+        let user = 0;
+        if (userString) {
+          p = idEnd(b, p, sep, two);
+          if (p < 0) break parse;
+        } else {
+          let d = b[p]! - ZERO;
+          if (d < 0 || d > 9) break parse;
+          user = d;
+          while ((d = b[++p]! - ZERO) >= 0 && d <= 9) user = user * 10 + d;
+          if (user > MAX_ID || b[p] !== sep) break parse;
+        }
+        const ue = p;
+        if (two && b[++p] !== sep) break parse;
+        const is = ++p;
+        let item = 0;
+        if (itemString) {
+          p = idEnd(b, p, sep, two);
+          if (p < 0) break parse;
+        } else {
+          let d = b[p]! - ZERO;
+          if (d < 0 || d > 9) break parse;
+          item = d;
+          while ((d = b[++p]! - ZERO) >= 0 && d <= 9) item = item * 10 + d;
+          if (item > MAX_ID || b[p] !== sep) break parse;
+        }
+        const ie = p;
+        if (two && b[++p] !== sep) break parse;
+        p++;
+        let mantissa = 0;
+        let digits = 0;
+        let d: number;
+        while ((d = b[p]! - ZERO) >= 0 && d <= 9) {
+          mantissa = mantissa * 10 + d;
+          digits++;
+          p++;
+        }
+        let fraction = 0;
+        if (b[p] === DOT) {
+          p++;
+          while ((d = b[p]! - ZERO) >= 0 && d <= 9) {
+            mantissa = mantissa * 10 + d;
+            fraction++;
+            p++;
+          }
+        }
+        if (digits + fraction === 0 || digits + fraction > MAX_FAST_DIGITS) break parse;
+        const rating = fraction === 0 ? mantissa : mantissa / POW10[fraction]!;
+        if (rating < this.lo || rating > this.hi) break parse;
+        let c = b[p]!;
+        let time = NaN;
+        if (c === sep) {
+          if (!this.timeAllowed) break parse;
+          if (two && b[++p] !== sep) break parse;
+          const t = ++p;
+          let whole = 0;
+          while ((d = b[p]! - ZERO) >= 0 && d <= 9) {
+            whole = whole * 10 + d;
+            p++;
+          }
+          if (p === t || p - t > MAX_FAST_DIGITS || b[p] === DOT) break parse;
+          time = whole;
+          c = b[p]!;
+        } else if (this.timeRequired) break parse;
+        if (c === CR) c = b[++p]!;
+        if (c !== NL) break parse;
+        p++;
+        this.sink.addFromBytes(b, us, ue, user, is, ie, item, rating, time);
+        if (rating < this.min) this.min = rating;
+        if (rating > this.max) this.max = rating;
+        this.dataLines++;
+        continue;
+      }
+      const nl = b.indexOf(NL, start);
+      this.lineNo--;
+      this.line(b, start, nl);
+      p = nl + 1;
+    }
+  }
+
   private appendCarry(chunk: Uint8Array, start: number, end: number): void {
     let len = end - start;
     if (this.carryLen + len > MAX_LINE_BYTES) {
@@ -357,7 +458,7 @@ class RatingsParser {
       this.bad.addBytes(lineNo, b, s, e, `line longer than ${MAX_LINE_BYTES} bytes`);
       return;
     }
-    if (this.general || !this.fastLine(b, s, e)) this.slowLine(lineNo, b, s, e);
+    if (this.general || this.stringIds || !this.fastLine(b, s, e)) this.slowLine(lineNo, b, s, e);
   }
 
   /**
@@ -457,6 +558,23 @@ class RatingsParser {
     if (parsed.rating < this.min) this.min = parsed.rating;
     if (parsed.rating > this.max) this.max = parsed.rating;
   }
+}
+
+/**
+ * Where a string id starting at p ends (at its separator), or -1 when it is not one the
+ * fast path reads: printable ASCII (a space only inside), no quote, 1 to 128 bytes.
+ */
+function idEnd(b: Uint8Array, p: number, sep: number, two: boolean): number {
+  const start = p;
+  for (;;) {
+    const c = b[p]!;
+    if (c === sep && (!two || b[p + 1] === sep)) break;
+    if (c < 0x20 || c > 0x7e || c === 0x22) return -1;
+    p++;
+  }
+  const len = p - start;
+  if (len === 0 || len > MAX_ID_BYTES || b[start] === SPACE || b[p - 1] === SPACE) return -1;
+  return p;
 }
 
 /** The first non-blank lines of `head` (BOM and CR removed), split into fields; `whole`: head is all the input. */

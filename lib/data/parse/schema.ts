@@ -77,10 +77,10 @@ export interface ColumnLayout {
   itemIds: 'int' | 'string';
 }
 
-/** The layout of the fast path: user, item, rating and an optional timestamp, in that order. */
+/** The layout of the fast paths: user, item, rating and an optional timestamp, in that order. */
 export function isPositionalRatings(l: ColumnLayout): boolean {
   const timeLast = l.timestamp === undefined ? l.fields === 3 : l.timestamp === 3 && l.fields === 4;
-  return l.user === 0 && l.item === 1 && l.rating === 2 && l.event === undefined && timeLast && l.userIds === 'int' && l.itemIds === 'int';
+  return l.user === 0 && l.item === 1 && l.rating === 2 && l.event === undefined && timeLast;
 }
 
 function layoutOf(
