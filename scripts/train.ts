@@ -58,6 +58,7 @@ interface Flags extends FormatFlags {
   deadlineMs?: number;
   publish?: boolean;
   json?: boolean;
+  items?: string;
 }
 
 const program = new Command('train')
@@ -81,6 +82,7 @@ const program = new Command('train')
   .option('--deadline-ms <n>', 'stop training after this many ms, keeping the best model', integer)
   .option('--publish', 'publish the model: to the local stack by default, else env MODEL_BUCKET at S3_ENDPOINT (empty: AWS S3)')
   .option('--json', 'print the data report and the metrics as one JSON object')
+  .option('--items <file>', 'your own catalogue for -p/--dataset: a file with a header naming id, title, genres (| or ; separated), year')
   .option('--columns <roles>', "each column's role: user,item,rating,timestamp,event, '-' skips one (e.g. user,item,-,-,rating,timestamp)")
   .option('--separator <sep>', "field separator: , tab ; | :: or space (default: detected)")
   .option('--header', 'the first line names the columns')
@@ -117,6 +119,7 @@ async function main(): Promise<void> {
     params,
     ...(sources[0] !== undefined ? { source: sources[0] } : {}),
     ...withDefined('format', formatFromFlags(o)),
+    ...withDefined('items', o.items),
     ...(o.threads !== undefined ? { threads: o.threads } : {}),
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
     ...(o.deadlineMs !== undefined ? { deadlineMs: o.deadlineMs } : {}),

@@ -32,6 +32,7 @@ export class ArtifactError extends Error {
 export interface CatalogItem {
   title: string;
   genres: string[];
+  year?: number;
 }
 
 export interface LoadOptions {

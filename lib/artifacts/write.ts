@@ -110,7 +110,7 @@ export function buildArtifactFiles(input: PublishInput, version: string): Artifa
     const ids = d.itemIds;
     const entries = Array.from({ length: f.nItems }, (_, i) => {
       const e = catalog.get(ids.external(i));
-      return e ? { title: e.title, genres: e.genres } : null;
+      return e ? { title: e.title, genres: e.genres, ...(e.year !== undefined ? { year: e.year } : {}) } : null;
     });
     files.push(json(FILES.catalog, entries, [f.nItems]));
   }

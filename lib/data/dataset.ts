@@ -5,6 +5,8 @@ import type { ExternalId } from './external-id';
 export interface CatalogEntry {
   title: string;
   genres: string[];
+  /** Release year, when an items file gives one. */
+  year?: number;
 }
 export type Catalog = Map<ExternalId, CatalogEntry>;
 

@@ -34,6 +34,8 @@ export const TrainConfigSchema = z
     source: z.string().min(1).default('synthetic'),
     /** How to read the source when it is a file or an S3 object (columns, separator, header, scale, duplicates...). */
     format: InteractionsFormatSchema.optional(),
+    /** Your own catalogue for a file or S3 source: a path or s3:// URL of an items file (id, title, genres, year). */
+    items: z.string().min(1).optional(),
     /** The service's default is the model that ranks best (iALS); svd predicts ratings. */
     model: z.enum(MODEL_KINDS).default('ials'),
     params: z.record(z.string(), z.unknown()).default({}),

@@ -87,6 +87,8 @@ export interface DataReport {
   ratings: number;
   users: number;
   items: number;
+  /** Items the catalogue names (titles, genres). */
+  catalogued: number;
   feedback: 'explicit' | 'implicit';
   scale: { min: number; max: number; from: 'declared' | 'data' | 'generator' };
   /** How each column was read, e.g. "user,item,rating,timestamp (by position; explicit ratings)". */
@@ -103,6 +105,7 @@ export function dataReport(loaded: LoadedDataset): DataReport {
     ratings: d.size,
     users: nUsers(d),
     items: nItems(d),
+    catalogued: d.catalog ? countCatalogued(d) : 0,
     feedback: d.feedback ?? 'explicit',
     scale: { min: d.scale.min, max: d.scale.max, from: loaded.scaleFrom ?? 'generator' },
     columns: loaded.layout ? describeLayout(loaded.layout) : 'generated',
@@ -116,12 +119,19 @@ export function dataReport(loaded: LoadedDataset): DataReport {
   };
 }
 
+function countCatalogued(d: Dataset): number {
+  let n = 0;
+  for (let i = 0; i < nItems(d); i++) if (d.catalog!.has(d.itemIds.external(i))) n++;
+  return n;
+}
+
 /** The data report as lines for people. */
 export function describeData(r: DataReport): string[] {
   const scale = `${r.scale.min}..${r.scale.max} (${r.scale.from === 'data' ? 'inferred from the data; pass --scale to enforce one' : r.scale.from})`;
   const lines = [
     `loaded ${r.source}: ${r.ratings} ${r.feedback === 'implicit' ? 'interactions' : 'ratings'}, ${r.users} users, ${r.items} items`,
     `  columns: ${r.columns}`,
+    `  catalogue: ${r.catalogued} of ${r.items} items have a title`,
     `  ${r.feedback === 'implicit' ? 'weights' : 'scale'}: ${scale}`,
     `  bad lines: ${r.badLines.count}`,
     ...r.badLines.examples.map((b) => `    line ${b.line}: ${JSON.stringify(b.text)} (${b.reason})`),

@@ -57,7 +57,7 @@ export async function runTraining(input: TrainConfig | TrainConfigInput, hooks: 
   const deadline = resolveDeadline(config, Date.now());
   const model = getModel(config.model);
 
-  const loaded = await stage('load', () => loadDataset(withFormat(parseSource(config.source), config.format), hooks.sourceContext as SourceContext));
+  const loaded = await stage('load', () => loadDataset(withFormat(parseSource(config.source), config.format, config.items), hooks.sourceContext as SourceContext));
   const data = dataReport(loaded);
   log('loaded', { ...data, seconds: timings.load });
   hooks.onLoaded?.(data);

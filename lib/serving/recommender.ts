@@ -15,6 +15,8 @@ export interface MovieScore {
   id: ExternalId;
   title: string | null;
   genres: string[];
+  /** Release year, when the catalogue has one. */
+  year?: number;
   /** Predicted rating (rating models), ranking score (iALS), cosine (similar), or baseline score (popular). */
   score: number | null;
 }
@@ -32,7 +34,8 @@ export interface PostedRating {
 
 function movie(model: ServingModel, item: number, score: number | null): MovieScore {
   const entry = model.catalogEntry(item);
-  return { id: model.movieId(item), title: entry?.title ?? null, genres: entry?.genres ?? [], score };
+  const year = entry?.year;
+  return { id: model.movieId(item), title: entry?.title ?? null, genres: entry?.genres ?? [], ...(year !== undefined ? { year } : {}), score };
 }
 
 function fromHeap(model: ServingModel, heap: TopN, count: number): MovieScore[] {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Catalog } from '../../lib/data/dataset';
 import { DataError } from '../../lib/data/errors';
-import { formatCatalog, parseCatalog, type CatalogFormat } from '../../lib/data/parse';
+import { formatCatalog, parseCatalog, parseCatalogText, type CatalogFormat } from '../../lib/data/parse';
 import { chunked, encode, everyNBytes } from './parse-helpers';
 
 const latin1 = (text: string): Uint8Array => Uint8Array.from(text, (ch) => ch.charCodeAt(0));
@@ -86,5 +86,28 @@ describe('parseCatalog: bad data', () => {
       /no movies in m\.csv/,
     );
     await expect(parseCatalog(chunked(encode('1|too|few\n'), []), 'u.item')).rejects.toThrow(/expected 24/);
+  });
+});
+
+describe('your own items file', () => {
+  const parse = (text: string, ids: 'int' | 'string' = 'int') => parseCatalogText(text, 'items', { name: 'items.csv', ids, maxBadShare: 0.5 });
+
+  it('reads columns by header name, in any order, with csv quotes, categories and a year', () => {
+    const catalog = parse('Year,Title,movieId,Genres\n1995,"Toy Story, the",1,Animation|Comedy\n,Heat,2,\n');
+    expect(catalog.get(1)).toEqual({ title: 'Toy Story, the', genres: ['Animation', 'Comedy'], year: 1995 });
+    expect(catalog.get(2)).toEqual({ title: 'Heat', genres: [] });
+  });
+
+  it('reads ids as the ratings read theirs: strings for string ids, integers (or a bad line) otherwise', () => {
+    expect(parse('sku\tname\nA-1\tLamp\n', 'string').get('A-1')).toEqual({ title: 'Lamp', genres: [] });
+    expect(() => parse('sku\tname\nA-1\tLamp\n', 'int')).toThrow(/no movies in items.csv.*not a non-negative integer/);
+  });
+
+  it('refuses an unknown column name, listing the names it knows, and quotes bad lines', () => {
+    expect(() => parse('id,titel\n1,x\n')).toThrow(/unknown column name\(s\) "titel" in the items header; known names: id/);
+    expect(() => parse('id,title,year\n1,x,95\n2,y,1999\n3,z,2001\n', 'int')).not.toThrow();
+    let warned = '';
+    parseCatalogText('id,title,year\n1,x,95\n2,y,1999\n3,z,2001\n', 'items', { name: 'i', maxBadShare: 0.5, onWarning: (m) => (warned = m) });
+    expect(warned).toMatch(/year "95" is not a four-digit year/);
   });
 });

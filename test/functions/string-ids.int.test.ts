@@ -42,8 +42,12 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'string-ids-'));
   const path = join(dir, 'clicks.csv');
   await writeFile(path, clickLog());
+  const items = ['sku;name;categories;year'];
+  for (let g = 0; g < 3; g++) for (let k = 0; k < 8; k++) items.push(`SKU ${g}/${k};"Thing ${g}-${k}; deluxe";group ${g}|all;${2000 + k}`);
+  await writeFile(join(dir, 'items.csv'), items.join('\n'));
   run = await runTraining({
     source: path,
+    items: join(dir, 'items.csv'),
     model: 'ials',
     params: { dim: 8, epochs: 8 },
     format: { eventWeights: { view: 1, purchase: 5 } },
@@ -66,7 +70,7 @@ afterAll(async () => {
 
 describe('a click log with string ids', () => {
   it('is read as implicit feedback with string ids and event weights, and reported so', () => {
-    expect(run.data).toMatchObject({ feedback: 'implicit', users: 60, items: 24, ratings: 360 });
+    expect(run.data).toMatchObject({ feedback: 'implicit', users: 60, items: 24, ratings: 360, catalogued: 24 });
     expect(run.data.columns).toMatch(/^user,item,event \(from the header; implicit feedback; string ids\)$/);
     expect(run.loaded.dataset.userIds.external(0)).toBe('u-0');
   });
@@ -84,6 +88,9 @@ describe('a click log with string ids', () => {
     expect(body.user).toBe('u-4');
     expect(body.fallback).toBeUndefined();
     expect(body.movies.map((m: { id: string }) => m.id).sort()).toEqual(['SKU 1/2', 'SKU 1/3']);
+    // Titles and categories from the items file (a ';' inside quotes is data).
+    const titled = body.movies.find((m: { id: string }) => m.id === 'SKU 1/2');
+    expect(titled).toMatchObject({ title: 'Thing 1-2; deluxe', genres: ['group 1', 'all'], year: 2002 });
   });
 
   it('answers an unknown string user with the popular list, and a malformed id with a 400', async () => {

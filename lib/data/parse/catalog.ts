@@ -9,6 +9,9 @@
  * fatal above maxBadShare).
  */
 import type { Catalog, CatalogEntry } from '../dataset';
+import { stringIdProblem, type ExternalId } from '../external-id';
+import { detectSeparator } from '../format-detect';
+import { SEPARATORS, splitFields } from './slow-line';
 import { DataError } from '../errors';
 import { BadLineCollector, checkMaxBadShare, describeBadLines, enforceBadShare } from './bad-lines';
 import { csvRecords } from './csv';
@@ -16,7 +19,8 @@ import { MAX_ID } from './slow-line';
 import { collectBytes, decodeUtf8OrLatin1 } from './text';
 import type { CatalogParseOptions } from './types';
 
-export type CatalogFormat = 'u.item' | 'movies.dat' | 'movies.csv';
+/** MovieLens' three catalogue files, or 'items': your own, with a header naming its columns. */
+export type CatalogFormat = 'u.item' | 'movies.dat' | 'movies.csv' | 'items';
 
 /** ML-100K u.item genre flag columns, in order. */
 export const U_ITEM_GENRES = [
@@ -26,7 +30,7 @@ export const U_ITEM_GENRES = [
 
 const NO_GENRES = '(no genres listed)';
 
-type Row = { id: number; entry: CatalogEntry } | { reason: string };
+type Row = { id: ExternalId; entry: CatalogEntry } | { reason: string };
 
 function parseMovieId(field: string | undefined): number | string {
   const text = (field ?? '').trim();
@@ -74,7 +78,67 @@ function* lines(text: string): Generator<{ line: number; raw: string; row?: Row 
   }
 }
 
-function* rows(text: string, format: CatalogFormat): Generator<{ line: number; raw: string; row: Row }> {
+/** Header names of an items file (case-insensitive; spaces, dashes and underscores ignored) and what each holds. */
+const ITEM_COLUMNS: Record<'id' | 'title' | 'genres' | 'year', readonly string[]> = {
+  id: ['id', 'item', 'itemid', 'movie', 'movieid', 'product', 'productid', 'sku', 'article', 'articleid'],
+  title: ['title', 'name', 'productname'],
+  genres: ['genres', 'genre', 'categories', 'category', 'tags'],
+  year: ['year', 'releaseyear'],
+};
+const itemColumn = (name: string) =>
+  (Object.keys(ITEM_COLUMNS) as (keyof typeof ITEM_COLUMNS)[]).find((c) =>
+    ITEM_COLUMNS[c].includes(name.trim().replace(/^"|"$/g, '').toLowerCase().replace(/[\s_-]/g, '')),
+  );
+
+/**
+ * Your own items file: a header naming its columns (an id; optionally a title, genres or
+ * categories separated by '|' or ';', a year), then one item per line, any separator the
+ * ratings parser reads, csv quotes understood. Ids are read as the ratings' item ids are.
+ */
+function* itemRows(text: string, ids: 'int' | 'string', name: string): Generator<{ line: number; raw: string; row: Row }> {
+  const all = [...lines(text)].filter((l) => l.raw.trim() !== '');
+  const header = all.shift();
+  if (!header) return;
+  const sepText = detectSeparator(new TextEncoder().encode(header.raw)) ?? ',';
+  const sep = SEPARATORS[sepText];
+  const names = splitFields(header.raw, sep);
+  const roles = names.map(itemColumn);
+  const unknown = names.filter((_, k) => roles[k] === undefined);
+  if (unknown.length || !roles.includes('id')) {
+    const known = Object.entries(ITEM_COLUMNS).map(([c, aliases]) => `${c} (${aliases.slice(0, 4).join(', ')}...)`).join('; ');
+    throw new DataError(
+      `${name}: ${unknown.length ? `unknown column name(s) ${unknown.map((u) => JSON.stringify(u)).join(', ')}` : 'no id column'} in the items header; known names: ${known}`,
+    );
+  }
+  const at = (c: keyof typeof ITEM_COLUMNS) => roles.indexOf(c);
+  for (const { line, raw } of all) {
+    const fields = splitFields(raw, sep);
+    if (fields.length !== names.length) {
+      yield { line, raw, row: { reason: `expected ${names.length} fields separated by ${JSON.stringify(sep.text)}, found ${fields.length}` } };
+      continue;
+    }
+    const idText = fields[at('id')]!;
+    const id = ids === 'int' ? parseMovieId(idText) : stringIdProblem(idText) ? `item id ${JSON.stringify(idText)} ${stringIdProblem(idText)}` : idText;
+    if (ids === 'int' ? typeof id === 'string' : id !== idText) {
+      yield { line, raw, row: { reason: String(id) } };
+      continue;
+    }
+    const year = at('year') >= 0 ? fields[at('year')]! : '';
+    if (year !== '' && !/^\d{4}$/.test(year)) {
+      yield { line, raw, row: { reason: `year ${JSON.stringify(year)} is not a four-digit year` } };
+      continue;
+    }
+    const genres = at('genres') >= 0 ? fields[at('genres')]!.split(/[|;]/).map((g) => g.trim()).filter(Boolean) : [];
+    const title = at('title') >= 0 ? fields[at('title')]! : String(idText);
+    yield { line, raw, row: { id, entry: { title, genres, ...(year ? { year: Number(year) } : {}) } } };
+  }
+}
+
+function* rows(text: string, format: CatalogFormat, ids: 'int' | 'string' = 'int', name: string = format): Generator<{ line: number; raw: string; row: Row }> {
+  if (format === 'items') {
+    yield* itemRows(text, ids, name);
+    return;
+  }
   if (format === 'movies.csv') {
     let first = true;
     for (const { line, fields, raw } of csvRecords(text)) {
@@ -111,12 +175,12 @@ export function parseCatalogText(text: string, format: CatalogFormat, options: C
   const catalog: Catalog = new Map();
   const bad = new BadLineCollector();
   let total = 0;
-  for (const { line, raw, row } of rows(text, format)) {
+  for (const { line, raw, row } of rows(text, format, options.ids, name)) {
     total++;
     if ('reason' in row) {
       bad.add(line, raw, row.reason);
     } else if (catalog.has(row.id)) {
-      bad.add(line, raw, `movie id ${row.id} appeared before`);
+      bad.add(line, raw, `movie id ${JSON.stringify(row.id)} appeared before`);
     } else {
       catalog.set(row.id, row.entry);
     }

@@ -51,6 +51,8 @@ export interface ParseResult {
 
 export interface CatalogParseOptions {
   name?: string;
+  /** How an items file's ids read: as the ratings' item ids do (default 'int'). */
+  ids?: 'int' | 'string';
   maxBadShare?: number;
   onWarning?: (message: string) => void;
 }

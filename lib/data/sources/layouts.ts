@@ -41,10 +41,13 @@ export function layoutOfRatingsFile(fileName: string): Layout | undefined {
   return Object.values(LAYOUTS).find((l) => l.ratings === fileName);
 }
 
-/** The catalogue format a file name implies. */
+/** The catalogue format a file name implies: MovieLens' own by their names, else an items file with a header. */
 export function catalogFormatOf(fileName: string): CatalogFormat {
-  if (fileName.endsWith('u.item')) return 'u.item';
-  return fileName.toLowerCase().endsWith('.csv') ? 'movies.csv' : 'movies.dat';
+  const base = fileName.split('/').at(-1)!.toLowerCase();
+  if (base === 'u.item') return 'u.item';
+  if (base === 'movies.dat') return 'movies.dat';
+  if (base === 'movies.csv') return 'movies.csv';
+  return 'items';
 }
 
 /** The ratings format a file name implies; 'auto' (sniff the content) when it says nothing. */

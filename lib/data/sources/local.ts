@@ -53,11 +53,12 @@ export async function loadLocal(
   if (catalogPath === undefined && layout && (await isFile(join(dirname(ratingsPath), layout.catalog)))) {
     catalogPath = join(dirname(ratingsPath), layout.catalog);
   }
-  const catalog = async (): Promise<Catalog | undefined> =>
+  const catalog = async (ids: 'int' | 'string'): Promise<Catalog | undefined> =>
     catalogPath === undefined
       ? undefined
       : parseCatalog(chunksOf(catalogPath), catalogFormatOf(basename(catalogPath)), {
           name: catalogPath,
+          ids,
           ...(ctx.log ? { onWarning: ctx.log } : {}),
         });
   const sizeHint = sizeHintForBytes((await stat(ratingsPath)).size);

@@ -33,7 +33,7 @@ export async function readRatings(
   chunks: AsyncIterable<Uint8Array>,
   input: RatingsInput,
   ctx: SourceContext,
-  catalog: () => Promise<Catalog | undefined> = async () => undefined,
+  catalog: (itemIds: 'int' | 'string') => Promise<Catalog | undefined> = async () => undefined,
 ): Promise<LoadedDataset> {
   const hash = createHash('sha256');
   async function* hashed() {
@@ -52,7 +52,7 @@ export async function readRatings(
       ...(ctx.maxBadShare !== undefined ? { maxBadShare: ctx.maxBadShare } : {}),
       ...(ctx.log ? { onWarning: ctx.log } : {}),
     });
-    const movies = await catalog();
+    const movies = await catalog(result.dataset.itemIds.kind);
     return {
       dataset: movies ? { ...result.dataset, catalog: movies } : result.dataset,
       source: input.source,

@@ -64,7 +64,7 @@ export async function loadS3(
 
   const layout = layoutOfRatingsFile(file);
   const catalogUrl = spec.catalogUrl ?? (layout ? `s3://${bucket}/${key.slice(0, key.length - file.length)}${layout.catalog}` : undefined);
-  const catalog = async (): Promise<Catalog | undefined> => {
+  const catalog = async (ids: 'int' | 'string'): Promise<Catalog | undefined> => {
     if (catalogUrl === undefined) return undefined;
     const where = parseS3Url(catalogUrl);
     const movies = await openObject(storeFor(where.bucket, ctx), where.key, catalogUrl);
@@ -74,6 +74,7 @@ export async function loadS3(
     }
     return parseCatalog(movies.stream, catalogFormatOf(baseName(where.key)), {
       name: catalogUrl,
+      ids,
       ...(ctx.log ? { onWarning: ctx.log } : {}),
     });
   };

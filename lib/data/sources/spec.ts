@@ -77,11 +77,19 @@ export function parseSource(text: string): SourceSpec {
  * The source with a declared format (columns, separator, header...): only files and S3
  * objects have one to declare; MovieLens releases and the generator refuse it.
  */
-export function withFormat(spec: SourceSpec, format: InteractionsFormat | undefined): SourceSpec {
-  if (!format || Object.keys(format).length === 0) return spec;
-  if (spec.kind === 'file' || spec.kind === 's3') return { ...spec, schema: format };
-  const what = spec.kind === 'movielens' ? `the MovieLens release ${spec.name}` : 'synthetic data';
-  throw new DataError(`a data format (columns, separator, header, scale...) applies to files and s3:// objects, not to ${what}`);
+export function withFormat(spec: SourceSpec, format: InteractionsFormat | undefined, items?: string): SourceSpec {
+  const hasFormat = format !== undefined && Object.keys(format).length > 0;
+  if (!hasFormat && items === undefined) return spec;
+  if (spec.kind === 'movielens' || spec.kind === 'synthetic') {
+    const what = spec.kind === 'movielens' ? `the MovieLens release ${spec.name}` : 'synthetic data';
+    throw new DataError(`a data format or an items file applies to files and s3:// objects, not to ${what}`);
+  }
+  const schema = hasFormat ? { schema: format } : {};
+  if (items === undefined) return { ...spec, ...schema };
+  const inS3 = items.startsWith('s3://');
+  if (spec.kind === 's3' && inS3) return { ...spec, ...schema, catalogUrl: items };
+  if (spec.kind === 'file' && !inS3) return { ...spec, ...schema, catalogPath: items.startsWith('file:') ? items.slice(5) : items };
+  throw new DataError(`the items file (${items}) must be where the interactions are: ${spec.kind === 's3' ? 'an s3:// object' : 'a local file'}`);
 }
 
 function parseSynthetic(params: string): SourceSpec {
