@@ -164,8 +164,25 @@ describe('local files', () => {
     await expect(loadDataset({ kind: 'file', path: join(dir, 'nope.dat') })).rejects.toThrow(/nope\.dat: no such file or folder/);
     await expect(loadDataset({ kind: 'file', path: join(dir, 'empty') })).rejects.toThrow(/a folder with none of u\.data, ratings\.dat, ratings\.csv/);
     await expect(loadDataset({ kind: 'file', path: join(dir, 'plain.txt'), catalogPath: join(dir, 'gone.csv') })).rejects.toThrow(/gone\.csv: no such catalogue file/);
+  });
+
+  it('reads any zip holding one ratings file and maybe an items file, and refuses two ratings files', async () => {
+    // A MovieLens layout under another name is just a zip of your own: its u.data and u.item.
     await writeFile(join(dir, 'other.zip'), ml100kZip(ratings, catalog));
-    await expect(loadDataset({ kind: 'file', path: join(dir, 'other.zip') })).rejects.toThrow(DataError);
+    const other = await loadDataset({ kind: 'file', path: join(dir, 'other.zip') });
+    expect(triples(other.dataset)).toEqual(recordTriples(ratings));
+    expect(other.dataset.catalog?.size).toBe(catalog.size);
+    const own = zipSync({
+      'export/README.txt': strToU8('exported from the shop\n'),
+      'export/items.csv': strToU8('sku,name,category\nA-1,Lamp,home\nB-2,Mug,kitchen\n'),
+      'export/clicks.csv': strToU8('customer,sku,event\nc1,A-1,view\nc1,B-2,view\nc2,A-1,view\n'),
+    });
+    await writeFile(join(dir, 'shop.zip'), own);
+    const shop = await loadDataset({ kind: 'file', path: join(dir, 'shop.zip') });
+    expect(shop.dataset).toMatchObject({ size: 3, feedback: 'implicit' });
+    expect(shop.dataset.catalog?.get('B-2')).toEqual({ title: 'Mug', genres: ['kitchen'] });
+    await writeFile(join(dir, 'two.zip'), zipSync({ 'a.csv': strToU8('1,2,3\n'), 'b.csv': strToU8('1,2,3\n') }));
+    await expect(loadDataset({ kind: 'file', path: join(dir, 'two.zip') })).rejects.toThrow(/more than one ratings file \(a\.csv, b\.csv\)/);
   });
 
   it('reports too many bad lines as a DataError quoting them', async () => {

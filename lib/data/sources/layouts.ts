@@ -58,3 +58,11 @@ export function ratingsFormatOf(fileName: string): RatingsFormat {
   if (lower.endsWith('.csv')) return 'csv';
   return 'auto';
 }
+
+/** An items (catalogue) file's name in a zip of your own: items, movies, products or catalog(ue), or u.item. */
+export const isItemsFileName = (base: string): boolean =>
+  base === 'u.item' || /^(items?|movies|products|catalog|catalogue)\.(csv|tsv|dat|txt)$/i.test(base);
+
+/** A data file's name in a zip of your own (not a readme, licence or checksum): the interactions unless it is the items file. */
+export const isRatingsFileName = (base: string): boolean =>
+  !isItemsFileName(base) && !/^(readme|license|licence|changelog)/i.test(base) && /^[^.]+(\.(csv|tsv|dat|txt|data))?$|\.(csv|tsv|dat|data)$/i.test(base);

@@ -6,7 +6,7 @@ import { DataError } from '../errors';
 import { parseCatalog, type InteractionsFormat, type RatingsFormat } from '../parse';
 import type { LoadedDataset, SourceContext } from './context';
 import { catalogFormatOf, LAYOUTS, layoutOfRatingsFile, MOVIELENS, ratingsFormatOf, type Layout } from './layouts';
-import { catalogFromBytes, readRatings, sizeHintForBytes } from './read';
+import { catalogFromBytes, readOwnZip, readRatings, sizeHintForBytes } from './read';
 import type { MovieLensName } from './spec';
 import { selectZipEntries } from './zip-entries';
 
@@ -43,7 +43,7 @@ export async function loadLocal(
     ratingsPath = join(spec.path, layout.ratings);
     name = basename(spec.path);
   } else {
-    if (extname(spec.path).toLowerCase() === '.zip') return loadLocalZip(spec.path, ctx);
+    if (extname(spec.path).toLowerCase() === '.zip') return loadLocalZip(spec.path, spec.schema, ctx);
     layout = layoutOfRatingsFile(basename(spec.path));
     name = layout ? basename(dirname(spec.path)) : basename(spec.path, extname(spec.path));
   }
@@ -76,13 +76,11 @@ export async function loadLocal(
   );
 }
 
-/** A MovieLens release zip on disk, named after its release (ml-1m.zip). */
-async function loadLocalZip(path: string, ctx: SourceContext): Promise<LoadedDataset> {
-  const name = basename(path, extname(path)) as MovieLensName;
-  const release = MOVIELENS[name];
-  if (!release) {
-    throw new DataError(`${path}: a zip must be a MovieLens release named ${Object.keys(MOVIELENS).join('.zip, ')}.zip`);
-  }
+/** A zip on disk: a MovieLens release named after itself (ml-1m.zip), or any zip holding one ratings file and maybe an items file. */
+async function loadLocalZip(path: string, schema: InteractionsFormat | undefined, ctx: SourceContext): Promise<LoadedDataset> {
+  const name = basename(path, extname(path));
+  const release = MOVIELENS[name as MovieLensName];
+  if (!release) return readOwnZip(chunksOf(path), path, name, schema, ctx);
   const { layout } = release;
   const entries = selectZipEntries(chunksOf(path), path, layout.ratings, layout.catalog);
   return readRatings(

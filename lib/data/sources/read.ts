@@ -3,6 +3,8 @@ import type { Catalog, RatingScale } from '../dataset';
 import { DataError } from '../errors';
 import { parseCatalog, parseRatings, type CatalogFormat, type InteractionsFormat, type RatingsFormat } from '../parse';
 import type { LoadedDataset, SourceContext } from './context';
+import { catalogFormatOf, isItemsFileName, isRatingsFileName } from './layouts';
+import { selectZipEntries } from './zip-entries';
 
 export interface RatingsInput {
   /** Data set name. */
@@ -80,4 +82,24 @@ export function catalogFromBytes(bytes: Uint8Array, format: CatalogFormat, name:
 
 async function* oneChunk(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
   yield bytes;
+}
+
+/**
+ * A zip of your own, arriving as chunks: its one ratings file (any name but a readme,
+ * licence or the items file) read with `schema`, and an items file (items.csv,
+ * movies.csv, products.csv, catalog.csv...) as its catalogue if it has one.
+ */
+export function readOwnZip(
+  chunks: AsyncIterable<Uint8Array>,
+  source: string,
+  name: string,
+  schema: InteractionsFormat | undefined,
+  ctx: SourceContext,
+): Promise<LoadedDataset> {
+  const entries = selectZipEntries(chunks, source, isRatingsFileName, isItemsFileName);
+  return readRatings(entries.main, { name, source, format: 'auto', ...(schema ? { schema } : {}) }, ctx, async (ids) => {
+    const items = entries.side();
+    if (!items) return undefined;
+    return parseCatalog(oneChunk(items.bytes), catalogFormatOf(items.name), { name: `${source}/${items.name}`, ids, ...(ctx.log ? { onWarning: ctx.log } : {}) });
+  });
 }

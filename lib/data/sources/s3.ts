@@ -6,7 +6,7 @@ import { ObjectStore } from '../../storage/object-store';
 import { createS3Client, parseS3Url } from '../../storage/s3-client';
 import type { LoadedDataset, SourceContext } from './context';
 import { catalogFormatOf, layoutOfRatingsFile, MOVIELENS, ratingsFormatOf } from './layouts';
-import { catalogFromBytes, readRatings, sizeHintForBytes } from './read';
+import { catalogFromBytes, readOwnZip, readRatings, sizeHintForBytes } from './read';
 import type { MovieLensName } from './spec';
 import { selectZipEntries } from './zip-entries';
 
@@ -45,10 +45,7 @@ export async function loadS3(
   if (file.toLowerCase().endsWith('.zip')) {
     const name = file.slice(0, -4) as MovieLensName;
     const release = MOVIELENS[name];
-    if (!release) {
-      stream.destroy();
-      throw new DataError(`${spec.url}: a zip must be a MovieLens release named ${Object.keys(MOVIELENS).join('.zip, ')}.zip`);
-    }
+    if (!release) return readOwnZip(stream, spec.url, name, spec.schema, ctx);
     const { layout } = release;
     const entries = selectZipEntries(stream, spec.url, layout.ratings, layout.catalog);
     return readRatings(

@@ -13,6 +13,9 @@ export interface ZipSelection {
   side(): { name: string; bytes: Uint8Array } | undefined;
 }
 
+/** Which entries to pick: by exact file name (any folder), or by a test of the file name. */
+export type EntryMatch = string | ((baseName: string) => boolean);
+
 const baseName = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
 
 /**
@@ -28,9 +31,14 @@ const baseName = (path: string): string => path.slice(path.lastIndexOf('/') + 1)
 export function selectZipEntries(
   source: AsyncIterable<Uint8Array>,
   what: string,
-  mainFile: string,
-  sideFile?: string,
+  mainFile: EntryMatch,
+  sideFile?: EntryMatch,
 ): ZipSelection {
+  const matches = (m: EntryMatch, base: string) => (typeof m === 'string' ? base === m : m(base));
+  const describeMain = typeof mainFile === 'string' ? mainFile : 'ratings file';
+  // Picked by a test, the main entry must be the only one that passes: the whole zip is read to know.
+  const mustBeOnly = typeof mainFile !== 'string';
+  const alsoMain: string[] = [];
   let mainPath: string | undefined;
   let mainCompression = -1;
   let mainEnded = false;
@@ -45,8 +53,12 @@ export function selectZipEntries(
   const roleOf = (name: string): 'main' | 'side' | undefined => {
     if (name.startsWith('__MACOSX/')) return undefined;
     const base = baseName(name);
-    if (base === mainFile && mainPath === undefined) return 'main';
-    if (sideFile !== undefined && base === sideFile && sidePath === undefined) return 'side';
+    if (base === '' || base.startsWith('.')) return undefined;
+    if (sideFile !== undefined && matches(sideFile, base) && sidePath === undefined) return 'side';
+    if (matches(mainFile, base)) {
+      if (mainPath === undefined) return 'main';
+      alsoMain.push(name);
+    }
     return undefined;
   };
 
@@ -115,7 +127,7 @@ export function selectZipEntries(
     for await (const chunk of source) {
       push(chunk, false);
       while (stored.length) yield stored.shift()!;
-      if (mainEnded && (sideFile === undefined || sideEnded)) {
+      if (mainEnded && (sideFile === undefined || sideEnded) && !mustBeOnly) {
         done = true;
         break;
       }
@@ -123,8 +135,11 @@ export function selectZipEntries(
     if (!done) push(new Uint8Array(0), true);
     while (stored.length) yield stored.shift()!;
     if (entries === 0) throw new ZipError(`${what}: not a zip (no entries found)`);
-    if (mainPath === undefined) throw new DataError(`${what}: the zip holds no ${mainFile}`);
+    if (mainPath === undefined) throw new DataError(`${what}: the zip holds no ${describeMain}`);
     if (!mainEnded) throw new ZipError(`${what}: the zip ends inside ${mainPath} (truncated?)`);
+    if (alsoMain.length) {
+      throw new DataError(`${what}: the zip holds more than one ratings file (${[mainPath, ...alsoMain].join(', ')}); unzip it and pass the one to read`);
+    }
   }
 
   async function* main(): AsyncGenerator<Uint8Array> {
