@@ -127,7 +127,7 @@ describe('npm run train (the CLI)', () => {
     // Checked before any data is read (the path does not exist), in the CLI's own names.
     const missing = join(dir, 'no-such-file.csv');
     const stderrOf = async (args: string[]) => ((await train(args).catch((e: { stderr: string }) => e)) as { stderr: string }).stderr;
-    expect(await stderrOf(['-p', missing, '-M', 'nsvd', '-b', '10'])).toMatch(/-b sets batch, which nsvd does not have; it is a parameter of svd \(pass -M svd\)/);
+    expect(await stderrOf(['-p', missing, '-M', 'ials', '-b', '10'])).toMatch(/-b sets batch, which ials does not have; it is a parameter of svd, nsvd \(pass -M svd\)/);
     expect(await stderrOf(['-p', missing, '-S', 'max'])).toMatch(/-S sets size, which svd does not have; it is a parameter of nsvd/);
     expect(await stderrOf(['-p', missing, '-M', 'nsvd', '-S', 'huge'])).toMatch(/-S \(nsvd size\): Invalid option/);
     expect(await stderrOf(['-p', missing, '-s', '0'])).toMatch(/must be at least 1/);

@@ -40,3 +40,33 @@ export const sgdParamFields = {
 export function resolver<S extends z.ZodType>(kind: string, schema: S, defaults: Readonly<z.infer<S>>) {
   return (overrides: Record<string, unknown> = {}): z.infer<S> => parseParams(kind, schema, { ...defaults, ...overrides });
 }
+
+/** The PoC's minibatch optimizer with momentum, shared by SVD and NSVD (kernels/momentum-kernel.ts, nsvd/momentum.ts). */
+export const momentumParamFields = {
+  /** 'sgd' (per-rating, or per-user for NSVD) or 'momentum' (the PoC's minibatch optimizer). */
+  optimizer: z.enum(['sgd', 'momentum']),
+  /** Momentum optimizer: ratings per minibatch. */
+  batch: z.number().int().min(1),
+  /** Momentum optimizer: minibatch steps in all; 0 = epochs x ceil(ratings / batch). */
+  steps: z.number().int().min(0),
+  momentum: z.number().min(0).max(1),
+};
+
+export const MOMENTUM_FIELD_DEFAULTS = Object.freeze({ optimizer: 'sgd' as const, batch: 1000, steps: 0, momentum: 0.9 });
+
+/**
+ * The momentum optimizer's batch loss is the mean over the batch, so a rating's own step
+ * is about lr / batch / (1 - momentum): lr 0.5 with batch 1000 and momentum 0.9 is about
+ * a per-rating SGD step of 0.005. Applied when the optimizer is momentum and lr is not given.
+ */
+export const MOMENTUM_LR = 0.5;
+
+/**
+ * The optimizer a kind's overrides ask for, and its learning-rate default: the PoC's
+ * batch, steps and momentum only mean something for its minibatch optimizer, so they select it.
+ */
+export function optimizerOverrides(overrides: Record<string, unknown>): Record<string, unknown> {
+  const minibatch = ['batch', 'steps', 'momentum'].some((key) => overrides[key] !== undefined);
+  const optimizer = overrides.optimizer ?? (minibatch ? 'momentum' : 'sgd');
+  return { optimizer, ...(optimizer === 'momentum' ? { lr: MOMENTUM_LR } : {}) };
+}

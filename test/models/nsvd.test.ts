@@ -97,8 +97,20 @@ describe('nsvd', () => {
     await expect(fitModel('nsvd', planted.train, { dim: 6, kernel: 'wasm' })).rejects.toThrow(/multiple of 4/);
   });
 
-  it('rejects the momentum optimizer and unknown params', async () => {
-    await expect(fitModel('nsvd', planted.train, { optimizer: 'momentum' })).rejects.toThrow(/nsvd params: optimizer/);
-    await expect(fitModel('nsvd', planted.train, { batch: 10 })).rejects.toThrow(/nsvd params: .*batch/);
+  it('rejects unknown params and bad optimizer settings', async () => {
+    await expect(fitModel('nsvd', planted.train, { optimizer: 'adam' })).rejects.toThrow(/nsvd params: optimizer/);
+    await expect(fitModel('nsvd', planted.train, { grid: 4 })).rejects.toThrow(/nsvd params: .*grid/);
+    await expect(fitModel('nsvd', planted.train, { batch: 0 })).rejects.toThrow(/nsvd params: batch/);
+  });
+
+  it("trains with the PoC's minibatch optimizer (-b/-s/-m), recording it and its learning rate", async () => {
+    const meanOnly = evaluateRatings({ ...(await fitModel('nsvd', planted.train, { ...quick, epochs: 1, lr: 1e-9 })).factors }, planted.test).rmse;
+    const params = { dim: 8, batch: 200, steps: 2000, reg: 0.01, patience: 100 };
+    const fit = await fitModel('nsvd', planted.train, params, { seed: 5, test: planted.test });
+    expect(fit.resolvedParams).toMatchObject({ optimizer: 'momentum', lr: 0.5, batch: 200, steps: 2000, momentum: 0.9 });
+    expect(fit.curve.at(-1)!.step).toBe(2000);
+    expect(evaluateRatings(fit.factors, planted.test).rmse).toBeLessThan(meanOnly * 0.9);
+    const again = await fitModel('nsvd', planted.train, params, { seed: 5, test: planted.test });
+    expect(Array.from(again.factors.Y!)).toEqual(Array.from(fit.factors.Y!));
   });
 });

@@ -19,7 +19,8 @@
  * per-rating form costs |R(u)|·|S(u)|·dim per user.) Single-threaded and deterministic;
  * the step runs as WebAssembly SIMD (kernels/assembly/sgd.ts nsvdUser) when dim is a
  * multiple of 4, else as the JS loop below (`kernel` param).
- * Early stopping on the test set as for SVD.
+ * Early stopping on the test set as for SVD. Optimizer 'momentum' (the PoC's -b/-s/-m):
+ * minibatch gradient descent with momentum instead (nsvd/momentum.ts).
  *
  * Defaults (NSVD_DEFAULTS): dim 100, lr 0.005 decayed x0.98 per epoch, reg 0.1,
  * regBias 0.01, initStd 0.1, size 'max', up to 60 epochs with patience 5
@@ -27,20 +28,21 @@
  */
 import * as z from 'zod';
 import { meanRating, nItems, nUsers, type Dataset } from '../../data/dataset';
-import { ModelParamsError, resolver, sgdParamFields } from '../params';
+import { ModelParamsError, MOMENTUM_FIELD_DEFAULTS, momentumParamFields, optimizerOverrides, parseParams, sgdParamFields } from '../params';
 import { createRng, fillGaussian, permutation, shuffleInPlace, type Rng } from '../../data/random';
 import { squaredErrorRange } from '../kernels/sgd-kernel';
 import { bindWasmNsvd, sgdWasmModule, WasmArena, wasmSgdAvailable } from '../kernels/wasm-sgd';
 import { runEpochs, Snapshot } from '../kernels/training-loop';
 import type { Factors } from '../../math/factors';
 import type { FitOptions, FitResult, TrainingPart } from '../contract';
+import { nsvdMomentumRunner } from './momentum';
 import { nsvdUsedCount, sumItemRows, type NsvdSizeRule } from './user-vector';
 
 export const NsvdParamsSchema = z
   .object({
     ...sgdParamFields,
     size: z.enum(['max', 'mean', 'min']),
-    optimizer: z.literal('sgd'),
+    ...momentumParamFields,
   })
   .strict();
 export type NsvdParams = z.infer<typeof NsvdParamsSchema>;
@@ -55,7 +57,7 @@ export const NSVD_DEFAULTS: Readonly<NsvdParams> = Object.freeze({
   initStd: 0.1,
   patience: 5,
   size: 'max',
-  optimizer: 'sgd',
+  ...MOMENTUM_FIELD_DEFAULTS,
   kernel: 'auto',
 });
 
@@ -63,7 +65,7 @@ export const nsvdTraining: TrainingPart<typeof NsvdParamsSchema> = {
   kind: 'nsvd',
   schema: NsvdParamsSchema,
   defaults: NSVD_DEFAULTS,
-  resolve: resolver('nsvd', NsvdParamsSchema, NSVD_DEFAULTS),
+  resolve: (overrides = {}) => parseParams('nsvd', NsvdParamsSchema, { ...NSVD_DEFAULTS, ...optimizerOverrides(overrides), ...overrides }),
   stopsEarly: (p) => p.patience > 0,
   tuning: { metric: 'rmse', grid: { dim: [50, 100], lr: [0.005, 0.01], reg: [0.05, 0.1] } },
   feedback: ['explicit'],
@@ -240,9 +242,11 @@ export async function fitNsvd(train: Dataset, p: NsvdParams, options: FitOptions
     return Math.sqrt(sse / test.size);
   };
 
+  // The PoC's optimizer (-b/-s/-m): minibatches with momentum instead of the per-user SGD above.
+  const momentum = p.optimizer === 'momentum' ? nsvdMomentumRunner(rows, rule, { ...live, dim }, p, mu, rng) : undefined;
   const loop = await runEpochs(
-    { runEpoch, testRmse, saveBest: () => snapshot.save() },
-    { epochs: p.epochs, patience: p.patience, hasTest: !!test && test.size > 0, deadline: options.deadline, onProgress: options.onProgress },
+    { runEpoch: momentum?.runEpoch ?? runEpoch, testRmse, saveBest: () => snapshot.save() },
+    { epochs: momentum?.rounds ?? p.epochs, patience: p.patience, hasTest: !!test && test.size > 0, deadline: options.deadline, onProgress: options.onProgress },
   );
   const best = snapshot.result(loop.useSaved);
   materialise(best.Y);

@@ -37,19 +37,14 @@ import { sgdWasmModule, WasmArena, wasmSgdAvailable } from '../kernels/wasm-sgd'
 import { runEpochs, Snapshot, type EpochRunner } from '../kernels/training-loop';
 import type { Factors } from '../../math/factors';
 import type { FitOptions, FitResult, TrainingPart } from '../contract';
-import { ModelParamsError, parseParams, sgdParamFields } from '../params';
+import { ModelParamsError, MOMENTUM_FIELD_DEFAULTS, momentumParamFields, optimizerOverrides, parseParams, sgdParamFields } from '../params';
 
 export const SvdParamsSchema = z
   .object({
     ...sgdParamFields,
     /** Blocks per side of the SGD grid; 0 = max(8, 2 x threads). */
     grid: z.number().int().min(0).max(1024),
-    optimizer: z.enum(['sgd', 'momentum']),
-    /** Momentum optimizer: ratings per minibatch. */
-    batch: z.number().int().min(1),
-    /** Momentum optimizer: minibatch steps in all; 0 = epochs x ceil(ratings / batch). */
-    steps: z.number().int().min(0),
-    momentum: z.number().min(0).max(1),
+    ...momentumParamFields,
   })
   .strict();
 export type SvdParams = z.infer<typeof SvdParamsSchema>;
@@ -64,10 +59,7 @@ export const SVD_DEFAULTS: Readonly<SvdParams> = Object.freeze({
   initStd: 0.01,
   patience: 5,
   grid: 0,
-  optimizer: 'sgd',
-  batch: 1000,
-  steps: 0,
-  momentum: 0.9,
+  ...MOMENTUM_FIELD_DEFAULTS,
   kernel: 'auto',
 });
 
@@ -80,26 +72,13 @@ function chooseWasm(p: SvdParams): boolean {
   return possible;
 }
 
-/**
- * Overrides for optimizer 'momentum'. Its loss is the batch mean, so a rating's own
- * step is about lr / batch / (1 - momentum): lr 0.5 with batch 1000 and momentum 0.9
- * is about the per-rating SGD's 0.005.
- */
-export const MOMENTUM_DEFAULTS: Readonly<Partial<SvdParams>> = Object.freeze({ lr: 0.5 });
-
 export const defaultGrid = (threads: number): number => Math.max(8, 2 * threads);
 
 export const svdTraining: TrainingPart<typeof SvdParamsSchema> = {
   kind: 'svd',
   schema: SvdParamsSchema,
   defaults: SVD_DEFAULTS,
-  resolve(overrides = {}) {
-    // The PoC's batch, steps and momentum only mean something for its minibatch optimizer, so they select it.
-    const minibatch = ['batch', 'steps', 'momentum'].some((key) => overrides[key] !== undefined);
-    const optimizer = overrides.optimizer ?? (minibatch ? 'momentum' : SVD_DEFAULTS.optimizer);
-    const optimizerDefaults = optimizer === 'momentum' ? MOMENTUM_DEFAULTS : {};
-    return parseParams('svd', SvdParamsSchema, { ...SVD_DEFAULTS, ...optimizerDefaults, optimizer, ...overrides });
-  },
+  resolve: (overrides = {}) => parseParams('svd', SvdParamsSchema, { ...SVD_DEFAULTS, ...optimizerOverrides(overrides), ...overrides }),
   stopsEarly: (p) => p.patience > 0,
   tuning: { metric: 'rmse', grid: { dim: [100, 200], lr: [0.005, 0.007], reg: [0.05, 0.09, 0.12] } },
   feedback: ['explicit'],
