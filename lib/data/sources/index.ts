@@ -1,24 +1,31 @@
 import { createHash } from 'node:crypto';
 import { describeSyntheticSpec, generateSynthetic } from '../synthetic';
 import type { LoadedDataset, SourceContext } from './context';
-import { loadLocal } from './local';
-import { loadMovieLens } from './movielens';
-import { loadS3 } from './s3';
+import { openLocal } from './local';
+import { openMovieLens } from './movielens';
+import { pickEntries } from './pick';
+import { readPicked } from './read';
+import { openS3 } from './s3';
 import type { SourceSpec } from './spec';
 
 export { parseSource, withFormat, EXAMPLES, DEFAULT_SYNTHETIC, MOVIELENS_NAMES, type SourceSpec, type MovieLensName } from './spec';
 export { GROUPLENS_URL, DEFAULT_CACHE_PREFIX, type SourceContext, type LoadedDataset } from './context';
 export { MOVIELENS, LAYOUTS } from './layouts';
 
-/** Loads a data set from any source: MovieLens by name, a local path, an s3:// URL, or the generator. */
+/**
+ * Loads a data set from any source: MovieLens by name, a local path, an s3:// URL, or
+ * the generator. Every stored source goes one way: open (local.ts, s3.ts,
+ * movielens.ts) -> pick the entries to read (pick.ts: unzip, format, catalogue) ->
+ * read (read.ts: parse with the schema).
+ */
 export async function loadDataset(spec: SourceSpec, ctx: SourceContext = {}): Promise<LoadedDataset> {
   switch (spec.kind) {
     case 'movielens':
-      return loadMovieLens(spec.name, ctx);
+      return readPicked(pickEntries(await openMovieLens(spec.name, ctx)), ctx);
     case 'file':
-      return loadLocal(spec, ctx);
+      return readPicked(pickEntries(await openLocal(spec)), ctx);
     case 's3':
-      return loadS3(spec, ctx);
+      return readPicked(pickEntries(await openS3(spec, ctx)), ctx);
     case 'synthetic': {
       const { kind: _kind, ...params } = spec;
       const { dataset, bestRmse } = generateSynthetic(params);

@@ -1,18 +1,18 @@
 import { DataError } from '../errors';
-import { baseUrlOf, cacheDirOf, DEFAULT_CACHE_PREFIX, type LoadedDataset, type SourceContext } from './context';
+import { baseUrlOf, cacheDirOf, DEFAULT_CACHE_PREFIX, type SourceContext } from './context';
 import { downloadChunks } from './download';
 import { MOVIELENS } from './layouts';
-import { catalogFromBytes, readRatings } from './read';
+import type { Opened } from './opened';
 import type { MovieLensName } from './spec';
 import { LocalZipCache, S3ZipCache, type ZipCache } from './zip-cache';
-import { checkedZip, selectZipEntries, ZipError } from './zip-entries';
+import { checkedZip } from './zip-entries';
 
 /**
- * A MovieLens release by name: its zip comes from the cache (S3 under the cache prefix
- * when ctx.store is given, else a local folder) or is downloaded into it first, then
- * the ratings and movies files are streamed out of it and parsed.
+ * Opens a MovieLens release by name: its zip from the cache (S3 under the cache prefix
+ * when ctx.store is given, else a local folder), downloaded into it first if missing.
+ * An unreadable cached copy is dropped when reading finds it so.
  */
-export async function loadMovieLens(name: MovieLensName, ctx: SourceContext): Promise<LoadedDataset> {
+export async function openMovieLens(name: MovieLensName, ctx: SourceContext): Promise<Opened> {
   const release = MOVIELENS[name];
   if (!release) throw new DataError(`unknown MovieLens data set '${name}'`);
   const cache: ZipCache = ctx.store
@@ -30,28 +30,15 @@ export async function loadMovieLens(name: MovieLensName, ctx: SourceContext): Pr
   } else {
     ctx.log?.(`${name}: reading the cached ${cache.where}`);
   }
-
-  const { layout } = release;
-  const entries = selectZipEntries(zip, `${name} (${cache.where})`, layout.ratings, layout.catalog);
-  try {
-    return await readRatings(
-      entries.main,
-      { name, source: name, format: layout.ratingsFormat, scale: release.scale, sizeHint: release.ratings },
-      ctx,
-      async () => {
-        const movies = entries.side();
-        if (!movies) {
-          ctx.log?.(`${name}: no ${layout.catalog} in the zip; going on without titles`);
-          return undefined;
-        }
-        return catalogFromBytes(movies.bytes, layout.catalogFormat, `${name}/${layout.catalog}`, ctx);
-      },
-    );
-  } catch (err) {
-    if (err instanceof ZipError) {
+  return {
+    name,
+    source: name,
+    fileName: `${name}.zip`,
+    chunks: zip,
+    release,
+    onUnreadableZip: async () => {
       ctx.log?.(`${name}: dropping the unreadable cached copy ${cache.where}`);
       await cache.evict();
-    }
-    throw err;
-  }
+    },
+  };
 }
