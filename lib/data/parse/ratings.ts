@@ -208,7 +208,6 @@ class RatingsParser {
       }
       if (pos <= last) {
         if (this.sepKind === 0 || this.general) this.lines(chunk, pos, last);
-        else if (this.stringIds) this.scanStringIds(chunk, pos, last);
         else this.scan(chunk, pos, last);
         pos = last + 1;
       }
@@ -226,10 +225,11 @@ class RatingsParser {
   }
 
   /**
-   * The hot loop for '::', tab and comma separated lines: complete lines in [p, last],
-   * b[last] being '\n'. Every line ends in '\n', so digit loops need no bounds checks.
-   * Reads `digits SEP digits SEP decimal [SEP decimal] [\r] \n`; any other line
-   * (blank, header, odd or bad) goes to line().
+   * The hot loop for separated lines: complete lines in [p, last], b[last] being '\n'.
+   * Every line ends in '\n', so digit loops need no bounds checks. Reads `id SEP id SEP
+   * decimal [SEP integer] [\r] \n`, an id being digits, or for a string-id column
+   * printable ASCII without quotes or outer spaces (idEnd); any other line (blank,
+   * header, odd or bad) goes to line().
    */
   private scan(b: Uint8Array, p: number, last: number): void {
     const two = this.sepKind === 2;
@@ -239,6 +239,10 @@ class RatingsParser {
     const lo = this.lo;
     const hi = this.hi;
     const sink = this.sink;
+    // A string-id column is read as its bytes (idEnd) and interned once the line has parsed.
+    const userString = this.layout.userIds === 'string';
+    const itemString = this.layout.itemIds === 'string';
+    const stringIds = this.stringIds;
     let lineNo = this.lineNo;
     let dataLines = this.dataLines;
     let min = this.min;
@@ -247,19 +251,36 @@ class RatingsParser {
       const start = p;
       lineNo++;
       parse: {
-        let d = b[p]! - ZERO;
-        if (d < 0 || d > 9) break parse;
-        let user = d;
-        while ((d = b[++p]! - ZERO) >= 0 && d <= 9) user = user * 10 + d;
-        if (user > MAX_ID || b[p] !== sep) break parse;
+        const us = p;
+        let user = 0;
+        let d: number;
+        if (userString) {
+          p = idEnd(b, p, sep, two);
+          if (p < 0) break parse;
+        } else {
+          d = b[p]! - ZERO;
+          if (d < 0 || d > 9) break parse;
+          user = d;
+          while ((d = b[++p]! - ZERO) >= 0 && d <= 9) user = user * 10 + d;
+          if (user > MAX_ID || b[p] !== sep) break parse;
+        }
+        const ue = p;
         if (two) {
           if (b[++p] !== sep) break parse;
         }
-        d = b[++p]! - ZERO;
-        if (d < 0 || d > 9) break parse;
-        let item = d;
-        while ((d = b[++p]! - ZERO) >= 0 && d <= 9) item = item * 10 + d;
-        if (item > MAX_ID || b[p] !== sep) break parse;
+        const is = ++p;
+        let item = 0;
+        if (itemString) {
+          p = idEnd(b, p, sep, two);
+          if (p < 0) break parse;
+        } else {
+          d = b[p]! - ZERO;
+          if (d < 0 || d > 9) break parse;
+          item = d;
+          while ((d = b[++p]! - ZERO) >= 0 && d <= 9) item = item * 10 + d;
+          if (item > MAX_ID || b[p] !== sep) break parse;
+        }
+        const ie = p;
         if (two) {
           if (b[++p] !== sep) break parse;
         }
@@ -304,7 +325,8 @@ class RatingsParser {
         if (c === CR) c = b[++p]!;
         if (c !== NL) break parse;
         p++;
-        sink.add(user, item, rating, time);
+        if (stringIds) sink.addFromBytes(b, us, ue, user, is, ie, item, rating, time);
+        else sink.add(user, item, rating, time);
         if (rating < min) min = rating;
         if (rating > max) max = rating;
         dataLines++;
@@ -327,101 +349,6 @@ class RatingsParser {
     this.dataLines = dataLines;
     this.min = min;
     this.max = max;
-  }
-
-  /**
-   * The fast path of a file with string ids in the fast path's column order: an id is
-   * read as its bytes (printable ASCII without quotes or outer spaces, at most 128
-   * bytes; anything else goes the careful way) and interned as bytes once the whole
-   * line has parsed. Integer-id columns, ratings and timestamps read as in scan().
-   */
-  private scanStringIds(b: Uint8Array, p: number, last: number): void {
-    const two = this.sepKind === 2;
-    const sep = this.sepByte;
-    const userString = this.layout.userIds === 'string';
-    const itemString = this.layout.itemIds === 'string';
-    while (p <= last) {
-      const start = p;
-      this.lineNo++;
-      parse: {
-        const us = p;
-        let user = 0;
-        if (userString) {
-          p = idEnd(b, p, sep, two);
-          if (p < 0) break parse;
-        } else {
-          let d = b[p]! - ZERO;
-          if (d < 0 || d > 9) break parse;
-          user = d;
-          while ((d = b[++p]! - ZERO) >= 0 && d <= 9) user = user * 10 + d;
-          if (user > MAX_ID || b[p] !== sep) break parse;
-        }
-        const ue = p;
-        if (two && b[++p] !== sep) break parse;
-        const is = ++p;
-        let item = 0;
-        if (itemString) {
-          p = idEnd(b, p, sep, two);
-          if (p < 0) break parse;
-        } else {
-          let d = b[p]! - ZERO;
-          if (d < 0 || d > 9) break parse;
-          item = d;
-          while ((d = b[++p]! - ZERO) >= 0 && d <= 9) item = item * 10 + d;
-          if (item > MAX_ID || b[p] !== sep) break parse;
-        }
-        const ie = p;
-        if (two && b[++p] !== sep) break parse;
-        p++;
-        let mantissa = 0;
-        let digits = 0;
-        let d: number;
-        while ((d = b[p]! - ZERO) >= 0 && d <= 9) {
-          mantissa = mantissa * 10 + d;
-          digits++;
-          p++;
-        }
-        let fraction = 0;
-        if (b[p] === DOT) {
-          p++;
-          while ((d = b[p]! - ZERO) >= 0 && d <= 9) {
-            mantissa = mantissa * 10 + d;
-            fraction++;
-            p++;
-          }
-        }
-        if (digits + fraction === 0 || digits + fraction > MAX_FAST_DIGITS) break parse;
-        const rating = fraction === 0 ? mantissa : mantissa / POW10[fraction]!;
-        if (rating < this.lo || rating > this.hi) break parse;
-        let c = b[p]!;
-        let time = NaN;
-        if (c === sep) {
-          if (!this.timeAllowed) break parse;
-          if (two && b[++p] !== sep) break parse;
-          const t = ++p;
-          let whole = 0;
-          while ((d = b[p]! - ZERO) >= 0 && d <= 9) {
-            whole = whole * 10 + d;
-            p++;
-          }
-          if (p === t || p - t > MAX_FAST_DIGITS || b[p] === DOT) break parse;
-          time = whole;
-          c = b[p]!;
-        } else if (this.timeRequired) break parse;
-        if (c === CR) c = b[++p]!;
-        if (c !== NL) break parse;
-        p++;
-        this.sink.addFromBytes(b, us, ue, user, is, ie, item, rating, time);
-        if (rating < this.min) this.min = rating;
-        if (rating > this.max) this.max = rating;
-        this.dataLines++;
-        continue;
-      }
-      const nl = b.indexOf(NL, start);
-      this.lineNo--;
-      this.line(b, start, nl);
-      p = nl + 1;
-    }
   }
 
   private appendCarry(chunk: Uint8Array, start: number, end: number): void {
