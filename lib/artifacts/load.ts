@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ObjectStore } from '../storage/object-store';
 import { FILES, fileKey, type FileEntry, type Manifest } from './format';
+import { ArtifactError } from './errors';
 import { readManifest } from './versions';
 
 /**
@@ -25,9 +26,6 @@ import { readManifest } from './versions';
  * that a user's seen offsets lie inside seen.items (UserRows).
  */
 
-export class ArtifactError extends Error {
-  override readonly name = 'ArtifactError';
-}
 
 export interface CatalogItem {
   title: string;

@@ -1,3 +1,4 @@
+import { ArtifactError } from './errors';
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { ObjectStore } from '../storage/object-store';
 import { sha256OfObject } from './checksum';
@@ -22,20 +23,20 @@ export async function readManifest(store: ObjectStore, version: string): Promise
   assertVersionId(version);
   const key = fileKey(version, FILES.manifest);
   const body = await store.get(key);
-  if (!body) throw new Error(`model version ${version} has no manifest (${key})`);
+  if (!body) throw new ArtifactError(`model version ${version} has no manifest (${key})`);
   let raw: unknown;
   try {
     raw = JSON.parse(body.toString('utf8'));
   } catch {
-    throw new Error(`model version ${version}: manifest is not JSON`);
+    throw new ArtifactError(`model version ${version}: manifest is not JSON`);
   }
   const parsed = Manifest.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`model version ${version}: invalid manifest at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
+    throw new ArtifactError(`model version ${version}: invalid manifest at ${issue?.path.join('.') || '(root)'}: ${issue?.message}`);
   }
   if (parsed.data.version !== version) {
-    throw new Error(`model version ${version}: manifest names version ${parsed.data.version}`);
+    throw new ArtifactError(`model version ${version}: manifest names version ${parsed.data.version}`);
   }
   return parsed.data;
 }
@@ -138,11 +139,11 @@ export async function verifyVersion(store: ObjectStore, version: string): Promis
   const manifest = await readManifest(store, version);
   for (const [name, entry] of Object.entries(manifest.files)) {
     const got = await sha256OfObject(store, fileKey(version, name));
-    if (!got) throw new Error(`model version ${version}: ${name} is missing`);
+    if (!got) throw new ArtifactError(`model version ${version}: ${name} is missing`);
     if (got.bytes !== entry.bytes) {
-      throw new Error(`model version ${version}: ${name} has ${got.bytes} bytes, the manifest says ${entry.bytes}`);
+      throw new ArtifactError(`model version ${version}: ${name} has ${got.bytes} bytes, the manifest says ${entry.bytes}`);
     }
-    if (got.sha256 !== entry.sha256) throw new Error(`model version ${version}: ${name} does not match its sha256`);
+    if (got.sha256 !== entry.sha256) throw new ArtifactError(`model version ${version}: ${name} does not match its sha256`);
   }
   return manifest;
 }

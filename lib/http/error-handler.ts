@@ -17,7 +17,8 @@ export function jsonErrorHandler(log: ErrorLog): MiddlewareObj {
     onError: (request) => {
       const answer = errorAnswer(request.error);
       if (answer.internal) log.error('request failed', request.error as Error);
-      else log.warn('request rejected', { status: answer.statusCode, ...answer.body });
+      // Powertools reserves `message`, so the reason goes under its own key.
+      else log.warn('request rejected', { status: answer.statusCode, code: answer.body.error, reason: answer.body.message });
       request.response = json(answer.statusCode, answer.body, answer.statusCode === 503 ? { 'Retry-After': '5' } : {});
     },
   };

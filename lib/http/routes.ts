@@ -93,7 +93,8 @@ export function getHealth(deps: RouteDeps) {
       model: { ...modelInfo(model), ageSeconds, users: model.manifest.nUsers, movies: model.manifest.nItems },
       loadedAt: new Date(model.loadedAt).toISOString(),
       ...(status.checkedAt !== undefined ? { checkedAt: new Date(status.checkedAt).toISOString() } : {}),
-      ...(status.lastError ? { lastRefreshError: status.lastError } : {}),
+      // A fixed code only: the raw error (hosts, ports, file names) stays in the logs.
+      ...(status.problem ? { refreshProblem: status.problem } : {}),
     });
   };
 }

@@ -1,4 +1,5 @@
 import { LATEST_KEY } from '../artifacts/format';
+import { ArtifactError } from '../artifacts/errors';
 import { loadModelArtifacts, type LoadOptions } from '../artifacts/load';
 import type { ObjectStore } from '../storage/object-store';
 import { NoModelError } from './errors';
@@ -22,11 +23,28 @@ export interface ModelCacheOptions extends LoadOptions, UserRowsOptions {
   now?: () => number;
 }
 
+/** Why the last check of LATEST did not bring a model, in a fixed vocabulary fit for a public answer. */
+export type RefreshProblem = 'no-latest' | 'storage-unreachable' | 'model-invalid';
+
 export interface CacheStatus {
   version?: string;
   loadedAt?: number;
   checkedAt?: number;
+  /** Set while the last check failed. */
+  problem?: RefreshProblem;
+  /** The raw error of that check: for logs and operators, never for an answer. */
   lastError?: string;
+}
+
+const PROBLEM_TEXT: Record<RefreshProblem, string> = {
+  'no-latest': 'no model has been published yet',
+  'storage-unreachable': 'no model is available: the model store cannot be read right now',
+  'model-invalid': 'no model is available: the published model does not verify',
+};
+
+/** A failed check's problem: the artifacts themselves (they do not verify), or reaching them. */
+function problemOf(err: unknown): RefreshProblem {
+  return err instanceof ArtifactError || (err as Error)?.name === 'ZodError' ? 'model-invalid' : 'storage-unreachable';
 }
 
 const silent: CacheLog = { info() {}, warn() {} };
@@ -44,6 +62,7 @@ export class ModelCache {
   private etag: string | undefined;
   private checkedAt = -Infinity;
   private lastError: string | undefined;
+  private problem: RefreshProblem | undefined;
   private pending: Promise<void> | undefined;
   private readonly refreshMs: number;
   private readonly log: CacheLog;
@@ -64,11 +83,7 @@ export class ModelCache {
     else if (!this.pending && this.now() - this.checkedAt >= this.refreshMs) {
       await this.refreshWithin(this.options.refreshWaitMs ?? 1000);
     }
-    if (!this.model) {
-      throw new NoModelError(
-        this.lastError ? `no model is available: ${this.lastError}` : 'no model has been published yet',
-      );
-    }
+    if (!this.model) throw new NoModelError(PROBLEM_TEXT[this.problem ?? 'no-latest']);
     return this.model;
   }
 
@@ -81,6 +96,7 @@ export class ModelCache {
     return {
       ...(this.model ? { version: this.model.version, loadedAt: this.model.loadedAt } : {}),
       ...(Number.isFinite(this.checkedAt) ? { checkedAt: this.checkedAt } : {}),
+      ...(this.problem ? { problem: this.problem } : {}),
       ...(this.lastError ? { lastError: this.lastError } : {}),
     };
   }
@@ -108,11 +124,12 @@ export class ModelCache {
     try {
       const latest = await this.store.getIfChanged(LATEST_KEY, this.model ? this.etag : undefined);
       if (latest.status === 'unchanged') {
-        this.lastError = undefined;
+        this.lastError = this.problem = undefined;
         return;
       }
       if (latest.status === 'missing') {
         this.lastError = 'models/LATEST does not exist';
+        this.problem = 'no-latest';
         if (this.model) this.log.warn('models/LATEST is gone; keeping the loaded model', { version: this.model.version });
         return;
       }
@@ -125,9 +142,10 @@ export class ModelCache {
         this.log.info('model loaded', { version, previous, ms: this.now() - started, rangedUsers: next.userRows.ranged });
       }
       this.etag = latest.etag;
-      this.lastError = undefined;
+      this.lastError = this.problem = undefined;
     } catch (err) {
       this.lastError = (err as Error).message;
+      this.problem = problemOf(err);
       this.log.warn(this.model ? 'model refresh failed; keeping the loaded model' : 'model load failed', {
         error: this.lastError,
         version: this.model?.version,

@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
-import { ArtifactError, copyInto, readTyped, type ModelArtifacts, type PerUserFile } from '../artifacts/load';
+import { ArtifactError } from '../artifacts/errors';
+import { copyInto, readTyped, type ModelArtifacts, type PerUserFile } from '../artifacts/load';
 import { FILES } from '../artifacts/format';
 import type { ObjectStore } from '../storage/object-store';
 import { StorageUnavailableError } from './errors';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FILES, fileKey } from '../../lib/artifacts/format';
-import { ArtifactError, loadModelArtifacts } from '../../lib/artifacts/load';
+import { ArtifactError } from '../../lib/artifacts/errors';
+import { loadModelArtifacts } from '../../lib/artifacts/load';
 import { StorageUnavailableError } from '../../lib/serving/errors';
 import { buildIdIndex } from '../../lib/serving/id-index';
 import { ServingModel } from '../../lib/serving/serving-model';

@@ -1,6 +1,6 @@
 import { connect, createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LATEST_KEY } from '../../lib/artifacts/format';
+import { FILES, LATEST_KEY, fileKey } from '../../lib/artifacts/format';
 import { NoModelError } from '../../lib/serving/errors';
 import { ModelCache } from '../../lib/serving/model-cache';
 import { ObjectStore } from '../../lib/storage/object-store';
@@ -40,6 +40,21 @@ describe('ModelCache', () => {
     expect(first.artifacts.Q).not.toBe(second.artifacts.Q);
   });
 
+  it('says in fixed words why there is no model: a live version that does not verify names no file', async () => {
+    await publishFixture(s3.store, buildFixture({ seed: 3 }), 'v-corrupt');
+    const key = fileKey('v-corrupt', FILES.items);
+    const body = (await s3.store.get(key))!;
+    body[0] = body[0]! ^ 0xff;
+    await s3.store.put(key, body);
+    await s3.store.put(LATEST_KEY, 'v-corrupt');
+    const cache = new ModelCache(s3.store);
+    const err = await cache.current().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(NoModelError);
+    expect((err as Error).message).toBe('no model is available: the published model does not verify');
+    expect(cache.status()).toMatchObject({ problem: 'model-invalid', lastError: expect.stringMatching(/items\.f32.*sha256/) });
+    await s3.store.put(LATEST_KEY, 'v2');
+  });
+
   it('keeps serving when LATEST points at a broken version', async () => {
     const { warnings, log } = recordingLog();
     let clock = 0;
@@ -50,6 +65,7 @@ describe('ModelCache', () => {
     expect((await cache.current()).version).toBe(live);
     expect(warnings.join('\n')).toMatch(/keeping the loaded model/);
     expect(cache.status().lastError).toMatch(/does-not-exist/);
+    expect(cache.status().problem).toBe('model-invalid');
     await s3.store.put(LATEST_KEY, live);
   });
 
