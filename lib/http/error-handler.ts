@@ -19,7 +19,7 @@ export function jsonErrorHandler(log: ErrorLog): MiddlewareObj {
       if (answer.internal) log.error('request failed', request.error as Error);
       // Powertools reserves `message`, so the reason goes under its own key.
       else log.warn('request rejected', { status: answer.statusCode, code: answer.body.error, reason: answer.body.message });
-      request.response = json(answer.statusCode, answer.body, answer.statusCode === 503 ? { 'Retry-After': '5' } : {});
+      request.response = json(answer.statusCode, answer.body, { ...answer.headers, ...(answer.statusCode === 503 ? { 'Retry-After': '5' } : {}) });
     },
   };
 }

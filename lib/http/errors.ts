@@ -8,6 +8,8 @@ export class HttpError extends Error {
     readonly statusCode: number,
     readonly code: string,
     message: string,
+    /** Headers the answer carries (e.g. Allow on a 405). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -16,6 +18,7 @@ export class HttpError extends Error {
 export interface ErrorAnswer {
   statusCode: number;
   body: { error: string; message: string };
+  headers: Record<string, string>;
   /** Not the client's fault: log it in full. */
   internal: boolean;
 }
@@ -31,12 +34,13 @@ const CODES: Record<number, string> = {
 
 /** Maps anything thrown while answering to one JSON error; never leaks a stack or an internal message. */
 export function errorAnswer(err: unknown): ErrorAnswer {
-  const answer = (statusCode: number, error: string, message: string, internal = false): ErrorAnswer => ({
+  const answer = (statusCode: number, error: string, message: string, internal = false, headers: Record<string, string> = {}): ErrorAnswer => ({
     statusCode,
     body: { error, message },
+    headers,
     internal,
   });
-  if (err instanceof HttpError) return answer(err.statusCode, err.code, err.message);
+  if (err instanceof HttpError) return answer(err.statusCode, err.code, err.message, false, err.headers);
   if (err instanceof z.ZodError) return answer(400, 'invalid-request', describeZodError(err));
   if (err instanceof UnknownMovieError) return answer(err.status, 'unknown-movie', err.message);
   if (err instanceof InvalidRequestError) return answer(400, 'invalid-request', err.message);

@@ -12,6 +12,7 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type { ModelCache } from '../serving/model-cache';
 import { bodyParser } from './body-parser';
 import { jsonErrorHandler } from './error-handler';
+import { HttpError } from './errors';
 import type { HttpResult } from './responses';
 import { getHealth, getReco, getSimilar, postReco, type RouteDeps } from './routes';
 
@@ -43,6 +44,19 @@ function requestTiming(deps: RecommendAppDeps): MiddlewareObj {
   };
 }
 
+/** What no route answers: 405 with Allow for a known path, else 404, both in our {error, message} shape. */
+function noRoute(table: ReadonlyArray<{ method: string; path: string }>) {
+  const patterns = table.map((r) => ({ method: r.method, path: new RegExp(`^${r.path.replace(/\{[^}]+\}/g, '[^/]+')}$`) }));
+  return ({ method, path }: { method: string; path: string }): never => {
+    const allowed = [...new Set(patterns.filter((p) => p.path.test(path)).map((p) => p.method))];
+    if (allowed.length) {
+      if (allowed.includes('GET')) allowed.push('HEAD');
+      throw new HttpError(405, 'method-not-allowed', `${method} is not allowed on ${path}; use ${allowed.join(', ')}`, { Allow: allowed.join(', ') });
+    }
+    throw new HttpError(404, 'not-found', `no such route: ${method} ${path} (routes: GET /reco, POST /reco, GET /movies/{id}/similar, GET /health)`);
+  };
+}
+
 /**
  * The recommend Lambda: middy with the http middlewares, one router, one JSON error
  * handler. The routes are thin; the work is in lib/serving.
@@ -50,12 +64,17 @@ function requestTiming(deps: RecommendAppDeps): MiddlewareObj {
 export function createRecommendHandler(deps: RecommendAppDeps): RecommendHandler {
   let invocations = 0;
   const routeDeps: RouteDeps = { cache: deps.cache, metrics: deps.metrics, invocations: () => invocations };
-  const routes = [
+  const table = [
     { method: 'GET', path: '/reco', handler: getReco(routeDeps) },
     { method: 'POST', path: '/reco', handler: postReco(routeDeps) },
     { method: 'GET', path: '/movies/{id}/similar', handler: getSimilar(routeDeps) },
     { method: 'GET', path: '/health', handler: getHealth(routeDeps) },
-  ] as unknown as Route<APIGatewayProxyEventV2, HttpResult>[];
+  ];
+  // HEAD answers as GET does, without the body.
+  const heads = table
+    .filter((r) => r.method === 'GET')
+    .map((r) => ({ ...r, method: 'HEAD', handler: async (event: never) => ({ ...(await r.handler(event)), body: '' }) }));
+  const routes = [...table, ...heads] as unknown as Route<APIGatewayProxyEventV2, HttpResult>[];
   // No early-timeout race: every answer is cheap, and API Gateway answers a real timeout itself.
   const handler = middy<APIGatewayProxyEventV2, HttpResult>({ timeoutEarlyInMillis: 0 })
     .use({ before: () => void invocations++ })
@@ -68,6 +87,6 @@ export function createRecommendHandler(deps: RecommendAppDeps): RecommendHandler
     .use(httpSecurityHeaders())
     .use(bodyParser())
     .use(jsonErrorHandler(deps.logger))
-    .handler(httpRouterHandler(routes));
+    .handler(httpRouterHandler({ routes, notFoundResponse: noRoute(table) }));
   return handler as unknown as RecommendHandler;
 }

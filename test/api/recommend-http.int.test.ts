@@ -131,6 +131,20 @@ describe('recommend over HTTP (serverless-offline + s3rver)', () => {
     expect((await request('/movies/4/similar')).status).toBe(404);
   });
 
+  it('answers unknown routes, wrong methods and HEAD itself, through API Gateway\'s catch-all route', async () => {
+    for (const path of ['/', '/nope', '/reco/extra']) {
+      const res = await request(path);
+      expect(res.status, path).toBe(404);
+      expect(res.body, path).toMatchObject({ error: 'not-found', message: expect.stringMatching(/no such route/) });
+    }
+    const wrong = await request('/reco', { method: 'DELETE' });
+    expect(wrong.status).toBe(405);
+    expect(wrong.headers.get('allow')).toBe('GET, POST, HEAD');
+    const head = await fetch(`${offline.baseUrl}/reco?UsrID=${v1.userId(1)}`, { method: 'HEAD' });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+  });
+
   it('swaps to a newly published model while requests run: every answer is wholly v1 or v2', async () => {
     // serverless-offline runs one worker (a "container") per concurrent request; warm CLIENTS of
     // them first so the swap is measured on warm functions, not on cold starts of a loaded machine.

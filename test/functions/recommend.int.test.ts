@@ -183,12 +183,23 @@ describe('GET /movies/{id}/similar and /health', () => {
     expect(body.warm).toBe(true);
   });
 
-  it('404s unknown routes and methods with JSON', async () => {
+  it('404s unknown routes and 405s wrong methods (with Allow), in our JSON', async () => {
     const a = await get('/nope');
     expect(a.status).toBe(404);
-    expect(a.body).toMatchObject({ error: 'not-found', message: expect.any(String) });
+    expect(a.body).toMatchObject({ error: 'not-found', message: expect.stringMatching(/no such route: GET \/nope/) });
+    expect((await get('/')).body.error).toBe('not-found');
     const b = await call(handler, httpEvent('DELETE', '/reco'));
-    expect(b.status).toBe(404);
+    expect(b.status).toBe(405);
+    expect(b.headers.allow).toBe('GET, POST, HEAD');
+    expect(b.body).toMatchObject({ error: 'method-not-allowed' });
+    expect((await call(handler, httpEvent('PUT', `/movies/${fixture.movieId(1)}/similar`))).headers.allow).toBe('GET, HEAD');
+  });
+
+  it('answers HEAD as GET, without a body', async () => {
+    const res = await handler(httpEvent('HEAD', '/reco', { query: `UsrID=${fixture.userId(2)}` }), lambdaContext());
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toBe('');
+    expect(String(res.headers?.['Content-Type'] ?? res.headers?.['content-type'])).toMatch(/application\/json/);
   });
 });
 
