@@ -14,7 +14,7 @@ import type { Context } from 'aws-lambda';
 import { publishModel } from '../lib/artifacts/publish';
 import type { TrainConfig } from '../lib/pipeline/config';
 import { toPublishInput } from '../lib/pipeline/publish-input';
-import { configFromEvent, invocationDeadline } from '../lib/pipeline/train-event';
+import { checkSourceAllowed, configFromEvent, invocationDeadline, publicTrainingError } from '../lib/pipeline/train-event';
 import { runTraining } from '../lib/pipeline/train-pipeline';
 import { ObjectStore } from '../lib/storage/object-store';
 
@@ -40,6 +40,7 @@ async function train(event: unknown, context: Context): Promise<TrainSummary> {
   let deadline: number;
   try {
     config = configFromEvent(event);
+    checkSourceAllowed(config);
     deadline = invocationDeadline(config, started, context.getRemainingTimeInMillis?.() ?? 900_000);
   } catch (err) {
     logger.error('rejected train event', { error: (err as Error).message });
@@ -82,7 +83,7 @@ async function train(event: unknown, context: Context): Promise<TrainSummary> {
     // One clear line in the logs; the invocation fails and LATEST is untouched.
     logger.error('training failed, nothing published', { error: (err as Error).message, name: (err as Error).name });
     metrics.addMetric('training_failures', MetricUnit.Count, 1);
-    throw err;
+    throw publicTrainingError(err, config.source);
   }
 }
 

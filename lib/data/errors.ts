@@ -9,9 +9,12 @@ import type { BadLineReport } from './parse/types';
 export class DataError extends Error {
   override readonly name = 'DataError';
   readonly bad?: BadLineReport;
+  /** The message quotes the data itself (lines, header names, values): fine for its owner, not for every caller. */
+  readonly quotesData: boolean;
 
-  constructor(message: string, bad?: BadLineReport) {
+  constructor(message: string, bad?: BadLineReport, options: { quotesData?: boolean } = {}) {
     super(message);
     if (bad) this.bad = bad;
+    this.quotesData = options.quotesData ?? bad !== undefined;
   }
 }

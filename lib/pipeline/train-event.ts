@@ -1,3 +1,5 @@
+import { DataError } from '../data/errors';
+import { parseSource } from '../data/sources/spec';
 import { parseTrainConfig, TrainConfigError, type TrainConfig } from './config';
 
 /**
@@ -49,4 +51,31 @@ export function invocationDeadline(config: TrainConfig, startedAt: number, remai
   }
   // Past already (a short timeout)? Then training stops after its first epoch and still publishes.
   return Math.min(config.deadline ?? Infinity, startedAt + Math.max(0, remainingMs - seconds * 1000));
+}
+
+/**
+ * The train function reads data from S3, MovieLens or the generator; a local path (a file
+ * inside its container, e.g. /etc/passwd) only with TRAIN_LOCAL_FILES=allow (for runs on
+ * your own machine).
+ */
+export function checkSourceAllowed(config: TrainConfig, env: NodeJS.ProcessEnv = process.env): void {
+  if (env.TRAIN_LOCAL_FILES === 'allow') return;
+  const local = [config.source, config.items].filter((s): s is string => s !== undefined && parseSource(s).kind === 'file');
+  if (local.length) {
+    throw new TrainConfigError(
+      `the train function does not read local paths (${local.length === 1 ? 'source or items' : 'source and items'} name one); ` +
+        'use an s3:// object or a MovieLens name, or set TRAIN_LOCAL_FILES=allow where it runs on your own machine',
+    );
+  }
+}
+
+/**
+ * What an invocation error says about a run that failed reading its data: what failed and
+ * how many lines were bad, never the data itself (the quoted lines go to the log only:
+ * the invoker may not be allowed to read the object the function read).
+ */
+export function publicTrainingError(err: unknown, source: string): Error {
+  if (!(err instanceof DataError) || !err.quotesData) return err as Error;
+  const bad = err.bad ? `: ${err.bad.count} bad lines` : '';
+  return new DataError(`reading ${source} failed${bad}; the function's log has the details (${err.name})`);
 }

@@ -108,6 +108,8 @@ function* itemRows(text: string, ids: 'int' | 'string', name: string): Generator
     const known = Object.entries(ITEM_COLUMNS).map(([c, aliases]) => `${c} (${aliases.slice(0, 4).join(', ')}...)`).join('; ');
     throw new DataError(
       `${name}: ${unknown.length ? `unknown column name(s) ${unknown.map((u) => JSON.stringify(u)).join(', ')}` : 'no id column'} in the items header; known names: ${known}`,
+      undefined,
+      { quotesData: true },
     );
   }
   const at = (c: keyof typeof ITEM_COLUMNS) => roles.indexOf(c);

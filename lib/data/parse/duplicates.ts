@@ -42,7 +42,9 @@ export function resolveDuplicates(
   if (repeated.length === 0) return { data, report: { policy, pairs: 0, dropped: 0, examples: [] } };
   if (policy === 'error') {
     const [u, i] = [Math.floor(repeated[0]! / nItems), repeated[0]! % nItems];
-    throw new DataError(`${describe(u, i)} is rated more than once; pass --duplicates last|first|mean|max to resolve repeated pairs`);
+    throw new DataError(`${describe(u, i)} is rated more than once; pass --duplicates last|first|mean|max to resolve repeated pairs`, undefined, {
+      quotesData: true,
+    });
   }
   const lines = linesOf(data, nItems, repeated);
   const { ratings, times } = data;

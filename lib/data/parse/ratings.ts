@@ -160,6 +160,8 @@ class RatingsParser {
         throw new DataError(
           `cannot tell the format of ${this.name}: no '::', tab, comma, ';', '|' or space separated fields ` +
             `(first line: ${JSON.stringify(first)}); pass the separator (--separator)`,
+          undefined,
+          { quotesData: true },
         );
       }
     }

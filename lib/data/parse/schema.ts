@@ -165,6 +165,8 @@ export function resolveLayout(format: InteractionsFormat, firstLines: readonly s
       throw new DataError(
         `${where}: unknown column name(s) ${unknown.map((u) => JSON.stringify(u.trim())).join(', ')} in the header; ` +
           `known names: ${knownHeaderNames()}. Name the columns with --columns (e.g. user,item,-,rating; '-' skips one)`,
+        undefined,
+        { quotesData: true },
       );
     }
     return withIdKinds(layoutOf(roles as ColumnRole[], 'header', true, where), firstLines, format.ids);
@@ -190,6 +192,8 @@ function refuseTimesAsRatings(layout: ColumnLayout, lines: readonly string[][], 
   throw new DataError(
     `${where}: column ${k + 1} holds values like ${values[0]}, which look like Unix times, not ratings. ` +
       `For a click log pass --columns ${columns} (implicit feedback); if they really are ratings, name the column: --columns user,item,rating`,
+    undefined,
+    { quotesData: true },
   );
 }
 

@@ -46,7 +46,7 @@ export async function readPicked(picked: Picked, ctx: SourceContext): Promise<Lo
     if (err instanceof ZipError) await picked.onUnreadableZip?.();
     // Name the source in parse errors (subclasses, like ZipError, already do).
     if (err instanceof DataError && err.constructor === DataError && !err.message.includes(picked.source)) {
-      throw new DataError(`${picked.source}: ${err.message}`, err.bad);
+      throw new DataError(`${picked.source}: ${err.message}`, err.bad, { quotesData: err.quotesData });
     }
     if (err instanceof DataError) throw err;
     throw new Error(`${picked.source}: reading failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
