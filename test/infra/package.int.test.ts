@@ -102,9 +102,10 @@ describe('serverless.yml packaged for the ci stage', () => {
     expect(list.Condition.StringLike['s3:prefix']).toEqual(expect.arrayContaining(['models/*', 'cache/*']));
   });
 
-  it('routes GET /reco, POST /reco, GET /movies/{id}/similar and GET /health on an HTTP API', () => {
+  it('routes GET /reco, POST /reco, GET /movies/{id}/similar, GET /health and a catch-all on an HTTP API', () => {
     expect(ofType('AWS::ApiGatewayV2::Api')).toHaveLength(1);
     const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey).sort();
-    expect(routes).toEqual(['GET /health', 'GET /movies/{id}/similar', 'GET /reco', 'POST /reco']);
+    // $default: every other method and path reaches the function, which answers 404 / 405 itself.
+    expect(routes).toEqual(['$default', 'GET /health', 'GET /movies/{id}/similar', 'GET /reco', 'POST /reco']);
   });
 });
