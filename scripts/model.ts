@@ -35,7 +35,8 @@ function printVersions(versions: VersionInfo[]): void {
   }
   for (const v of versions) {
     const flag = v.live ? '*' : ' ';
-    const state = v.complete ? (v.model ?? '') : `INCOMPLETE: ${v.problem}`;
+    const checked = v.verified === undefined ? 'unverified' : v.verified ? 'verified' : `CORRUPT: ${v.problem}`;
+    const state = v.complete ? `${v.model ?? ''} (${checked})` : `INCOMPLETE: ${v.problem}`;
     const mb = (v.bytes / 1e6).toFixed(1);
     console.log(`${flag} ${v.version}  ${v.createdAt}  ${mb} MB  ${state}  ${formatMetric(v.metrics)}${v.stoppedBy ? `  stopped by ${v.stoppedBy}` : ''}`);
   }
@@ -50,9 +51,13 @@ const positiveInt = (value: string): number => {
 
 const program = new Command('model').description('List, inspect, verify, roll back and prune published model versions.');
 
-program.command('list').description('every version, newest first').action(async () => {
-  printVersions(await listVersions(openStore()));
-});
+program
+  .command('list')
+  .option('--verify', "read every file back and check its sha256 (else a version's state is 'unverified': sizes only)")
+  .description('every version, newest first')
+  .action(async (o: { verify?: boolean }) => {
+    printVersions(await listVersions(openStore(), { verify: o.verify ?? false }));
+  });
 
 program
   .command('show')

@@ -48,6 +48,8 @@ export interface VersionInfo {
   live: boolean;
   /** Has a valid manifest and every file it lists, at the listed size. */
   complete: boolean;
+  /** Every file's sha256 was read back and matches (only when listed with `verify`; else undefined). */
+  verified?: boolean;
   /** Why the version is incomplete. */
   problem?: string;
   model?: string;
@@ -84,7 +86,7 @@ async function listWithSizes(store: ObjectStore, prefix: string): Promise<Listed
  * flag: a folder left by an interrupted publish (no manifest, or files missing or of
  * the wrong size) is listed as incomplete, never as a usable model.
  */
-export async function listVersions(store: ObjectStore): Promise<VersionInfo[]> {
+export async function listVersions(store: ObjectStore, options: { verify?: boolean } = {}): Promise<VersionInfo[]> {
   const [objects, live] = await Promise.all([listWithSizes(store, MODELS_PREFIX), readLatest(store)]);
   const byVersion = new Map<string, Map<string, ListedObject>>();
   for (const o of objects) {
@@ -113,11 +115,20 @@ export async function listVersions(store: ObjectStore): Promise<VersionInfo[]> {
         return { ...base, createdAt: fallbackTime, complete: false, problem: (err as Error).message };
       }
       const bad = Object.entries(manifest.files).find(([name, entry]) => files.get(name)?.size !== entry.bytes);
+      let verified: boolean | undefined;
+      let problem = bad ? `${bad[0]} is ${files.has(bad[0]) ? 'the wrong size' : 'missing'}` : undefined;
+      if (options.verify && !bad) {
+        verified = await verifyVersion(store, version).then(
+          () => true,
+          (err: Error) => ((problem = err.message), false),
+        );
+      }
       return {
         ...base,
         createdAt: manifest.createdAt,
         complete: bad === undefined,
-        ...(bad ? { problem: `${bad[0]} is ${files.has(bad[0]) ? 'the wrong size' : 'missing'}` } : {}),
+        ...(verified !== undefined ? { verified } : {}),
+        ...(problem ? { problem } : {}),
         model: manifest.model.kind,
         metrics: manifest.metrics,
         ...(manifest.training.stoppedBy ? { stoppedBy: manifest.training.stoppedBy } : {}),
@@ -174,12 +185,14 @@ export async function prune(store: ObjectStore, options: PruneOptions = {}): Pro
   let kept = versions.some((v) => v.live) ? 1 : 0;
   for (const v of versions) {
     if (v.live) continue;
-    if (v.complete) {
-      if (kept < keep) kept++;
-      else doomed.push(v.version);
-    } else if (now - Date.parse(v.createdAt) > grace) {
-      doomed.push(v.version);
-    }
+    // A version counts as kept only once its files read back as published: a corrupted one
+    // would otherwise take the place of a good fallback.
+    // A corrupt one stays for inspection until `keep` good versions are newer than it.
+    const good = v.complete && kept < keep && (await verifyVersion(store, v.version).then(() => true, () => false));
+    if (good) kept++;
+    else if (v.complete) {
+      if (kept >= keep) doomed.push(v.version);
+    } else if (now - Date.parse(v.createdAt) > grace) doomed.push(v.version);
   }
   for (const version of doomed) {
     const keys = await store.list(versionPrefix(version));

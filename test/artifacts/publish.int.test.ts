@@ -127,6 +127,20 @@ describe('publishModel against a real s3rver', () => {
     await expect(rollback(s3.store, other)).rejects.toThrow(/items\.f32 does not match its sha256/);
     await expect(rollback(s3.store, '../etc')).rejects.toThrow(/not a model version id/);
     expect(await readLatest(s3.store)).toBe(old);
+
+    // Listing by sizes calls it complete but unverified; listing with verify says why it is not.
+    const sized = (await listVersions(s3.store)).find((v) => v.version === other)!;
+    expect(sized).toMatchObject({ complete: true });
+    expect(sized.verified).toBeUndefined();
+    const checked = (await listVersions(s3.store, { verify: true })).find((v) => v.version === other)!;
+    expect(checked).toMatchObject({ complete: true, verified: false, problem: expect.stringMatching(/items\.f32 does not match its sha256/) });
+    // Prune never counts it as a kept version: newest first come the live one, the corrupt
+    // one, then `old`; with keep 2 it is `old`, the good fallback, that stays.
+    const newer = (await publishModel(s3.store, smallModel(), { keep: 10 })).version;
+    await prune(s3.store, { keep: 2 });
+    const left = (await listVersions(s3.store, { verify: true })).map((v) => [v.version, v.verified]);
+    expect(left).toContainEqual([newer, true]);
+    expect(left).toContainEqual([old, true]);
   });
 
   it('an interrupted publish (killed child) leaves the previous model live; the next publish works', async () => {
