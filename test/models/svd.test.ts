@@ -38,6 +38,10 @@ describe('svd', () => {
     expect(evaluateRatings(fit.factors, planted.test).rmse).toBeLessThan(0.3);
     const stepped = await fitModel('svd', planted.train, { dim: 8, optimizer: 'momentum', batch: 200, steps: 50 }, { seed: 3 });
     expect(stepped.curve.at(-1)!.step).toBe(50);
+    // The PoC's -b/-s alone select its optimizer, and what it trained with is what is recorded.
+    const poc = await fitModel('svd', planted.train, { dim: 8, batch: 200, steps: 50 }, { seed: 3 });
+    expect(poc.resolvedParams).toMatchObject({ optimizer: 'momentum', lr: 0.5, batch: 200, steps: 50 });
+    expect(Array.from(poc.factors.Q)).toEqual(Array.from(stepped.factors.Q));
   });
 
   it('early stopping returns the best epoch, not the last', async () => {
