@@ -95,6 +95,7 @@ export function getHealth(deps: RouteDeps) {
       ...(status.checkedAt !== undefined ? { checkedAt: new Date(status.checkedAt).toISOString() } : {}),
       // A fixed code only: the raw error (hosts, ports, file names) stays in the logs.
       ...(status.problem ? { refreshProblem: status.problem } : {}),
+      ...(status.degraded ? { degraded: true, latestVersion: status.degraded.latestVersion, degradedReason: status.degraded.reason } : { degraded: false }),
     });
   };
 }

@@ -1,6 +1,7 @@
 import { LATEST_KEY } from '../artifacts/format';
 import { ArtifactError } from '../artifacts/errors';
 import { loadModelArtifacts, type LoadOptions } from '../artifacts/load';
+import { listVersions } from '../artifacts/versions';
 import type { ObjectStore } from '../storage/object-store';
 import { NoModelError } from './errors';
 import { ServingModel } from './serving-model';
@@ -30,6 +31,8 @@ export interface CacheStatus {
   version?: string;
   loadedAt?: number;
   checkedAt?: number;
+  /** Serving an older version because the one LATEST names does not load. */
+  degraded?: { latestVersion: string; reason: RefreshProblem };
   /** Set while the last check failed. */
   problem?: RefreshProblem;
   /** The raw error of that check: for logs and operators, never for an answer. */
@@ -55,7 +58,9 @@ const silent: CacheLog = { info() {}, warn() {} };
  * GET; when it names a new version, that version is loaded in full and only then
  * swapped in with a single assignment, so a request keeps the model it started with.
  * When S3 cannot be read, or the new version will not load, the current model keeps
- * serving (logged). With no model at all, current() throws NoModelError.
+ * serving (logged); a version that does not verify is remembered and backed off, and a
+ * container that has no model yet serves the newest older one that loads (degraded).
+ * With no model at all, current() throws NoModelError.
  */
 export class ModelCache {
   private model: ServingModel | undefined;
@@ -63,6 +68,9 @@ export class ModelCache {
   private checkedAt = -Infinity;
   private lastError: string | undefined;
   private problem: RefreshProblem | undefined;
+  /** The version LATEST named that did not load, and until when it is not tried again. */
+  private failed: { version: string; until: number; attempts: number } | undefined;
+  private degraded: CacheStatus['degraded'];
   private pending: Promise<void> | undefined;
   private readonly refreshMs: number;
   private readonly log: CacheLog;
@@ -98,6 +106,7 @@ export class ModelCache {
       ...(Number.isFinite(this.checkedAt) ? { checkedAt: this.checkedAt } : {}),
       ...(this.problem ? { problem: this.problem } : {}),
       ...(this.lastError ? { lastError: this.lastError } : {}),
+      ...(this.degraded ? { degraded: this.degraded } : {}),
     };
   }
 
@@ -121,10 +130,11 @@ export class ModelCache {
 
   private async check(): Promise<void> {
     const started = this.now();
+    let version: string | undefined;
     try {
       const latest = await this.store.getIfChanged(LATEST_KEY, this.model ? this.etag : undefined);
       if (latest.status === 'unchanged') {
-        this.lastError = this.problem = undefined;
+        if (!this.degraded) this.lastError = this.problem = undefined;
         return;
       }
       if (latest.status === 'missing') {
@@ -133,16 +143,18 @@ export class ModelCache {
         if (this.model) this.log.warn('models/LATEST is gone; keeping the loaded model', { version: this.model.version });
         return;
       }
-      const version = latest.body.toString('utf8').trim();
+      version = latest.body.toString('utf8').trim();
+      // A version that failed is not read again before its back-off ends: no retry storm.
+      if (this.failed?.version === version && this.now() < this.failed.until) return;
       if (version !== this.model?.version) {
-        const artifacts = await loadModelArtifacts(this.store, version, this.options);
-        const next = new ServingModel(artifacts, this.store, this.options);
+        const next = await this.load(version);
         const previous = this.model?.version;
         this.model = next;
         this.log.info('model loaded', { version, previous, ms: this.now() - started, rangedUsers: next.userRows.ranged });
       }
       this.etag = latest.etag;
       this.lastError = this.problem = undefined;
+      this.failed = this.degraded = undefined;
     } catch (err) {
       this.lastError = (err as Error).message;
       this.problem = problemOf(err);
@@ -150,8 +162,40 @@ export class ModelCache {
         error: this.lastError,
         version: this.model?.version,
       });
+      if (version !== undefined && this.problem === 'model-invalid') await this.fallBack(version);
     } finally {
       this.checkedAt = this.now();
+    }
+  }
+
+  private async load(version: string): Promise<ServingModel> {
+    const artifacts = await loadModelArtifacts(this.store, version, this.options);
+    return new ServingModel(artifacts, this.store, this.options);
+  }
+
+  /**
+   * LATEST names a version that does not verify: remember it (tried again after a
+   * back-off that doubles, 5 s up to 5 min) and serve the last known good model: the one
+   * already loaded, or else the newest older version that loads.
+   */
+  private async fallBack(latestVersion: string): Promise<void> {
+    const attempts = this.failed?.version === latestVersion ? this.failed.attempts + 1 : 1;
+    this.failed = { version: latestVersion, until: this.now() + Math.min(300_000, 5000 * 2 ** (attempts - 1)), attempts };
+    this.degraded = { latestVersion, reason: 'model-invalid' };
+    if (this.model) return;
+    try {
+      const candidates = (await listVersions(this.store)).filter((v) => v.complete && v.version !== latestVersion);
+      for (const candidate of candidates) {
+        try {
+          this.model = await this.load(candidate.version);
+          this.log.warn('serving an older model: the live one does not verify', { latest: latestVersion, serving: candidate.version });
+          return;
+        } catch (err) {
+          this.log.warn('older model does not load either', { version: candidate.version, error: (err as Error).message });
+        }
+      }
+    } catch (err) {
+      this.log.warn('cannot list older models', { error: (err as Error).message });
     }
   }
 }

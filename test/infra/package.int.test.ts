@@ -108,4 +108,9 @@ describe('serverless.yml packaged for the ci stage', () => {
     // $default: every other method and path reaches the function, which answers 404 / 405 itself.
     expect(routes).toEqual(['$default', 'GET /health', 'GET /movies/{id}/similar', 'GET /reco', 'POST /reco']);
   });
+
+  it('alarms when recommend answers from an older model because the live one does not verify', () => {
+    const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    expect(alarms).toContainEqual(expect.objectContaining({ Namespace: 'MovieReco', MetricName: 'degradedAnswers', Threshold: 1 }));
+  });
 });

@@ -40,19 +40,51 @@ describe('ModelCache', () => {
     expect(first.artifacts.Q).not.toBe(second.artifacts.Q);
   });
 
-  it('says in fixed words why there is no model: a live version that does not verify names no file', async () => {
-    await publishFixture(s3.store, buildFixture({ seed: 3 }), 'v-corrupt');
+  it('says in fixed words why there is no model: a live version that does not verify (and nothing older) names no file', async () => {
+    const store = new ObjectStore('only-corrupt', s3.store.client);
+    await store.ensureBucket();
+    await publishFixture(store, buildFixture({ seed: 3 }), 'v-corrupt');
     const key = fileKey('v-corrupt', FILES.items);
-    const body = (await s3.store.get(key))!;
+    const body = (await store.get(key))!;
     body[0] = body[0]! ^ 0xff;
-    await s3.store.put(key, body);
-    await s3.store.put(LATEST_KEY, 'v-corrupt');
-    const cache = new ModelCache(s3.store);
+    await store.put(key, body);
+    const cache = new ModelCache(store);
     const err = await cache.current().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NoModelError);
     expect((err as Error).message).toBe('no model is available: the published model does not verify');
     expect(cache.status()).toMatchObject({ problem: 'model-invalid', lastError: expect.stringMatching(/items\.f32.*sha256/) });
-    await s3.store.put(LATEST_KEY, 'v2');
+  });
+
+  it('serves around a live version that does not verify: the newest good one, degraded, reading the bad one once', async () => {
+    await publishFixture(s3.store, buildFixture({ seed: 4 }), 'v-good');
+    await publishFixture(s3.store, buildFixture({ seed: 5 }), 'v-bad');
+    const key = fileKey('v-bad', FILES.items);
+    const body = (await s3.store.get(key))!;
+    body[0] = body[0]! ^ 0xff;
+    await s3.store.put(key, body);
+    await s3.store.put(LATEST_KEY, 'v-bad');
+    // Every read of the bad version's big file, counted.
+    let badReads = 0;
+    const counting = new (class extends ObjectStore {
+      override async getStream(k: string) {
+        if (k === key) badReads++;
+        return super.getStream(k);
+      }
+    })(s3.store.bucket, s3.store.client);
+    let clock = 0;
+    const cache = new ModelCache(counting, { refreshSeconds: 1, now: () => clock });
+    for (let k = 0; k < 100; k++) {
+      expect((await cache.current()).version).toBe('v-good');
+      clock += 100; // 10 s in all: a refresh every second, the bad version retried after its back-off
+    }
+    expect(cache.status()).toMatchObject({ version: 'v-good', degraded: { latestVersion: 'v-bad', reason: 'model-invalid' } });
+    expect(badReads).toBeLessThanOrEqual(2);
+    // Fixed: a good version published and named by LATEST ends the degraded state.
+    await publishFixture(s3.store, buildFixture({ seed: 6 }), 'v-fixed');
+    await s3.store.put(LATEST_KEY, 'v-fixed');
+    clock += 2000;
+    expect((await cache.current()).version).toBe('v-fixed');
+    expect(cache.status().degraded).toBeUndefined();
   });
 
   it('keeps serving when LATEST points at a broken version', async () => {
