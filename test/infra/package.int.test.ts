@@ -109,6 +109,14 @@ describe('serverless.yml packaged for the ci stage', () => {
     expect(routes).toEqual(['$default', 'GET /health', 'GET /movies/{id}/similar', 'GET /reco', 'POST /reco']);
   });
 
+  it('throttles the HTTP API, reserves recommend its concurrency, and writes JSON access logs', () => {
+    const [[, stage]] = ofType('AWS::ApiGatewayV2::Stage');
+    expect(stage.Properties.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 });
+    expect(JSON.parse(stage.Properties.AccessLogSettings.Format)).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });
+    const recommend = ofType('AWS::Lambda::Function').find(([id]) => id.startsWith('Recommend'))!;
+    expect(recommend[1].Properties.ReservedConcurrentExecutions).toBe(50);
+  });
+
   it('alarms when recommend answers from an older model because the live one does not verify', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
     expect(alarms).toContainEqual(expect.objectContaining({ Namespace: 'MovieReco', MetricName: 'degradedAnswers', Threshold: 1 }));
