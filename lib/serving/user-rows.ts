@@ -81,6 +81,8 @@ export class UserRows {
   private later: Promise<void> | undefined;
   hits = 0;
   misses = 0;
+  /** Ranged rows refused by their checks (a corrupt model file). */
+  corrupt = 0;
 
   constructor(
     private readonly store: ObjectStore,
@@ -141,6 +143,7 @@ export class UserRows {
       fetched = await this.cache!.fetch(user);
     } catch (err) {
       if (err instanceof ArtifactError) throw err;
+      if (err instanceof CorruptRowError) throw new StorageUnavailableError(`this user's stored data failed its checks; try again later`, { cause: err });
       throw new StorageUnavailableError(`could not read this user's factors from model storage; try again shortly`, { cause: err });
     }
     if (this.a.wholeLater && !this.later && !this.offsets) {
@@ -198,6 +201,32 @@ export class UserRows {
           : this.store.getRange(keys.userBias, user * 4, user * 4 + 4).then((bytes) => bytes.readFloatLE(0)),
       seen,
     ]);
+    this.check(user, row, bias, seenItems);
     return { row, bias, seen: seenItems };
   }
+
+  /**
+   * A ranged read cannot be checked against its file's sha256, so what came back is
+   * checked for what a trained model can hold: finite factors and bias of a sane size,
+   * seen items in range and ascending. Anything else is a corrupt row: refused (a 503 for
+   * this user, counted in `corrupt`), never scored.
+   */
+  private check(user: number, row: Float32Array | undefined, bias: number, seen: Int32Array): void {
+    const sane = (x: number) => Number.isFinite(x) && Math.abs(x) <= MAX_SANE_VALUE;
+    let ok = sane(bias);
+    if (row) for (let k = 0; ok && k < row.length; k++) ok = sane(row[k]!);
+    const nItems = this.a.manifest.nItems;
+    for (let k = 0; ok && k < seen.length; k++) ok = seen[k]! >= 0 && seen[k]! < nItems && (k === 0 || seen[k - 1]! < seen[k]!);
+    if (!ok) {
+      this.corrupt++;
+      throw new CorruptRowError(`model ${this.a.manifest.version}: user ${user}'s stored row is corrupt (non-finite, out-of-range or unordered values)`);
+    }
+  }
+}
+
+/** Factor and bias values beyond this are corruption: trained values are of order 1. */
+const MAX_SANE_VALUE = 1e6;
+
+class CorruptRowError extends Error {
+  override readonly name = 'CorruptRowError';
 }

@@ -115,6 +115,22 @@ describe('loadModelArtifacts', () => {
     }
   });
 
+  it('refuses a ranged row of NaN or 1e30 (a corrupt users.f32): a 503 for that user, counted, never scores', async () => {
+    await publishFixture(s3.store, fixture, 'v-bad-rows');
+    const key = fileKey('v-bad-rows', FILES.users);
+    const users = (await s3.store.get(key))!;
+    const dim = fixture.factors.dim;
+    users.writeFloatLE(Number.NaN, 3 * dim * 4);
+    users.writeFloatLE(1e30, 5 * dim * 4 + 4);
+    await s3.store.put(key, users);
+    const model = new ServingModel(await loadModelArtifacts(s3.store, 'v-bad-rows', { wholeUpToBytes: 0 }), s3.store);
+    await expect(model.userRows.load(3)).rejects.toThrow(StorageUnavailableError);
+    await expect(model.userRows.load(5)).rejects.toThrow(/failed its checks/);
+    expect(model.userRows.corrupt).toBe(2);
+    const fine = await model.userRows.load(4);
+    expect(Array.from(fine.vec!)).toEqual(Array.from(fixture.factors.P!.subarray(4 * dim, 5 * dim)));
+  });
+
   it('refuses a version whose file does not match its sha256', async () => {
     await publishFixture(s3.store, fixture, 'v-bad');
     const key = fileKey('v-bad', FILES.items);
