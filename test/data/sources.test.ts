@@ -166,6 +166,20 @@ describe('local files', () => {
     await expect(loadDataset({ kind: 'file', path: join(dir, 'plain.txt'), catalogPath: join(dir, 'gone.csv') })).rejects.toThrow(/gone\.csv: no such catalogue file/);
   });
 
+  it('stops at each size limit with the setting to raise: items file, inflated ratings, synthetic size', async () => {
+    const limits = { downloadBytes: 1e9, inflatedBytes: 2000, itemsFileBytes: 1000, syntheticRatings: 1000 };
+    // Highly compressible: a few hundred bytes of zip inflate far past the limits.
+    const bomb = zipSync({
+      'items.csv': strToU8(`id,title\n${'1,' + 'x'.repeat(5000)}\n`),
+      'r.csv': strToU8('1,1,1\n'.repeat(10)),
+    });
+    await writeFile(join(dir, 'bomb.zip'), bomb);
+    await expect(loadDataset({ kind: 'file', path: join(dir, 'bomb.zip') }, { limits })).rejects.toThrow(/items\.csv inflates past 0 MB; raise DATA_MAX_ITEMS_FILE_MB/);
+    await writeFile(join(dir, 'big.zip'), zipSync({ 'r.csv': strToU8('1,1,1\n'.repeat(1000)) }));
+    await expect(loadDataset({ kind: 'file', path: join(dir, 'big.zip') }, { limits })).rejects.toThrow(/ratings file, inflated, is larger than .*raise DATA_MAX_INFLATED_MB/);
+    await expect(loadDataset(parseSource('synthetic:users=100,movies=50,perUser=20'), { limits })).rejects.toThrow(/2000 ratings is more than DATA_MAX_SYNTHETIC_RATINGS \(1000\)/);
+  });
+
   it('reads any zip holding one ratings file and maybe an items file, and refuses two ratings files', async () => {
     // A MovieLens layout under another name is just a zip of your own: its u.data and u.item.
     await writeFile(join(dir, 'other.zip'), ml100kZip(ratings, catalog));

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { BadLineReport, ColumnLayout, DuplicateReport } from '../parse';
 import type { Dataset } from '../dataset';
 import type { ObjectStore } from '../../storage/object-store';
+import type { DataLimits } from './limits';
 
 export interface SourceContext {
   /** For s3:// sources, and to cache MovieLens downloads in S3 rather than on disk. */
@@ -15,6 +16,8 @@ export interface SourceContext {
   baseUrl?: string;
   maxBadShare?: number;
   log?: (message: string) => void;
+  /** Caps on what a run reads (default: limitsFromEnv()). */
+  limits?: DataLimits;
 }
 
 export interface LoadedDataset {

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describeSyntheticSpec, generateSynthetic } from '../synthetic';
 import type { LoadedDataset, SourceContext } from './context';
+import { DataError } from '../errors';
+import { limitsFromEnv } from './limits';
 import { openLocal } from './local';
 import { openMovieLens } from './movielens';
 import { pickEntries } from './pick';
@@ -19,15 +21,20 @@ export { MOVIELENS, LAYOUTS } from './layouts';
  * read (read.ts: parse with the schema).
  */
 export async function loadDataset(spec: SourceSpec, ctx: SourceContext = {}): Promise<LoadedDataset> {
+  const limits = ctx.limits ?? limitsFromEnv();
   switch (spec.kind) {
     case 'movielens':
-      return readPicked(pickEntries(await openMovieLens(spec.name, ctx)), ctx);
+      return readPicked(pickEntries(await openMovieLens(spec.name, { ...ctx, limits }), limits), ctx);
     case 'file':
-      return readPicked(pickEntries(await openLocal(spec)), ctx);
+      return readPicked(pickEntries(await openLocal(spec), limits), ctx);
     case 's3':
-      return readPicked(pickEntries(await openS3(spec, ctx)), ctx);
+      return readPicked(pickEntries(await openS3(spec, ctx), limits), ctx);
     case 'synthetic': {
       const { kind: _kind, ...params } = spec;
+      const ratings = (params.users ?? 0) * (params.perUser ?? 0);
+      if (ratings > limits.syntheticRatings) {
+        throw new DataError(`synthetic data of ${ratings} ratings is more than DATA_MAX_SYNTHETIC_RATINGS (${limits.syntheticRatings})`);
+      }
       const { dataset, bestRmse } = generateSynthetic(params);
       const source = describeSyntheticSpec(params);
       return {

@@ -2,6 +2,7 @@ import { DataError } from '../errors';
 import { baseUrlOf, cacheDirOf, DEFAULT_CACHE_PREFIX, type SourceContext } from './context';
 import { downloadChunks } from './download';
 import { MOVIELENS } from './layouts';
+import { capped, limitsFromEnv } from './limits';
 import type { Opened } from './opened';
 import type { MovieLensName } from './spec';
 import { LocalZipCache, S3ZipCache, type ZipCache } from './zip-cache';
@@ -23,7 +24,8 @@ export async function openMovieLens(name: MovieLensName, ctx: SourceContext): Pr
   if (!zip) {
     const url = `${baseUrlOf(ctx)}/${name}.zip`;
     ctx.log?.(`${name}: downloading ${url} into ${cache.where}`);
-    const bytes = await cache.fill(checkedZip(downloadChunks(url, name), name));
+    const max = (ctx.limits ?? limitsFromEnv()).downloadBytes;
+    const bytes = await cache.fill(checkedZip(capped(downloadChunks(url, name), max, `${name}: the download of ${url}`, 'downloadBytes'), name));
     ctx.log?.(`${name}: cached ${bytes} bytes`);
     zip = await cache.open();
     if (!zip) throw new Error(`${name}: ${cache.where} is missing right after it was written`);

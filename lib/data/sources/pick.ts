@@ -1,6 +1,7 @@
 import type { RatingScale } from '../dataset';
 import type { CatalogFormat, InteractionsFormat, RatingsFormat } from '../parse';
 import { catalogFormatOf, isItemsFileName, isRatingsFileName, layoutOfRatingsFile, ratingsFormatOf } from './layouts';
+import { capped, limitsFromEnv, type DataLimits } from './limits';
 import type { Opened } from './opened';
 import { selectZipEntries } from './zip-entries';
 
@@ -35,7 +36,7 @@ async function* oneChunk(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
  * read in the format its name or MovieLens layout implies (else sniffed), with the
  * separate catalogue the opener found.
  */
-export function pickEntries(o: Opened): Picked {
+export function pickEntries(o: Opened, limits: DataLimits = limitsFromEnv()): Picked {
   const common = {
     name: o.name,
     source: o.source,
@@ -45,11 +46,11 @@ export function pickEntries(o: Opened): Picked {
   if (o.fileName.toLowerCase().endsWith('.zip')) {
     const layout = o.release?.layout;
     const entries = layout
-      ? selectZipEntries(o.chunks, o.source, layout.ratings, layout.catalog)
-      : selectZipEntries(o.chunks, o.source, isRatingsFileName, isItemsFileName);
+      ? selectZipEntries(o.chunks, o.source, layout.ratings, layout.catalog, limits.itemsFileBytes)
+      : selectZipEntries(o.chunks, o.source, isRatingsFileName, isItemsFileName, limits.itemsFileBytes);
     return {
       ...common,
-      chunks: entries.main,
+      chunks: capped(entries.main, limits.inflatedBytes, `${o.source}: the zip's ratings file, inflated,`, 'inflatedBytes'),
       format: layout?.ratingsFormat ?? 'auto',
       ...(o.release ? { scale: o.release.scale, sizeHint: o.release.ratings } : {}),
       catalog: async () => {
@@ -68,7 +69,8 @@ export function pickEntries(o: Opened): Picked {
     ...(sizeHint ? { sizeHint } : {}),
     catalog: async () => {
       const file = await o.catalog?.();
-      return file ? { name: file.name, format: catalogFormatOf(file.fileName), chunks: file.chunks } : undefined;
+      if (!file) return undefined;
+      return { name: file.name, format: catalogFormatOf(file.fileName), chunks: capped(file.chunks, limits.itemsFileBytes, file.name, 'itemsFileBytes') };
     },
   };
 }

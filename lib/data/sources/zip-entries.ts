@@ -33,7 +33,10 @@ export function selectZipEntries(
   what: string,
   mainFile: EntryMatch,
   sideFile?: EntryMatch,
+  /** The side entry is collected whole: past this many inflated bytes the zip is refused. */
+  maxSideBytes = Infinity,
 ): ZipSelection {
+  let sideBytes = 0;
   const matches = (m: EntryMatch, base: string) => (typeof m === 'string' ? base === m : m(base));
   const describeMain = typeof mainFile === 'string' ? mainFile : 'ratings file';
   // Picked by a test, the main entry must be the only one that passes: the whole zip is read to know.
@@ -80,6 +83,13 @@ export function selectZipEntries(
         if (data.length) stored.push(data);
         if (final) mainEnded = true;
       } else if (role === 'side') {
+        sideBytes += data.length;
+        if (sideBytes > maxSideBytes) {
+          failure ??= new DataError(
+            `${what}: ${file.name} inflates past ${Math.round(maxSideBytes / 2 ** 20)} MB; raise DATA_MAX_ITEMS_FILE_MB if it really is that big`,
+          );
+          return;
+        }
         if (data.length) sideChunks.push(data);
         if (final) sideEnded = true;
       }
