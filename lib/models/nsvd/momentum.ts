@@ -1,5 +1,6 @@
 import type { Rng } from '../../data/random';
 import { permutation } from '../../data/random';
+import { minibatchRounds } from '../kernels/minibatch-rounds';
 import { nsvdUsedCount, sumItemRows, type NsvdSizeRule } from './user-vector';
 
 /**
@@ -43,9 +44,6 @@ export function nsvdMomentumRunner(rows: NsvdRows, rule: NsvdSizeRule, t: NsvdTa
   for (let u = 0; u < nU; u++) userOf.fill(u, rows.start[u]!, rows.start[u + 1]!);
   const order = permutation(n, rng);
   const batch = Math.min(p.batch, Math.max(1, n));
-  const perRound = Math.max(1, Math.ceil(n / batch));
-  const totalSteps = p.steps || p.epochs * perRound;
-  const rounds = Math.ceil(totalSteps / perRound);
 
   const gQ = new Float32Array(nI * dim);
   const gY = new Float32Array(nI * dim);
@@ -145,25 +143,5 @@ export function nsvdMomentumRunner(rows: NsvdRows, rule: NsvdSizeRule, t: NsvdTa
     return sse;
   };
 
-  let done = 0;
-  let cursor = 0;
-  const runEpoch = (_epoch: number, stop: () => boolean) => {
-    let sse = 0;
-    let seen = 0;
-    let interrupted = false;
-    const end = Math.min(totalSteps, done + perRound);
-    while (done < end) {
-      if (seen > 0 && stop()) {
-        interrupted = true;
-        break;
-      }
-      const to = Math.min(n, cursor + batch);
-      sse += step(cursor, to);
-      seen += to - cursor;
-      cursor = to === n ? 0 : to;
-      done++;
-    }
-    return { trainRmse: seen ? Math.sqrt(sse / seen) : NaN, step: done, interrupted };
-  };
-  return { runEpoch, rounds };
+  return minibatchRounds(n, p, step);
 }

@@ -34,6 +34,7 @@ import { squaredErrorRange, type SgdTables } from '../kernels/sgd-kernel';
 import { runStratum, type SgdJob } from '../kernels/sgd-tasks';
 import { allocate } from '../kernels/shared';
 import { sgdWasmModule, WasmArena, wasmSgdAvailable } from '../kernels/wasm-sgd';
+import { minibatchRounds } from '../kernels/minibatch-rounds';
 import { runEpochs, Snapshot, type EpochRunner } from '../kernels/training-loop';
 import type { Factors } from '../../math/factors';
 import type { FitOptions, FitResult, TrainingPart } from '../contract';
@@ -229,34 +230,10 @@ function sgdEpoch(job: SgdJob, p: SvdParams, mu: number, rng: Rng, pool: WorkerP
 }
 
 function momentumRunner(data: BlockedRatings, tables: SgdTables, p: SvdParams, mu: number) {
-  const n = data.size;
-  const batch = Math.min(p.batch, Math.max(1, n));
-  const perRound = Math.max(1, Math.ceil(n / batch));
-  const totalSteps = p.steps || p.epochs * perRound;
-  const rounds = Math.ceil(totalSteps / perRound);
+  const batch = Math.min(p.batch, Math.max(1, data.size));
   const state = createMomentumState(tables.P.length / tables.dim, tables.Q.length / tables.dim, tables.dim, batch);
   const step = { mu, lr: p.lr, momentum: p.momentum, reg: p.reg, regBias: p.regBias };
-  let done = 0;
-  let cursor = 0;
-  const runEpoch = (_epoch: number, stop: () => boolean) => {
-    let sse = 0;
-    let count = 0;
-    let interrupted = false;
-    const end = Math.min(totalSteps, done + perRound);
-    while (done < end) {
-      if (count > 0 && stop()) {
-        interrupted = true;
-        break;
-      }
-      // Batches are consecutive slices of the once-shuffled ratings; the last one of a pass is shorter.
-      const stop_ = Math.min(n, cursor + batch);
-      sse += momentumStep(data.users, data.items, data.ratings, cursor, stop_, tables, step, state);
-      count += stop_ - cursor;
-      cursor = stop_ === n ? 0 : stop_;
-      done++;
-    }
-    return { trainRmse: count ? Math.sqrt(sse / count) : NaN, step: done, interrupted };
-  };
+  const { runEpoch, rounds } = minibatchRounds(data.size, p, (from, to) => momentumStep(data.users, data.items, data.ratings, from, to, tables, step, state));
   return { runner: { runEpoch }, rounds };
 }
 
