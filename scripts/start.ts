@@ -1,14 +1,17 @@
 /**
  * `npm start`: the whole service on this machine, no AWS account, no network.
  *
- * 1. an embedded S3 (s3rver) on LOCAL_S3_PORT (default 4569), data in LOCAL_DATA_DIR
- *    (default .local/s3), bucket MODEL_BUCKET (default movie-reco-local);
+ * 1. an embedded S3 (s3rver, its own process) on LOCAL_S3_PORT (default 4569), data in
+ *    LOCAL_DATA_DIR (default .local/s3), bucket MODEL_BUCKET (default movie-reco-local);
  * 2. if no model is live yet, trains one on the default synthetic data set and publishes it;
  * 3. the API through serverless-offline on API_PORT (default 3000);
- * then prints the URL and stops everything on Ctrl-C / SIGTERM.
+ * then prints the URL and stops everything on Ctrl-C / SIGTERM. s3rver and
+ * serverless-offline write their output to .local/logs/; either one dying is reported and
+ * stops the stack.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
+import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { publishModel } from '../lib/artifacts/publish';
 import { readLatest } from '../lib/artifacts/versions';
@@ -18,7 +21,6 @@ import { InteractionsFormatSchema, TrainConfigSchema, type InteractionsFormatInp
 import { toPublishInput } from '../lib/pipeline/publish-input';
 import { describeData, describeMetrics } from '../lib/pipeline/report';
 import { runTraining } from '../lib/pipeline/train-pipeline';
-import { startLocalS3, type LocalS3 } from '../lib/storage/local-s3';
 import { ObjectStore } from '../lib/storage/object-store';
 import { createS3Client } from '../lib/storage/s3-client';
 import { freePort, LOCAL_API_PORT, LOCAL_BUCKET, LOCAL_DATA_DIR, LOCAL_S3_PORT, portIsFree } from './local-stack';
@@ -105,7 +107,7 @@ async function trainFirstModel(store: ObjectStore): Promise<void> {
 async function waitForHttp(url: string, timeoutMs: number, child: ChildProcess): Promise<void> {
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error('serverless-offline exited while starting');
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${url}: its process exited while starting`);
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
       await res.arrayBuffer();
@@ -117,25 +119,28 @@ async function waitForHttp(url: string, timeoutMs: number, child: ChildProcess):
   throw new Error(`the API did not answer at ${url} within ${timeoutMs / 1000}s`);
 }
 
-let s3: LocalS3 | undefined;
+let s3: ChildProcess | undefined;
 let offline: ChildProcess | undefined;
 let stopping: Promise<void> | undefined;
 
 /** Stops serverless-offline (its whole process group) and s3rver; safe to call twice. */
 function stop(): Promise<void> {
   stopping ??= (async () => {
-    const child = offline;
-    if (child && child.exitCode === null && child.signalCode === null && child.pid) {
-      const exited = new Promise<void>((r) => child.once('exit', () => r()));
-      killGroup(child.pid, 'SIGTERM');
-      const hard = setTimeout(() => killGroup(child.pid!, 'SIGKILL'), 5000);
-      await exited;
-      clearTimeout(hard);
-      killGroup(child.pid, 'SIGKILL'); // anything the group left behind
-    }
-    await s3?.close();
+    // The API first (it uses S3), then S3.
+    for (const child of [offline, s3]) await stopGroup(child);
   })();
   return stopping;
+}
+
+/** Stops a child's whole process group: SIGTERM, SIGKILL after 5 s, then anything left. */
+async function stopGroup(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null || !child.pid) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  killGroup(child.pid, 'SIGTERM');
+  const hard = setTimeout(() => killGroup(child.pid!, 'SIGKILL'), 5000);
+  await exited;
+  clearTimeout(hard);
+  killGroup(child.pid, 'SIGKILL');
 }
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {
@@ -152,44 +157,55 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     void stop().then(() => process.exit(0));
   });
 }
-// If this process dies some other way, do not leave serverless-offline behind.
+// If this process dies some other way, leave nothing behind.
 process.once('exit', () => {
-  if (offline?.pid && offline.exitCode === null) killGroup(offline.pid, 'SIGKILL');
+  for (const child of [offline, s3]) if (child?.pid && child.exitCode === null) killGroup(child.pid, 'SIGKILL');
 });
 
-/** serverless-offline's output: held back while starting (shown if it fails), passed through once ready. */
-const offlineOutput = { ready: false, held: [] as string[] };
+/** Where the children write: LOCAL_LOG_DIR (default .local/logs)/<name>.log. */
+const logDir = resolve(root, env.LOCAL_LOG_DIR || '.local/logs');
 
-function relay(chunk: Buffer, to: NodeJS.WriteStream): void {
-  if (offlineOutput.ready) to.write(chunk);
-  else offlineOutput.held.push(chunk.toString());
+/**
+ * A child in its own process group (so stop() ends it and all of its children) writing
+ * to its log file; its dying while the stack runs is reported, with its log's last lines,
+ * and stops everything.
+ */
+function startChild(name: string, command: string, args: string[], childEnv: NodeJS.ProcessEnv): ChildProcess {
+  mkdirSync(logDir, { recursive: true });
+  const logPath = join(logDir, `${name}.log`);
+  const log = openSync(logPath, 'w');
+  const child = spawn(command, args, { cwd: root, detached: true, stdio: ['ignore', log, log], env: { ...env, ...childEnv } });
+  closeSync(log);
+  child.once('exit', (code, signal) => {
+    if (stopping) return;
+    const tail = readFileSync(logPath, 'utf8').split('\n').slice(-20).join('\n');
+    console.error(`${tail}\n${name} exited (${signal ?? code}); stopping (its log: ${logPath})`);
+    void stop().then(() => process.exit(1));
+  });
+  return child;
+}
+
+async function startS3(): Promise<string> {
+  const port = s3Port || (await freePort());
+  const child = startChild('s3rver', process.execPath, ['--import', 'tsx', resolve(root, 'scripts/support/s3rver-process.ts')], {
+    LOCAL_S3_PORT: String(port),
+    LOCAL_DATA_DIR: dataDir,
+  });
+  s3 = child;
+  const endpoint = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${endpoint}/`, 30_000, child);
+  return endpoint;
 }
 
 async function startOffline(s3Endpoint: string): Promise<ChildProcess> {
   const lambdaPort = await freePort();
-  const child = spawn(resolve(root, 'node_modules/.bin/sls'), ['offline', 'start', '--stage', 'local'], {
-    cwd: root,
-    // Own process group, so stop() can end serverless-offline and all of its children.
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...env,
-      S3_ENDPOINT: s3Endpoint,
-      MODEL_BUCKET: bucket,
-      API_PORT: String(apiPort),
-      OFFLINE_LAMBDA_PORT: String(lambdaPort),
-      AWS_REGION: env.AWS_REGION ?? 'us-east-1',
-    },
+  return startChild('serverless-offline', resolve(root, 'node_modules/.bin/sls'), ['offline', 'start', '--stage', 'local'], {
+    S3_ENDPOINT: s3Endpoint,
+    MODEL_BUCKET: bucket,
+    API_PORT: String(apiPort),
+    OFFLINE_LAMBDA_PORT: String(lambdaPort),
+    AWS_REGION: env.AWS_REGION ?? 'us-east-1',
   });
-  child.stdout!.on('data', (c: Buffer) => relay(c, process.stdout));
-  child.stderr!.on('data', (c: Buffer) => relay(c, process.stderr));
-  child.once('exit', (code, signal) => {
-    if (stopping) return;
-    if (!offlineOutput.ready) process.stderr.write(offlineOutput.held.join('').split('\n').slice(-40).join('\n'));
-    console.error(`serverless-offline exited (${signal ?? code}); stopping`);
-    void stop().then(() => process.exit(1));
-  });
-  return child;
 }
 
 /** Both ports, before anything starts or trains: a busy one is named by its variable, in one line. */
@@ -202,15 +218,15 @@ async function checkPorts(): Promise<void> {
 async function main(): Promise<void> {
   const started = Date.now();
   await checkPorts();
-  s3 = await startLocalS3({ directory: dataDir, port: s3Port });
-  console.log(`S3 (s3rver)   ${s3.endpoint}  bucket ${bucket}  data in ${dataDir}`);
-  const client = createS3Client({ endpoint: s3.endpoint, maxAttempts: 3 });
+  const s3Endpoint = await startS3();
+  console.log(`S3 (s3rver)   ${s3Endpoint}  bucket ${bucket}  data in ${dataDir}  (logs in ${logDir})`);
+  const client = createS3Client({ endpoint: s3Endpoint, maxAttempts: 3 });
   const store = new ObjectStore(bucket, client);
   await store.ensureBucket();
   const live = await readLatest(store);
 
   // The API starts (bundling takes a while) while the first model trains.
-  offline = await startOffline(s3.endpoint);
+  offline = await startOffline(s3Endpoint);
   if (live) console.log(`live model    ${live}`);
   else await trainFirstModel(store);
   if (stopping) return;
@@ -218,7 +234,6 @@ async function main(): Promise<void> {
   const base = `http://localhost:${apiPort}`;
   console.log('waiting for the API (serverless-offline)...');
   await waitForHttp(`http://127.0.0.1:${apiPort}/health`, 120_000, offline);
-  offlineOutput.ready = true;
   console.log(`\nAPI ready at ${base}  (started in ${((Date.now() - started) / 1000).toFixed(1)}s)`);
   console.log(`  curl "${base}/reco?UsrID=40&n_recos=5"`);
   console.log(`  curl "${base}/movies/1/similar"`);

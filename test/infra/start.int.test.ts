@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,6 +15,7 @@ describe('scripts/start.ts (npm start)', () => {
   afterAll(async () => {
     await work.remove();
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    if (dataDir) await rm(`${dataDir}-logs`, { recursive: true, force: true });
   });
 
   it('trains a first model, serves it, and stops cleanly on SIGINT', async () => {
@@ -28,6 +30,7 @@ describe('scripts/start.ts (npm start)', () => {
         LOCAL_S3_PORT: String(s3Port),
         API_PORT: String(apiPort),
         LOCAL_DATA_DIR: dataDir,
+        LOCAL_LOG_DIR: `${dataDir}-logs`,
         MODEL_BUCKET: 'start-test',
         START_SOURCE: 'synthetic:users=300,movies=60,perUser=10,seed=5',
         ESBUILD_WORK_DIR: work.name,
@@ -98,4 +101,46 @@ describe('scripts/start.ts (npm start)', () => {
       holder.close();
     }
   }, 60_000);
+
+  it('runs s3rver as its own process with a log file, and stops the whole stack when it dies', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'start-s3-dies-'));
+    const [s3Port, apiPort] = [await freePort(), await freePort()];
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        LOCAL_S3_PORT: String(s3Port),
+        API_PORT: String(apiPort),
+        LOCAL_DATA_DIR: join(dir, 's3'),
+        LOCAL_LOG_DIR: join(dir, 'logs'),
+        MODEL_BUCKET: 'start-test',
+        START_SOURCE: 'synthetic:users=300,movies=60,perUser=10,seed=5',
+        ESBUILD_WORK_DIR: work.name,
+      },
+    });
+    let output = '';
+    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`not ready within 100s:\n${output}`)), 100_000);
+        child.stdout.on('data', () => /Ctrl-C stops everything/.test(output) && (clearTimeout(timer), resolve()));
+      });
+      expect(await readFile(join(dir, 'logs', 's3rver.log'), 'utf8')).toMatch(/s3rver listening at http:\/\/127\.0\.0\.1:\d+/);
+      const family = descendants(child.pid!);
+      const s3rver = family.find((pid) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('s3rver-process'));
+      expect(s3rver).toBeDefined();
+      process.kill(s3rver!, 'SIGKILL');
+      expect(await exited).toBe(1);
+      expect(output).toMatch(/s3rver exited \(SIGKILL\); stopping/);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(family.filter(isAlive)).toEqual([]);
+      await expect(fetch(`http://127.0.0.1:${apiPort}/health`)).rejects.toThrow();
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 150_000);
 });
