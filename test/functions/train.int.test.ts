@@ -64,6 +64,11 @@ describe('the train Lambda handler', () => {
     const detail = configFromEvent({ ...(event('schedule.json') as object), detail: { source: 'ml-100k' } });
     expect(detail.source).toBe('ml-100k');
     expect(configFromEvent(event('synthetic-30m.json')).source).toMatch(/users=1000000,movies=1000,perUser=30/);
+    // Your own click log: its format and catalogue travel in the event.
+    expect(configFromEvent(event('clicks-s3.json'))).toMatchObject({
+      items: expect.stringMatching(/^s3:\/\/.*items\.csv$/),
+      format: { columns: ['user', 'item', 'event', '-'], header: true, eventWeights: { view: 1, cart: 3, purchase: 5 } },
+    });
   });
 
   it('rejects a malformed event with a readable message', () => {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
+import { DataError } from '../errors';
 import { describeSyntheticSpec, generateSynthetic } from '../synthetic';
 import type { LoadedDataset, SourceContext } from './context';
-import { DataError } from '../errors';
 import { limitsFromEnv } from './limits';
 import { openLocal } from './local';
 import { openMovieLens } from './movielens';
