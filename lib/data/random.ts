@@ -119,9 +119,9 @@ export function permutation(n: number, rng: Rng): Int32Array {
   return p;
 }
 
-/** Fisher-Yates over positions [start, end) of three parallel rating arrays, moved together. */
+/** Fisher-Yates over positions [start, end) of parallel rating arrays, moved together (no users: rows of one user's ratings). */
 export function shuffleRatings(
-  users: Int32Array,
+  users: Int32Array | undefined,
   items: Int32Array,
   ratings: Float32Array,
   start: number,
@@ -130,9 +130,11 @@ export function shuffleRatings(
 ): void {
   for (let k = end - 1; k > start; k--) {
     const j = start + rng.nextInt(k - start + 1);
-    const u = users[k]!;
-    users[k] = users[j]!;
-    users[j] = u;
+    if (users) {
+      const u = users[k]!;
+      users[k] = users[j]!;
+      users[j] = u;
+    }
     const i = items[k]!;
     items[k] = items[j]!;
     items[j] = i;

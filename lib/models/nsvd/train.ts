@@ -29,7 +29,7 @@
 import * as z from 'zod';
 import { meanRating, nItems, nUsers, type Dataset } from '../../data/dataset';
 import { ModelParamsError, MOMENTUM_FIELD_DEFAULTS, momentumParamFields, optimizerOverrides, parseParams, sgdParamFields } from '../params';
-import { createRng, fillGaussian, permutation, shuffleInPlace, type Rng } from '../../data/random';
+import { createRng, fillGaussian, permutation, shuffleInPlace, shuffleRatings, type Rng } from '../../data/random';
 import { squaredErrorRange } from '../kernels/sgd-kernel';
 import { bindWasmNsvd, sgdWasmModule, WasmArena, wasmSgdAvailable } from '../kernels/wasm-sgd';
 import { runEpochs, Snapshot } from '../kernels/training-loop';
@@ -91,17 +91,7 @@ function userRows(train: Dataset, nU: number, rng: Rng): UserRows {
     items[at] = train.items[r]!;
     ratings[at] = train.ratings[r]!;
   }
-  for (let u = 0; u < nU; u++) {
-    for (let k = start[u + 1]! - 1; k > start[u]!; k--) {
-      const j = start[u]! + rng.nextInt(k - start[u]! + 1);
-      const i = items[k]!;
-      items[k] = items[j]!;
-      items[j] = i;
-      const v = ratings[k]!;
-      ratings[k] = ratings[j]!;
-      ratings[j] = v;
-    }
-  }
+  for (let u = 0; u < nU; u++) shuffleRatings(undefined, items, ratings, start[u]!, start[u + 1]!, rng);
   return { start, items, ratings };
 }
 
