@@ -12,7 +12,7 @@
  */
 import { buildUserCsr } from '../data/csr';
 import { nItems, nUsers, type Dataset } from '../data/dataset';
-import type { Factors, UserState } from '../math/factors';
+import { trainedUserState, type Factors, type UserState } from '../math/factors';
 import { selectTopN, TopN } from '../math/scoring';
 import { servingPart } from '../models/serving-registry';
 
@@ -132,10 +132,8 @@ export function evaluateRanking<K extends number>(
   let sumNdcg = 0;
   let sumMap = 0;
   let users = 0;
-  const { P, userBias, dim } = factors;
   const nUserRows = relevant.offsets.length - 1;
-  const nSeenRows = seen.offsets.length - 1;
-  const state: UserState = { vec: P, offset: 0, bias: 0, seen: new Int32Array(0) };
+  const state: UserState = { vec: undefined, offset: 0, bias: 0, seen: new Int32Array(0) };
 
   for (let u = 0; u < nUserRows; u++) {
     const start = relevant.offsets[u]!;
@@ -150,9 +148,7 @@ export function evaluateRanking<K extends number>(
         nRelevant++;
       }
     }
-    state.offset = u * dim;
-    state.bias = userBias ? userBias[u]! : 0;
-    state.seen = u < nSeenRows ? seen.items.subarray(seen.offsets[u]!, seen.offsets[u + 1]!) : new Int32Array(0);
+    trainedUserState(factors, seen, u, state);
     scorer.scoreAll(state, itemScores);
     const n = selectTopN(itemScores, nI, heap, state.seen);
     for (let r = 0; r < n; r++) recommendedOnce[heap.items[r]!] = 1;

@@ -47,3 +47,22 @@ export interface UserState {
   bias: number;
   seen: Int32Array;
 }
+
+const NONE = new Int32Array(0);
+
+/**
+ * A training user's state from the fitted factors and their rated items (a user CSR),
+ * written into `into` so a loop over users allocates nothing.
+ */
+export function trainedUserState(
+  f: Pick<Factors, 'P' | 'userBias' | 'dim'>,
+  seen: { offsets: Uint32Array; items: Int32Array },
+  u: number,
+  into: UserState = { vec: undefined, offset: 0, bias: 0, seen: NONE },
+): UserState {
+  into.vec = f.P;
+  into.offset = u * f.dim;
+  into.bias = f.userBias ? f.userBias[u]! : 0;
+  into.seen = u < seen.offsets.length - 1 ? seen.items.subarray(seen.offsets[u]!, seen.offsets[u + 1]!) : NONE;
+  return into;
+}

@@ -2,7 +2,7 @@ import { nItems, nUsers, type Dataset } from '../data/dataset';
 import { describeLayout, type BadLineReport } from '../data/parse';
 import type { LoadedDataset } from '../data/sources';
 import { buildUserCsr } from '../data/csr';
-import type { Factors, UserState } from '../math/factors';
+import { trainedUserState, type Factors } from '../math/factors';
 import { clip, predictRating, selectTopN, TopN } from '../math/scoring';
 import { servingPart } from '../models/serving-registry';
 import type { Progress } from '../models/contract';
@@ -51,10 +51,9 @@ export function predictionTable(factors: Factors, train: Dataset, validation: Da
   const lines = ['user\ttop 10 (* = a held-out item of the user)'];
   for (const [u, positions] of rows) {
     const held = new Set(positions.map((r) => validation.items[r]!));
-    const items = u < seen.offsets.length - 1 ? seen.items.subarray(seen.offsets[u]!, seen.offsets[u + 1]!) : new Int32Array(0);
-    const state: UserState = { vec: factors.P, offset: u * factors.dim, bias: factors.userBias?.[u] ?? 0, seen: items };
+    const state = trainedUserState(factors, seen, u);
     scorer.scoreAll(state, scores);
-    const n = selectTopN(scores, factors.nItems, heap, items);
+    const n = selectTopN(scores, factors.nItems, heap, state.seen);
     const cells = Array.from(heap.items.subarray(0, n), (i) => `${movie(i)}${held.has(i) ? '*' : ''}`);
     lines.push(`${validation.userIds.external(u)}\t${cells.join(' ')}  (${cells.filter((c) => c.endsWith('*')).length}/${held.size} held out)`);
   }
