@@ -125,8 +125,6 @@ export class StringIdMap {
   }
 
   intern(externalId: string): number {
-    const known = this.bytes.findString(externalId);
-    if (known !== -1) return known;
     const problem = stringIdProblem(externalId);
     if (problem) throw new RangeError(`id ${JSON.stringify(externalId)} ${problem}`);
     return this.bytes.internString(externalId);

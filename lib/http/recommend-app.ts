@@ -32,7 +32,7 @@ function requestTiming(deps: RecommendAppDeps): MiddlewareObj {
     const ms = t0 === undefined ? undefined : performance.now() - t0;
     if (ms !== undefined) deps.metrics.addMetric('latency', MetricUnit.Milliseconds, ms);
     // Answers from an older model because the live one does not verify (the DegradedModel alarm watches this).
-    if (deps.cache.status().degraded) deps.metrics.addMetric('degradedAnswers', MetricUnit.Count, 1);
+    if (deps.cache.isDegraded) deps.metrics.addMetric('degradedAnswers', MetricUnit.Count, 1);
     const version = deps.cache.peek()?.version;
     if (version) deps.metrics.addMetadata('modelVersion', version);
     deps.logger.debug('answered', { status: (request.response as HttpResult | null)?.statusCode, ms, modelVersion: version });

@@ -47,7 +47,7 @@ const PROBLEM_TEXT: Record<RefreshProblem, string> = {
 
 /** A failed check's problem: the artifacts themselves (they do not verify), or reaching them. */
 function problemOf(err: unknown): RefreshProblem {
-  return err instanceof ArtifactError || (err as Error)?.name === 'ZodError' ? 'model-invalid' : 'storage-unreachable';
+  return err instanceof ArtifactError ? 'model-invalid' : 'storage-unreachable';
 }
 
 const silent: CacheLog = { info() {}, warn() {} };
@@ -93,6 +93,11 @@ export class ModelCache {
     }
     if (!this.model) throw new NoModelError(PROBLEM_TEXT[this.problem ?? 'no-latest']);
     return this.model;
+  }
+
+  /** Whether answers come from an older model because the live one does not verify. */
+  get isDegraded(): boolean {
+    return this.degraded !== undefined;
   }
 
   /** The model already loaded, without checking S3. */

@@ -9,8 +9,6 @@
  * the ML-1M shape `user::item::rating::timestamp` (`--users` distinct users, default
  * 200,000; `--ids string` writes them as `u-<n>`, string ids), and deletes it afterwards.
  * `duplicateSeconds` is the part spent finding and resolving repeated (user, item) pairs.
- * `retainedHeapMB` is the JS heap the parsed data set keeps beyond the typed arrays:
- * its id maps (run with NODE_OPTIONS=--expose-gc for it to be exact).
  * --size-hint auto (the default) passes file bytes / 6, an upper bound on the number of
  * lines, as a caller that knows the file size would; --size-hint 0 passes none.
  *
@@ -118,10 +116,8 @@ export async function main(argv: string[]): Promise<void> {
     const cpuSeconds: number[] = [];
     let lines = 0;
     let peakRss = process.memoryUsage.rss();
-    const retainedHeap: number[] = [];
     for (let run = 0; run < runs; run++) {
       globalThis.gc?.();
-      const heapBefore = process.memoryUsage().heapUsed;
       const timer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 50);
       const started = performance.now();
       const cpuStart = process.cpuUsage();
@@ -137,9 +133,6 @@ export async function main(argv: string[]): Promise<void> {
       lines = result.lines;
       seconds.push(elapsed);
       duplicateSeconds.push(result.duplicateSeconds);
-      globalThis.gc?.();
-      retainedHeap.push((process.memoryUsage().heapUsed - heapBefore) / 2 ** 20);
-      if (result.dataset.size === 0) throw new Error('no ratings'); // keeps the result alive until measured
       process.stderr.write(
         `run ${run + 1}: ${elapsed.toFixed(2)} s (duplicates ${result.duplicateSeconds.toFixed(2)} s, ${result.duplicates.pairs} pairs; cpu ${cpuSeconds[run]!.toFixed(2)} s), ${result.dataset.size} ratings, ${result.dataset.userIds.size} users, ${result.dataset.itemIds.size} items\n`,
       );
@@ -152,7 +145,6 @@ export async function main(argv: string[]): Promise<void> {
         duplicateSeconds: +median(duplicateSeconds).toFixed(3),
         linesPerSecond: Math.round(lines / s),
         peakRssMB: Math.round(peakRss / 2 ** 20),
-        retainedHeapMB: Math.round(median(retainedHeap)),
         cpuSeconds: +median(cpuSeconds).toFixed(3),
         mallocHugePages: hugePages,
         loadAverage: +os.loadavg()[0]!.toFixed(2),
