@@ -1,9 +1,9 @@
 import type { Catalog } from '../dataset';
+import { FORMAT_SEPARATORS } from './slow-line';
 import type { ConcreteRatingsFormat } from './types';
 import type { CatalogFormat } from './catalog';
 import { U_ITEM_GENRES } from './catalog';
 
-const SEPARATORS: Record<ConcreteRatingsFormat, string> = { dat: '::', tsv: '\t', csv: ',', whitespace: ' ' };
 
 export interface RatingRecord {
   user: number;
@@ -14,7 +14,7 @@ export interface RatingRecord {
 
 /** One ratings line (without newline) in the given format; parseRatings reads it back. */
 export function formatRatingsLine(format: ConcreteRatingsFormat, r: RatingRecord): string {
-  const sep = SEPARATORS[format];
+  const sep = FORMAT_SEPARATORS[format].text;
   const head = `${r.user}${sep}${r.item}${sep}${r.rating}`;
   return r.timestamp === undefined ? head : `${head}${sep}${r.timestamp}`;
 }
@@ -31,7 +31,7 @@ export function formatRatings(
   // A header names the timestamp column only when every record has one (a csv line cannot skip a named column).
   const timed = all.length > 0 && all.every((r) => r.timestamp !== undefined);
   const names = timed ? ['userId', 'movieId', 'rating', 'timestamp'] : ['userId', 'movieId', 'rating'];
-  if (options.header ?? format === 'csv') lines.push(names.join(SEPARATORS[format]));
+  if (options.header ?? format === 'csv') lines.push(names.join(FORMAT_SEPARATORS[format].text));
   for (const r of all) lines.push(formatRatingsLine(format, r));
   return lines.length === 0 ? '' : lines.join(eol) + eol;
 }

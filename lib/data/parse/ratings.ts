@@ -13,8 +13,8 @@ import { resolveDuplicates } from './duplicates';
 import { MAX_ID_BYTES } from '../external-id';
 import { RatingsSink } from './ratings-sink';
 import { isPositionalRatings, resolveLayout, type ColumnLayout } from './schema';
-import { MAX_ID, parseLineSlow, SEPARATORS, splitFields, type LineRules, type Separator } from './slow-line';
-import type { ConcreteRatingsFormat, ParseOptions, ParseResult } from './types';
+import { FORMAT_SEPARATORS, MAX_ID, parseLineSlow, SEPARATORS, splitFields, type LineRules, type Separator } from './slow-line';
+import type { ParseOptions, ParseResult } from './types';
 import { COLON, CR, DOT, NL, SPACE, TAB, ZERO } from './bytes';
 
 /** How many bytes to look at before deciding the format. */
@@ -22,12 +22,6 @@ const SNIFF_BYTES = 64 * 1024;
 /** Lines the layout is decided from (header, field count, what the values and ids look like). */
 const LAYOUT_LINES = 2000;
 
-const FORMAT_SEPARATORS: Record<ConcreteRatingsFormat, Separator> = {
-  dat: SEPARATORS['::'],
-  tsv: SEPARATORS['\t'],
-  csv: SEPARATORS[','],
-  whitespace: SEPARATORS[' '],
-};
 /** A "line" longer than this (no newline in sight) is a bad line, not a memory hog. */
 const MAX_LINE_BYTES = 1 << 20;
 /** Up to 15 significant digits, mantissa / 10^k is exactly what Number(text) gives. */

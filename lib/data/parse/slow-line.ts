@@ -1,5 +1,6 @@
 import { stringIdProblem, type ExternalId } from '../external-id';
 import type { ColumnLayout } from './schema';
+import type { ConcreteRatingsFormat } from './types';
 
 /**
  * The complete (and slow, string-based) rules for one interactions line. The byte
@@ -32,6 +33,14 @@ export const SEPARATORS = {
 } as const satisfies Record<string, Separator>;
 
 export type SeparatorText = keyof typeof SEPARATORS;
+
+/** The separator of each MovieLens-style format name. */
+export const FORMAT_SEPARATORS: Record<ConcreteRatingsFormat, Separator> = {
+  dat: SEPARATORS['::'],
+  tsv: SEPARATORS['\t'],
+  csv: SEPARATORS[','],
+  whitespace: SEPARATORS[' '],
+};
 
 export interface ParsedLine {
   user: ExternalId;
