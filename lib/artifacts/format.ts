@@ -6,7 +6,7 @@ import { MODEL_KINDS, isModelKind } from '../models/serving-registry';
  * plus `models/LATEST` naming the live one. Binary files are little-endian with no
  * header, so row i of a float32 matrix with `dim` columns starts at byte i * dim * 4
  * and one user's row is one ranged GET. The manifest gives every file's byte length,
- * sha256, dtype and shape.
+ * sha256, dtype and shape, and for each per-user file the checksums of its blocks.
  */
 export const FORMAT_VERSION = 2;
 /**
@@ -50,8 +50,15 @@ export const fileKey = (version: string, file: string): string => `${versionPref
 export const FileEntry = z.object({
   bytes: z.number().int().nonnegative(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  dtype: z.enum(['f32', 'i32', 'u32', 'json', 'svg', 'text']),
+  /** 'sha256': block checksums of another file, 32 raw bytes a block (blocks.ts). */
+  dtype: z.enum(['f32', 'i32', 'u32', 'json', 'svg', 'text', 'sha256']),
   shape: z.array(z.number().int().nonnegative()),
+  /**
+   * Files that may be served by ranged GET (the per-user files) name their block
+   * checksums: the sha256 of every `size`-byte block, in `file`. Models published before
+   * block checksums have none; their ranged rows get only the value checks of UserRows.
+   */
+  blocks: z.object({ size: z.number().int().positive(), file: z.string() }).optional(),
 });
 export type FileEntry = z.infer<typeof FileEntry>;
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ObjectStore } from '../storage/object-store';
 import { FILES, fileKey, type FileEntry, type Manifest } from './format';
+import { BlockHashes } from './blocks';
 import { ArtifactError } from './errors';
 import { readManifest } from './versions';
 
@@ -16,16 +17,15 @@ import { readManifest } from './versions';
  * reads whole is only what every request needs (user ids, item factors and biases,
  * item ids, popular, catalog): about 4 MB for a million users instead of 12.
  *
- * Integrity of ranged reads: a byte range cannot be checked against a whole file's
- * sha256. What guarantees it is the publisher: it uploads a version into its own
- * folder, reads every file back and checks its length and sha256 against the manifest,
- * and only then writes models/LATEST; a version folder is never written again. So a
- * range read from the version LATEST names comes from verified, immutable bytes. The
- * reader still checks what it can cheaply: the manifest's byte length of every file
- * against its shape, the length of every range it gets back (ObjectStore.getRange), and
- * that a user's seen offsets lie inside seen.items (UserRows).
+ * Integrity of ranged reads: a byte range cannot be checked against its whole file's
+ * sha256, so each per-user file comes with the sha256 of every 64 KiB block (blocks.ts).
+ * A ranged model reads those checksums whole (each checked against its own sha256) and
+ * every ranged read is widened to whole blocks and checked before use (UserRows). The
+ * reader also checks the manifest's byte length of every file against its shape, the
+ * length of every range it gets back (ObjectStore.getRange), and that a user's seen
+ * offsets lie inside seen.items. Models published before block checksums have none:
+ * their ranged rows get those checks and UserRows' value checks only.
  */
-
 
 export interface CatalogItem {
   title: string;
@@ -41,7 +41,7 @@ export interface LoadOptions {
 export const DEFAULT_WHOLE_UP_TO_BYTES = 64 * 1024 * 1024;
 
 /** A per-user file: in memory, or left in S3 to be read one user at a time. */
-export type PerUserFile<T> = { kind: 'whole'; data: T } | { kind: 'ranged'; key: string };
+export type PerUserFile<T> = { kind: 'whole'; data: T } | { kind: 'ranged'; key: string; blocks: BlockHashes | undefined };
 
 export interface ModelArtifacts {
   manifest: Manifest;
@@ -131,8 +131,20 @@ async function readPerUser<T>(
   ranged: boolean,
 ): Promise<PerUserFile<T>> {
   if (!ranged) return { kind: 'whole', data: await readTyped(store, manifest, file, Ctor, length) };
-  checkedBytes(manifest, file, Ctor, length);
-  return { kind: 'ranged', key: fileKey(manifest.version, file) };
+  const bytes = checkedBytes(manifest, file, Ctor, length);
+  return { kind: 'ranged', key: fileKey(manifest.version, file), blocks: await readBlockHashes(store, manifest, file, bytes) };
+}
+
+/** The block checksums of a per-user file, read whole and sha256-checked; undefined for a model published without them. */
+async function readBlockHashes(store: ObjectStore, manifest: Manifest, file: string, bytes: number): Promise<BlockHashes | undefined> {
+  const blocks = entry(manifest, file).blocks;
+  if (!blocks) return undefined;
+  const digests = new Uint8Array(await readVerified(store, manifest, blocks.file));
+  try {
+    return new BlockHashes(file, digests, blocks.size, bytes);
+  } catch (err) {
+    throw new ArtifactError(`model ${manifest.version}: ${(err as Error).message}`);
+  }
 }
 
 /** A version's ids: user_ids.i32 (or item_ids.i32) when it has one, else the text file of string ids. */

@@ -36,7 +36,13 @@ export async function publishModel(store: ObjectStore, input: PublishInput, opti
   const started = Date.now();
   const entries: Record<string, FileEntry> = {};
   for (const file of files) {
-    entries[file.name] = { bytes: file.body.length, sha256: sha256(file.body), dtype: file.dtype, shape: file.shape };
+    entries[file.name] = {
+      bytes: file.body.length,
+      sha256: sha256(file.body),
+      dtype: file.dtype,
+      shape: file.shape,
+      ...(file.blocks ? { blocks: file.blocks } : {}),
+    };
     await store.upload(fileKey(version, file.name), file.body, file.contentType);
     log('uploaded', { version, file: file.name, bytes: file.body.length });
     await options.onFileUploaded?.(file.name);

@@ -3,6 +3,7 @@ import { nItems, nUsers, type Dataset } from '../data/dataset';
 import type { Ids } from '../data/id-map';
 import type { Factors } from '../math/factors';
 import type { Progress } from '../models/contract';
+import { BLOCK_BYTES, blockCount, blocksFileOf, hashBlocks } from './blocks';
 import { renderCurveSvg } from './curve-svg';
 import { FILES, type FileEntry } from './format';
 import { popularItems } from './popular';
@@ -29,6 +30,7 @@ export interface ArtifactFile {
   contentType: string;
   dtype: FileEntry['dtype'];
   shape: number[];
+  blocks?: FileEntry['blocks'];
 }
 
 const LITTLE_ENDIAN = endianness() === 'LE';
@@ -54,6 +56,19 @@ function vector(name: string, arr: Float32Array | Int32Array | Uint32Array, dtyp
 function ids(intName: string, textName: string, map: Ids): ArtifactFile {
   if (map.kind === 'int') return vector(intName, map.toArray(), 'i32');
   return { name: textName, body: Buffer.from(map.toArray().join('\n'), 'utf8'), contentType: 'text/plain; charset=utf-8', dtype: 'text', shape: [map.size] };
+}
+
+/** A per-user file (one a large model serves by range) and the checksums of its blocks. */
+function withBlocks(file: ArtifactFile): ArtifactFile[] {
+  const name = blocksFileOf(file.name);
+  const checksums: ArtifactFile = {
+    name,
+    body: hashBlocks(file.body, BLOCK_BYTES),
+    contentType: 'application/octet-stream',
+    dtype: 'sha256',
+    shape: [blockCount(file.body.length, BLOCK_BYTES), 32],
+  };
+  return [{ ...file, blocks: { size: BLOCK_BYTES, file: name } }, checksums];
 }
 
 function json(name: string, value: unknown, shape: number[] = []): ArtifactFile {
@@ -95,13 +110,13 @@ export function buildArtifactFiles(input: PublishInput, version: string): Artifa
   checkPublishInput(input);
   const { factors: f, dataset: d } = input;
   const files: ArtifactFile[] = [matrix(FILES.items, f.Q, f.nItems, f.dim)];
-  if (f.P) files.push(matrix(FILES.users, f.P, f.nUsers, f.dim));
+  if (f.P) files.push(...withBlocks(matrix(FILES.users, f.P, f.nUsers, f.dim)));
   if (f.Y) files.push(matrix(FILES.itemImplicit, f.Y, f.nItems, f.dim));
   if (f.itemBias) files.push(vector(FILES.itemBias, f.itemBias, 'f32'));
-  if (f.userBias) files.push(vector(FILES.userBias, f.userBias, 'f32'));
+  if (f.userBias) files.push(...withBlocks(vector(FILES.userBias, f.userBias, 'f32')));
 
   const seen = buildSeenCsr(d);
-  files.push(vector(FILES.seenIndex, seen.offsets, 'u32'), vector(FILES.seenItems, seen.items, 'i32'));
+  files.push(...withBlocks(vector(FILES.seenIndex, seen.offsets, 'u32')), ...withBlocks(vector(FILES.seenItems, seen.items, 'i32')));
   files.push(ids(FILES.userIds, FILES.userIdsText, d.userIds), ids(FILES.itemIds, FILES.itemIdsText, d.itemIds));
   files.push(vector(FILES.popular, popularItems(d), 'i32'));
 

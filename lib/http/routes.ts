@@ -22,13 +22,22 @@ function modelInfo(model: ServingModel) {
   return { version: model.version, kind: model.kind, trainedAt: model.manifest.createdAt };
 }
 
-/** Records user-row cache hits and misses (large models) from the counters' change over one request. */
-function countRowCache(metrics: Metrics, model: ServingModel, before: { hits: number; misses: number }): void {
-  if (!model.userRows.ranged) return;
-  const hits = model.userRows.hits - before.hits;
-  const misses = model.userRows.misses - before.misses;
-  if (hits) metrics.addMetric('userRowCacheHit', MetricUnit.Count, hits);
-  if (misses) metrics.addMetric('userRowCacheMiss', MetricUnit.Count, misses);
+/**
+ * Records user-row cache hits and misses and corrupt rows refused (large models) from the
+ * counters' change over one request, answered or not.
+ */
+async function countingRowReads<T>(metrics: Metrics, model: ServingModel, read: () => Promise<T>): Promise<T> {
+  const rows = model.userRows;
+  const before = { hits: rows.hits, misses: rows.misses, corrupt: rows.corrupt };
+  try {
+    return await read();
+  } finally {
+    if (rows.ranged) {
+      if (rows.hits > before.hits) metrics.addMetric('userRowCacheHit', MetricUnit.Count, rows.hits - before.hits);
+      if (rows.misses > before.misses) metrics.addMetric('userRowCacheMiss', MetricUnit.Count, rows.misses - before.misses);
+      if (rows.corrupt > before.corrupt) metrics.addMetric('corruptUserRows', MetricUnit.Count, rows.corrupt - before.corrupt);
+    }
+  }
 }
 
 function answer(model: ServingModel, n: number, reco: Recommendations, extra: Record<string, unknown>): HttpResult {
@@ -48,9 +57,7 @@ export function getReco(deps: RouteDeps) {
     const n = params.n ?? DEFAULT_RECOS;
     const model = await deps.cache.current();
     const userId = idFromText(model.users, params.userId, 'user');
-    const before = { hits: model.userRows.hits, misses: model.userRows.misses };
-    const reco = await recommendForUser(model, userId, n);
-    countRowCache(deps.metrics, model, before);
+    const reco = await countingRowReads(deps.metrics, model, () => recommendForUser(model, userId, n));
     if (reco.fallback) deps.metrics.addMetric('fallbackPopular', MetricUnit.Count, 1);
     return answer(model, n, reco, { user: userId });
   };

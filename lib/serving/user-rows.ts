@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { BlockChecksumError, type BlockHashes } from '../artifacts/blocks';
 import { ArtifactError } from '../artifacts/errors';
 import { copyInto, readTyped, type ModelArtifacts, type PerUserFile } from '../artifacts/load';
 import { FILES } from '../artifacts/format';
@@ -32,12 +33,18 @@ interface InMemory {
   seenItems: Int32Array;
 }
 
-/** The S3 keys of a large model's per-user files. */
+/** A per-user file left in S3: its key and, for models that have them, its block checksums. */
+interface Ranged {
+  key: string;
+  blocks: BlockHashes | undefined;
+}
+
+/** A large model's per-user files. */
 interface InS3 {
-  P: string | undefined;
-  userBias: string | undefined;
-  seenOffsets: string;
-  seenItems: string;
+  P: Ranged | undefined;
+  userBias: Ranged | undefined;
+  seenOffsets: Ranged;
+  seenItems: Ranged;
 }
 
 function inMemory<T>(file: PerUserFile<T>): T {
@@ -45,9 +52,9 @@ function inMemory<T>(file: PerUserFile<T>): T {
   return file.data;
 }
 
-function inS3<T>(file: PerUserFile<T>): string {
+function inS3<T>(file: PerUserFile<T>): Ranged {
   if (file.kind !== 'ranged') throw new Error('a per-user file is in memory while the model says it is in S3');
-  return file.key;
+  return { key: file.key, blocks: file.blocks };
 }
 
 /**
@@ -63,12 +70,11 @@ function inS3<T>(file: PerUserFile<T>): string {
  * two ranged GETs in parallel (row, seen items). A failed background read is retried on
  * a later miss; until it succeeds, the ranged path serves.
  *
- * Ranged bytes are not hashed (a range cannot be checked against the file's sha256):
- * they come from a version the publisher verified file by file before it wrote LATEST,
- * and that folder is never rewritten (see lib/artifacts/load.ts). Each range's length
- * is checked (ObjectStore.getRange), and so are the offsets: a user's seen range must
- * lie inside seen.items, or the read fails as an ArtifactError (an internal error, not
- * a retryable storage outage).
+ * Every range is read as whole 64 KiB blocks and checked against the file's block
+ * checksums (lib/artifacts/blocks.ts); a block that fails is a corrupt row (see check).
+ * Each range's length is checked (ObjectStore.getRange), and so are the offsets: a
+ * user's seen range must lie inside seen.items, or the read fails as an ArtifactError
+ * (an internal error, not a retryable storage outage).
  */
 export class UserRows {
   private readonly cache: LRUCache<number, FetchedUser> | undefined;
@@ -180,7 +186,7 @@ export class UserRows {
     const { dim, offsets: wholeOffsets, biases } = this;
     const offsetsOf: Promise<[number, number]> = wholeOffsets
       ? Promise.resolve([wholeOffsets[user]!, wholeOffsets[user + 1]!])
-      : this.store.getRange(keys.seenOffsets, user * 4, user * 4 + 8).then((b) => [b.readUInt32LE(0), b.readUInt32LE(4)]);
+      : this.range(keys.seenOffsets, user * 4, user * 4 + 8).then((b) => [b.readUInt32LE(0), b.readUInt32LE(4)]);
     const seen = offsetsOf.then(([start, end]) => {
       if (start > end || end > this.a.nSeen) {
         throw new ArtifactError(
@@ -188,26 +194,38 @@ export class UserRows {
         );
       }
       if (start === end) return new Int32Array(0);
-      return this.store.getRange(keys.seenItems, start * 4, end * 4).then((bytes) => copyInto(bytes, new Int32Array(end - start)));
+      return this.range(keys.seenItems, start * 4, end * 4).then((bytes) => copyInto(bytes, new Int32Array(end - start)));
     });
     const [row, bias, seenItems] = await Promise.all([
       keys.P === undefined
         ? undefined
-        : this.store.getRange(keys.P, user * dim * 4, (user + 1) * dim * 4).then((bytes) => copyInto(bytes, new Float32Array(dim))),
+        : this.range(keys.P, user * dim * 4, (user + 1) * dim * 4).then((bytes) => copyInto(bytes, new Float32Array(dim))),
       keys.userBias === undefined
         ? 0
         : biases
           ? biases[user]!
-          : this.store.getRange(keys.userBias, user * 4, user * 4 + 4).then((bytes) => bytes.readFloatLE(0)),
+          : this.range(keys.userBias, user * 4, user * 4 + 4).then((bytes) => bytes.readFloatLE(0)),
       seen,
     ]);
     this.check(user, row, bias, seenItems);
     return { row, bias, seen: seenItems };
   }
 
+  /** Bytes [start, end) of a per-user file; a block that fails its checksum is a corrupt row. */
+  private async range(file: Ranged, start: number, end: number): Promise<Buffer> {
+    if (!file.blocks) return this.store.getRange(file.key, start, end);
+    try {
+      return await file.blocks.read(this.store, file.key, start, end);
+    } catch (err) {
+      if (!(err instanceof BlockChecksumError)) throw err;
+      this.corrupt++;
+      throw new CorruptRowError(`model ${this.a.manifest.version}: ${err.message}`, { cause: err });
+    }
+  }
+
   /**
-   * A ranged read cannot be checked against its file's sha256, so what came back is
-   * checked for what a trained model can hold: finite factors and bias of a sane size,
+   * Besides the block checksums (absent from models published before them), what came
+   * back is checked for what a trained model can hold: finite factors and bias of a sane size,
    * seen items in range and ascending. Anything else is a corrupt row: refused (a 503 for
    * this user, counted in `corrupt`), never scored.
    */

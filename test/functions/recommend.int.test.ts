@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { FILES, fileKey } from '../../lib/artifacts/format';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { RecommendHandler } from '../../lib/http/recommend-app';
 import { createRecommendHandler } from '../../lib/http/recommend-app';
@@ -7,7 +8,7 @@ import { createObservability } from '../../lib/http/observability';
 import { ModelCache } from '../../lib/serving/model-cache';
 import { startTestS3 } from '../helpers/s3';
 import { httpEvent, lambdaContext, type EventInput } from '../../scripts/support/lambda-events';
-import { bruteForceTop, buildFixture, publishFixture, ratedBy } from '../serving/fixture';
+import { bruteForceTop, buildFixture, publishFixture, ratedBy, userIdOf } from '../serving/fixture';
 
 /**
  * The recommend handler in-process with API Gateway v2 events, against a real s3rver:
@@ -220,6 +221,38 @@ describe('with no model published', () => {
       expect(health.body.model.version).toBe('first');
     } finally {
       await empty.close();
+    }
+  });
+});
+
+describe('a large model read by range', () => {
+  it('answers a user whose stored block fails its checksum with a 503 in our JSON, counts it, and serves users of sound blocks', async () => {
+    const big = await startTestS3('ranged-bucket');
+    try {
+      // 3000 users x dim 8 x 4 bytes: users.f32 spans two 64 KiB blocks (users 0-2047, 2048-2999).
+      const large = buildFixture({ nUsers: 3000, nItems: 60, dim: 8, seed: 12 });
+      await publishFixture(big.store, large, 'v-ranged');
+      const key = fileKey('v-ranged', FILES.users);
+      const users = (await big.store.get(key))!;
+      users.writeFloatLE(users.readFloatLE(10 * 8 * 4) + 0.125, 10 * 8 * 4); // user 10, a plausible value
+      await big.store.put(key, users);
+      const { logger, metrics } = createObservability();
+      const counted: Record<string, number> = {};
+      vi.spyOn(metrics, 'addMetric').mockImplementation((name, _unit, value) => {
+        counted[name] = (counted[name] ?? 0) + value;
+        return metrics;
+      });
+      const h = createRecommendHandler({ cache: new ModelCache(big.store, { wholeUpToBytes: 0 }), logger, metrics });
+      const bad = await call(h, httpEvent('GET', '/reco', { query: `UsrID=${userIdOf(2047)}` }));
+      expect(bad.status).toBe(503);
+      expect(bad.body).toEqual({ error: 'storage-unavailable', message: "this user's stored data failed its checks; try again later" });
+      expect(counted.corruptUserRows).toBe(1);
+      const good = await call(h, httpEvent('GET', '/reco', { query: `UsrID=${userIdOf(2048)}&n_recos=3` }));
+      expect(good.status).toBe(200);
+      expect(good.body.movies.map((m: { id: number }) => m.id)).toEqual(bruteForceTop(large, 2048, 3).map((m) => m.id));
+      expect(counted.corruptUserRows).toBe(1);
+    } finally {
+      await big.close();
     }
   });
 });

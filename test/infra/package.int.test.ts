@@ -117,8 +117,9 @@ describe('serverless.yml packaged for the ci stage', () => {
     expect(recommend[1].Properties.ReservedConcurrentExecutions).toBe(50);
   });
 
-  it('alarms when recommend answers from an older model because the live one does not verify', () => {
+  it('alarms when recommend answers from an older model, or refuses user rows that fail their block checksums', () => {
     const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
     expect(alarms).toContainEqual(expect.objectContaining({ Namespace: 'MovieReco', MetricName: 'degradedAnswers', Threshold: 1 }));
+    expect(alarms).toContainEqual(expect.objectContaining({ Namespace: 'MovieReco', MetricName: 'corruptUserRows', Threshold: 1 }));
   });
 });

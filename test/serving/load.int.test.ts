@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FILES, fileKey } from '../../lib/artifacts/format';
+import { blocksFileOf } from '../../lib/artifacts/blocks';
 import { ArtifactError } from '../../lib/artifacts/errors';
 import { loadModelArtifacts } from '../../lib/artifacts/load';
 import { StorageUnavailableError } from '../../lib/serving/errors';
@@ -18,6 +19,14 @@ beforeAll(async () => {
   await publishFixture(s3.store, fixture, 'v1');
 });
 afterAll(async () => s3?.close());
+
+/** Makes a version look published before block checksums existed. */
+async function dropBlockChecksums(version: string): Promise<void> {
+  const key = fileKey(version, FILES.manifest);
+  const manifest = JSON.parse((await s3.store.get(key))!.toString('utf8')) as { files: Record<string, { blocks?: unknown }> };
+  for (const e of Object.values(manifest.files)) delete e.blocks;
+  await s3.store.put(key, JSON.stringify(manifest));
+}
 
 describe('loadModelArtifacts', () => {
   it('reads every array back exactly as published', async () => {
@@ -99,8 +108,12 @@ describe('loadModelArtifacts', () => {
     const body = (await s3.store.get(key))!;
     body.writeUInt32LE(0xffff, 4 * 3); // user 2's end, user 3's start
     await s3.store.put(key, body);
-    // Read whole, the sha256 catches it; read by range, the offsets check does.
+    // Read whole, the sha256 catches it; read by range, the block checksum, and without
+    // block checksums (a model published before them) the offsets check does.
     await expect(loadModelArtifacts(s3.store, 'v-offsets')).rejects.toThrow(/sha256/);
+    const checked = new ServingModel(await loadModelArtifacts(s3.store, 'v-offsets', { wholeUpToBytes: 0 }), s3.store);
+    await expect(checked.userRows.load(2)).rejects.toThrow(/failed its checks/);
+    await dropBlockChecksums('v-offsets');
     const model = new ServingModel(await loadModelArtifacts(s3.store, 'v-offsets', { wholeUpToBytes: 0 }), s3.store);
     await expect(model.userRows.load(2)).rejects.toThrow(ArtifactError);
     await expect(model.userRows.load(3)).rejects.toThrow(/seen\.idx gives user 3 entries 65535\.\./);
@@ -115,8 +128,36 @@ describe('loadModelArtifacts', () => {
     }
   });
 
-  it('refuses a ranged row of NaN or 1e30 (a corrupt users.f32): a 503 for that user, counted, never scores', async () => {
+  it('refuses a ranged row whose block fails its checksum, even when its values look sane: a 503 for that user, counted', async () => {
+    await publishFixture(s3.store, fixture, 'v-bad-block');
+    const key = fileKey('v-bad-block', FILES.users);
+    const users = (await s3.store.get(key))!;
+    const dim = fixture.factors.dim;
+    // A plausible value, not NaN or huge: only the block checksum can tell.
+    users.writeFloatLE(users.readFloatLE(3 * dim * 4) * 0.5 + 0.01, 3 * dim * 4);
+    await s3.store.put(key, users);
+    const model = new ServingModel(await loadModelArtifacts(s3.store, 'v-bad-block', { wholeUpToBytes: 0 }), s3.store);
+    await expect(model.userRows.load(3)).rejects.toThrow(StorageUnavailableError);
+    // The fixture's users.f32 is one block: every user in it is refused, none is scored from it.
+    await expect(model.userRows.load(4)).rejects.toThrow(/failed its checks/);
+    expect(model.userRows.corrupt).toBe(2);
+    // Block checksums of seen.items too: an item index swapped for another valid, ordered one.
+    await publishFixture(s3.store, fixture, 'v-bad-seen');
+    const seenKey = fileKey('v-bad-seen', FILES.seenItems);
+    const seen = (await s3.store.get(seenKey))!;
+    const [first, second] = [seen.readInt32LE(0), seen.readInt32LE(4)]; // user 0's first two items
+    const other = first > 0 ? first - 1 : first + 1;
+    expect(other).toBeLessThan(second); // still a valid, ascending seen list
+    seen.writeInt32LE(other, 0);
+    await s3.store.put(seenKey, seen);
+    const seenModel = new ServingModel(await loadModelArtifacts(s3.store, 'v-bad-seen', { wholeUpToBytes: 0 }), s3.store);
+    await expect(seenModel.userRows.load(0)).rejects.toThrow(/failed its checks/);
+    expect(seenModel.userRows.corrupt).toBe(1);
+  });
+
+  it('refuses a ranged row of NaN or 1e30 of a model without block checksums (published before them)', async () => {
     await publishFixture(s3.store, fixture, 'v-bad-rows');
+    await dropBlockChecksums('v-bad-rows');
     const key = fileKey('v-bad-rows', FILES.users);
     const users = (await s3.store.get(key))!;
     const dim = fixture.factors.dim;
@@ -124,11 +165,23 @@ describe('loadModelArtifacts', () => {
     users.writeFloatLE(1e30, 5 * dim * 4 + 4);
     await s3.store.put(key, users);
     const model = new ServingModel(await loadModelArtifacts(s3.store, 'v-bad-rows', { wholeUpToBytes: 0 }), s3.store);
+    expect(model.artifacts.P?.kind === 'ranged' && model.artifacts.P.blocks).toBe(undefined);
     await expect(model.userRows.load(3)).rejects.toThrow(StorageUnavailableError);
     await expect(model.userRows.load(5)).rejects.toThrow(/failed its checks/);
     expect(model.userRows.corrupt).toBe(2);
     const fine = await model.userRows.load(4);
     expect(Array.from(fine.vec!)).toEqual(Array.from(fixture.factors.P!.subarray(4 * dim, 5 * dim)));
+  });
+
+  it('refuses a ranged model whose block checksums file is damaged or of the wrong length', async () => {
+    await publishFixture(s3.store, fixture, 'v-bad-sums');
+    const sums = fileKey('v-bad-sums', blocksFileOf(FILES.users));
+    const body = (await s3.store.get(sums))!;
+    body[5] = body[5]! ^ 1;
+    await s3.store.put(sums, body);
+    await expect(loadModelArtifacts(s3.store, 'v-bad-sums', { wholeUpToBytes: 0 })).rejects.toThrow(/users\.f32\.blocks fails its sha256/);
+    // Read whole, the model needs no block checksums and loads.
+    expect((await loadModelArtifacts(s3.store, 'v-bad-sums')).rangedUsers).toBe(false);
   });
 
   it('refuses a version whose file does not match its sha256', async () => {

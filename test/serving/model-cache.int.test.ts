@@ -1,10 +1,10 @@
-import { connect, createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FILES, LATEST_KEY, fileKey } from '../../lib/artifacts/format';
 import { NoModelError, StorageUnavailableError } from '../../lib/serving/errors';
 import { ModelCache } from '../../lib/serving/model-cache';
 import { ObjectStore } from '../../lib/storage/object-store';
 import { createS3Client } from '../../lib/storage/s3-client';
+import { startS3Proxy } from '../../scripts/support/s3-proxy';
 import { startTestS3 } from '../helpers/s3';
 import { buildFixture, publishFixture } from './fixture';
 
@@ -125,33 +125,13 @@ describe('ModelCache', () => {
 
 describe('ModelCache with a hung S3', () => {
   it('answers from the loaded model within refreshWaitMs while a refresh hangs', async () => {
-    const port = Number(new URL(s3.endpoint).port);
-    // A TCP proxy to s3rver that can switch to swallowing every byte (a hung network).
-    let hung = false;
-    const sockets = new Set<Socket>();
-    const upstreams = new Set<Socket>();
-    const proxy = createServer((socket) => {
-      sockets.add(socket);
-      socket.on('error', () => {});
-      if (hung) return;
-      const upstream = connect(port, '127.0.0.1');
-      upstreams.add(upstream);
-      upstream.on('error', () => {});
-      socket.pipe(upstream).pipe(socket);
-    });
-    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
-    const proxyPort = (proxy.address() as { port: number }).port;
-    const client = createS3Client({ endpoint: `http://127.0.0.1:${proxyPort}`, maxAttempts: 1 });
+    const proxy = await startS3Proxy(s3.endpoint);
+    const client = createS3Client({ endpoint: proxy.endpoint, maxAttempts: 1 });
     try {
       let clock = 0;
       const cache = new ModelCache(new ObjectStore(s3.store.bucket, client), { refreshSeconds: 1, refreshWaitMs: 200, now: () => clock });
       const live = (await cache.current()).version;
-      hung = true;
-      for (const s of sockets) s.unpipe();
-      for (const u of upstreams) {
-        u.unpipe();
-        u.destroy();
-      }
+      proxy.hang();
       clock += 5000;
       // Neither request waits for the hung refresh (if they did, the test would time out).
       expect((await cache.current()).version).toBe(live);
@@ -159,41 +139,26 @@ describe('ModelCache with a hung S3', () => {
       expect(cache.status().checkedAt).toBeLessThan(clock);
     } finally {
       client.destroy();
-      for (const s of sockets) s.destroy();
-      proxy.close();
+      await proxy.close();
     }
   });
 
   it("ends a large model's uncached-user read within the idle timeout when S3 hangs: a 503, not a wait", async () => {
     await publishFixture(s3.store, buildFixture({ seed: 9, nUsers: 50 }), 'v-ranged');
     await s3.store.put(LATEST_KEY, 'v-ranged');
-    const port = Number(new URL(s3.endpoint).port);
-    let hung = false;
-    const sockets = new Set<Socket>();
-    const proxy = createServer((socket) => {
-      sockets.add(socket);
-      socket.on('error', () => {});
-      if (hung) return; // accept, then say nothing: a hung S3
-      const upstream = connect(port, '127.0.0.1');
-      upstream.on('error', () => {});
-      sockets.add(upstream);
-      socket.pipe(upstream).pipe(socket);
-    });
-    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', () => r()));
-    const client = createS3Client({ endpoint: `http://127.0.0.1:${(proxy.address() as { port: number }).port}`, maxAttempts: 1, idleTimeoutMs: 500 });
+    const proxy = await startS3Proxy(s3.endpoint);
+    const client = createS3Client({ endpoint: proxy.endpoint, maxAttempts: 1, idleTimeoutMs: 500 });
     try {
       const cache = new ModelCache(new ObjectStore(s3.store.bucket, client), { wholeUpToBytes: 0 });
       const model = await cache.current();
-      hung = true;
-      for (const s of sockets) s.destroy();
+      proxy.hang();
       const started = Date.now();
       const err = await model.userRows.load(7).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(StorageUnavailableError);
       expect(Date.now() - started).toBeLessThan(3000);
     } finally {
       client.destroy();
-      for (const s of sockets) s.destroy();
-      proxy.close();
+      await proxy.close();
     }
   });
 });
