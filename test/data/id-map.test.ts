@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { ByteIds, MAX_BATCH } from '../../lib/data/byte-ids';
 import { IdMap } from '../../lib/data/id-map';
 
 describe('IdMap', () => {
@@ -39,5 +40,42 @@ describe('IdMap', () => {
     expect(map.index(3_000_000)).toBe(0);
     expect(map.intern(3_000_000)).toBe(0);
     expect(map.size).toBe(400_001);
+  });
+});
+
+describe('ByteIds', () => {
+  const id = fc.oneof(
+    fc.constantFrom('u-1', 'u-10', 'sku-0000000000000001', 'sku-0000000000000002', 'a'.repeat(16), 'a'.repeat(17)),
+    fc.string({ minLength: 1, maxLength: 40 }).filter((s) => !/[\x00-\x1f\x7f]/.test(s)),
+  );
+
+  it('interns in batches (internMany) exactly as one by one, across table growth, inline and long ids', () => {
+    fc.assert(
+      fc.property(fc.array(id, { maxLength: 3000 }), fc.integer({ min: 1, max: MAX_BATCH }), (ids, batch) => {
+        const bytes = Buffer.from(ids.join('\n'), 'utf8');
+        const starts = new Int32Array(ids.length);
+        const ends = new Int32Array(ids.length);
+        for (let k = 0, at = 0; k < ids.length; k++) {
+          starts[k] = at;
+          ends[k] = at + Buffer.byteLength(ids[k]!, 'utf8');
+          at = ends[k]! + 1;
+        }
+        const single = new ByteIds();
+        const one = Array.from(ids, (_, k) => single.intern(bytes, starts[k]!, ends[k]!));
+        const batched = new ByteIds();
+        const many: number[] = [];
+        const out = new Int32Array(MAX_BATCH);
+        for (let k = 0; k < ids.length; k += batch) {
+          const n = Math.min(batch, ids.length - k);
+          batched.internMany(bytes, starts.subarray(k, k + n), ends.subarray(k, k + n), n, out);
+          many.push(...out.subarray(0, n));
+        }
+        expect(many).toEqual(one);
+        // First-seen order, and each index names its id.
+        expect(Array.from({ length: batched.size }, (_, i) => batched.string(i))).toEqual([...new Set(ids)]);
+        for (const s of ids) expect(batched.string(batched.findString(s))).toBe(s);
+      }),
+      { numRuns: 100 },
+    );
   });
 });

@@ -22,9 +22,8 @@ export interface Interactions {
 const MAX_EXAMPLES = 5;
 
 /**
- * One rating per (user, item). Finding repeats costs one counting sort of the item
- * column by user (sequential reads, scattered writes) and a per-user pass with a
- * last-seen-user mark per item; only when there are repeats are their lines found (a
+ * One rating per (user, item). Finding repeats costs a radix pass and a cache-resident
+ * bitset check (repeatedPairs); only when there are repeats are their lines found (a
  * sequential pass with a small bit filter) and resolved by `policy`: 'last' keeps the
  * latest timestamp (the last in the file when there are no times, or on a tie), 'first'
  * the first, 'mean' and 'max' merge the values, 'error' refuses the file. The kept
@@ -77,30 +76,49 @@ export function resolveDuplicates(
   return { data: compact(data, drop), report: { policy, pairs: repeated.length, dropped, examples } };
 }
 
-/** Keys (user * nItems + item) of the pairs that occur more than once, each once. */
+/** A bucket's (user, item) marks fit in 2^22 bits (512 KiB): cache-resident while it is checked. */
+const MARK_BITS_LOG2 = 22;
+const bitsFor = (n: number): number => Math.max(1, Math.ceil(Math.log2(Math.max(n, 2))));
+
+/**
+ * Keys (user * nItems + item) of the pairs that occur more than once, each once.
+ *
+ * A radix pass groups the lines by bucket of consecutive users (user >>> shift), few
+ * enough buckets that the scatter writes a few thousand sequential streams, not one
+ * per user; each line is packed as (user's low bits, item) into one int32. Then each
+ * bucket is checked against a bitset of its (user, item) pairs, small enough to stay in
+ * cache, and cleared by the same values.
+ */
 function repeatedPairs({ users, items }: Interactions, nUsers: number, nItems: number): number[] {
   const n = users.length;
-  const start = new Int32Array(nUsers + 1);
-  for (let r = 0; r < n; r++) start[users[r]! + 1]!++;
-  for (let u = 0; u < nUsers; u++) start[u + 1]! += start[u]!;
-  const cursor = start.slice(0, nUsers);
-  // The item column grouped by user: scattering the values (not positions) keeps the check below sequential.
-  const grouped = new Int32Array(n);
-  for (let r = 0; r < n; r++) grouped[cursor[users[r]!]!++] = items[r]!;
-  const seenBy = new Int32Array(nItems).fill(-1);
-  const reported = new Int32Array(nItems).fill(-1);
-  const out: number[] = [];
-  for (let u = 0; u < nUsers; u++) {
-    for (let k = start[u]!; k < start[u + 1]!; k++) {
-      const i = grouped[k]!;
-      if (seenBy[i] !== u) seenBy[i] = u;
-      else if (reported[i] !== u) {
-        reported[i] = u;
-        out.push(u * nItems + i);
-      }
-    }
+  const itemBits = bitsFor(nItems);
+  const shift = Math.max(0, Math.min(bitsFor(nUsers), MARK_BITS_LOG2 - itemBits));
+  const nBuckets = Math.max(1, ((nUsers - 1) >>> shift) + 1);
+  const start = new Int32Array(nBuckets + 1);
+  for (let r = 0; r < n; r++) start[(users[r]! >>> shift) + 1]!++;
+  for (let b = 0; b < nBuckets; b++) start[b + 1]! += start[b]!;
+  const cursor = start.slice(0, nBuckets);
+  const low = (1 << shift) - 1;
+  const packed = new Int32Array(n);
+  for (let r = 0; r < n; r++) {
+    const u = users[r]!;
+    packed[cursor[u >>> shift]!++] = ((u & low) << itemBits) | items[r]!;
   }
-  return out;
+  const marks = new Int32Array(Math.max(1, 1 << (shift + itemBits - 5)));
+  const itemMask = (1 << itemBits) - 1;
+  const found = new Set<number>();
+  for (let b = 0; b < nBuckets; b++) {
+    const from = start[b]!;
+    const to = start[b + 1]!;
+    for (let k = from; k < to; k++) {
+      const v = packed[k]!;
+      const bit = 1 << (v & 31);
+      if (marks[v >>> 5]! & bit) found.add(((b << shift) | (v >>> itemBits)) * nItems + (v & itemMask));
+      else marks[v >>> 5]! |= bit;
+    }
+    for (let k = from; k < to; k++) marks[packed[k]! >>> 5] = 0;
+  }
+  return [...found].sort((x, y) => x - y);
 }
 
 const FILTER_BITS = 1 << 22;

@@ -1,3 +1,4 @@
+import { MAX_BATCH } from '../byte-ids';
 import { IdMap, StringIdMap, type Ids } from '../id-map';
 import type { ExternalId } from '../external-id';
 
@@ -40,6 +41,21 @@ export class RatingsSink {
   private times: Float64Array | undefined;
   private at = 0;
   private stored = 0;
+  /** addFromBytes' lines not yet interned, and the chunk their id bytes are in. */
+  private readonly batch = {
+    userStart: new Int32Array(MAX_BATCH),
+    userEnd: new Int32Array(MAX_BATCH),
+    userInt: new Float64Array(MAX_BATCH),
+    itemStart: new Int32Array(MAX_BATCH),
+    itemEnd: new Int32Array(MAX_BATCH),
+    itemInt: new Float64Array(MAX_BATCH),
+    rating: new Float64Array(MAX_BATCH),
+    time: new Float64Array(MAX_BATCH),
+    users: new Int32Array(MAX_BATCH),
+    items: new Int32Array(MAX_BATCH),
+  };
+  private batched = 0;
+  private batchBytes: Uint8Array | undefined;
 
   constructor(
     sizeHint = 0,
@@ -56,7 +72,7 @@ export class RatingsSink {
   }
 
   get size(): number {
-    return this.stored + this.at;
+    return this.stored + this.at + this.batched;
   }
 
   /** One rating by integer ids (the fast path: both id columns are integers); `time` NaN: the line has none. */
@@ -66,18 +82,52 @@ export class RatingsSink {
 
   /** One rating by ids of each column's kind (a string for a string-id column). */
   addAny(user: ExternalId, item: ExternalId, rating: number, time = NaN): void {
+    this.flush();
     this.push(internAny(this.userIds, user), internAny(this.itemIds, item), rating, time);
   }
 
   /**
    * One rating from the fast path of a file with string ids: a string-id column's id is
    * the byte slice [start, end) of `b` (already checked: printable ASCII, no quotes, no
-   * outer spaces, at most 128 bytes), an integer column's is its number.
+   * outer spaces, at most 128 bytes), an integer column's is its number. Lines are kept
+   * in a batch and interned together (ByteIds.internMany); `b` must stay unchanged until
+   * flush(), which the parser calls before it lets go of a chunk. Every other way in
+   * flushes first, so ratings keep their order.
    */
   addFromBytes(b: Uint8Array, us: number, ue: number, user: number, is: number, ie: number, item: number, rating: number, time: number): void {
-    const u = this.userIds.kind === 'string' ? this.userIds.bytes.intern(b, us, ue) : this.intUsers!.intern(user);
-    const i = this.itemIds.kind === 'string' ? this.itemIds.bytes.intern(b, is, ie) : this.intItems!.intern(item);
-    this.push(u, i, rating, time);
+    if (this.batchBytes !== b) {
+      this.flush();
+      this.batchBytes = b;
+    }
+    const k = this.batched++;
+    const q = this.batch;
+    q.userStart[k] = us;
+    q.userEnd[k] = ue;
+    q.userInt[k] = user;
+    q.itemStart[k] = is;
+    q.itemEnd[k] = ie;
+    q.itemInt[k] = item;
+    q.rating[k] = rating;
+    q.time[k] = time;
+    if (this.batched === MAX_BATCH) this.flush();
+  }
+
+  /** Interns and stores the batched lines of addFromBytes. */
+  flush(): void {
+    const n = this.batched;
+    if (n === 0) return;
+    this.batched = 0;
+    const b = this.batchBytes!;
+    this.batchBytes = undefined;
+    const q = this.batch;
+    this.internColumn(this.userIds, this.intUsers, b, q.userStart, q.userEnd, q.userInt, n, q.users);
+    this.internColumn(this.itemIds, this.intItems, b, q.itemStart, q.itemEnd, q.itemInt, n, q.items);
+    for (let k = 0; k < n; k++) this.push(q.users[k]!, q.items[k]!, q.rating[k]!, q.time[k]!);
+  }
+
+  private internColumn(ids: Ids, ints: IdMap | undefined, b: Uint8Array, starts: Int32Array, ends: Int32Array, values: Float64Array, n: number, out: Int32Array): void {
+    if (ids.kind === 'string') ids.bytes.internMany(b, starts, ends, n, out);
+    else for (let k = 0; k < n; k++) out[k] = ints!.intern(values[k]!);
   }
 
   private push(user: number, item: number, rating: number, time: number): void {
@@ -91,6 +141,7 @@ export class RatingsSink {
 
   /** The ratings as exact-length arrays (a view when one block holds them all), and the times if kept. */
   build(): { users: Int32Array; items: Int32Array; ratings: Float32Array; times?: Float64Array } {
+    this.flush();
     const n = this.size;
     const last: Block = { users: this.users, items: this.items, ratings: this.ratings, ...(this.times ? { times: this.times } : {}) };
     if (this.full.length === 0) {

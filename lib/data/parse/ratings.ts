@@ -345,6 +345,8 @@ class RatingsParser {
     this.dataLines = dataLines;
     this.min = min;
     this.max = max;
+    // The batch of string-id lines points into b: intern it before b goes.
+    if (stringIds) sink.flush();
   }
 
   private appendCarry(chunk: Uint8Array, start: number, end: number): void {
