@@ -38,6 +38,17 @@ export const RecoQuery = z.object({
 });
 export type RecoQuery = z.infer<typeof RecoQuery>;
 
+export const MAX_FILTER_VALUES = 100;
+const FilterNames = z.array(z.string().min(1, 'an empty name')).max(MAX_FILTER_VALUES);
+
+/** The filter fields of a JSON body (filter-params.ts reads them against the model). */
+const FilterBody = {
+  genres: FilterNames.optional(),
+  excludeGenres: FilterNames.optional(),
+  exclude: z.array(PostedId).max(MAX_FILTER_VALUES).optional(),
+  years: z.string().optional(),
+};
+
 export const VisitorBody = z
   .object({
     ratings: z
@@ -51,6 +62,7 @@ export const VisitorBody = z
       .max(MAX_POSTED_RATINGS, `post at most ${MAX_POSTED_RATINGS} ratings`),
     n: z.number().int().min(1).max(MAX_RECOS).optional(),
     n_recos: z.number().int().min(1).max(MAX_RECOS).optional(),
+    ...FilterBody,
   })
   .strict()
   .refine((b) => b.n === undefined || b.n_recos === undefined, { message: 'give n or n_recos, not both', path: ['n'] });

@@ -2,8 +2,10 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { ModelCache } from '../serving/model-cache';
 import { recommendForUser, recommendForVisitor, similarMovies, type Recommendations } from '../serving/recommender';
+import type { ItemMask } from '../serving/item-filter';
 import type { ServingModel } from '../serving/serving-model';
 import { HttpError } from './errors';
+import { filterFromBody, filterFromParams } from './filter-params';
 import { checkPostedId, idFromText } from './ids';
 import { CountQuery, DEFAULT_RECOS, VisitorBody, formParams, parseRecoParams, queryParams } from './params';
 import { json, type HttpResult } from './responses';
@@ -40,12 +42,16 @@ async function countingRowReads<T>(metrics: Metrics, model: ServingModel, read: 
   }
 }
 
-function answer(model: ServingModel, n: number, reco: Recommendations, extra: Record<string, unknown>): HttpResult {
+/** `filtered`: how many movies the request's filter removed (present only with a filter). */
+const filtered = (mask: ItemMask | undefined) => (mask ? { filtered: mask.removed } : {});
+
+function answer(model: ServingModel, n: number, reco: Recommendations, mask: ItemMask | undefined, extra: Record<string, unknown>): HttpResult {
   return json(200, {
     ...extra,
     n,
     model: modelInfo(model),
     ...(reco.fallback ? { fallback: reco.fallback } : {}),
+    ...filtered(mask),
     movies: reco.movies,
   });
 }
@@ -53,13 +59,15 @@ function answer(model: ServingModel, n: number, reco: Recommendations, extra: Re
 /** GET /reco?UsrID=40&n_recos=5 (also userId / n, also as a urlencoded GET body). */
 export function getReco(deps: RouteDeps) {
   return async (event: ParsedEvent): Promise<HttpResult> => {
-    const params = parseRecoParams([queryParams(event), formParams(event.body)]);
+    const sources = [queryParams(event), formParams(event.body)];
+    const params = parseRecoParams(sources);
     const n = params.n ?? DEFAULT_RECOS;
     const model = await deps.cache.current();
     const userId = idFromText(model.users, params.userId, 'user');
-    const reco = await countingRowReads(deps.metrics, model, () => recommendForUser(model, userId, n));
+    const mask = model.masks.mask(filterFromParams(sources, model.items));
+    const reco = await countingRowReads(deps.metrics, model, () => recommendForUser(model, userId, n, mask));
     if (reco.fallback) deps.metrics.addMetric('fallbackPopular', MetricUnit.Count, 1);
-    return answer(model, n, reco, { user: userId });
+    return answer(model, n, reco, mask, { user: userId });
   };
 }
 
@@ -71,19 +79,22 @@ export function postReco(deps: RouteDeps) {
     const n = body.n ?? body.n_recos ?? DEFAULT_RECOS;
     const model = await deps.cache.current();
     for (const r of body.ratings) checkPostedId(model.items, r.movieId, 'movie');
-    const reco = recommendForVisitor(model, body.ratings, n);
-    return answer(model, n, reco, { user: null, rated: body.ratings.length });
+    const mask = model.masks.mask(filterFromBody(body, model.items));
+    const reco = recommendForVisitor(model, body.ratings, n, mask);
+    return answer(model, n, reco, mask, { user: null, rated: body.ratings.length });
   };
 }
 
-/** GET /movies/{id}/similar?n=10 */
+/** GET /movies/{id}/similar?n=10 (and the filters of /reco) */
 export function getSimilar(deps: RouteDeps) {
   return async (event: ParsedEvent): Promise<HttpResult> => {
     const { n } = CountQuery.parse({ n: event.queryStringParameters?.n });
     const count = n ?? DEFAULT_RECOS;
     const model = await deps.cache.current();
     const movieId = idFromText(model.items, event.pathParameters?.id ?? '', 'movie');
-    return json(200, { movie: movieId, n: count, model: modelInfo(model), movies: similarMovies(model, movieId, count) });
+    const mask = model.masks.mask(filterFromParams([queryParams(event)], model.items));
+    const movies = similarMovies(model, movieId, count, mask);
+    return json(200, { movie: movieId, n: count, model: modelInfo(model), ...filtered(mask), movies });
   };
 }
 

@@ -156,14 +156,23 @@ export function scoreAllFactors(m: ScoringModel, user: UserState, out: Float32Ar
 
 /**
  * Fills `heap` with the best of scores[0..nItems), skipping `seen` (item indices sorted
- * ascending: one merge pointer, no set), and clips the kept scores to `clipTo` when given
+ * ascending: one merge pointer, no set) and items `allowed` marks 0 (a filter, inside the
+ * pass, so n come back whenever n pass), and clips the kept scores to `clipTo` when given
  * (rating models). Returns the number kept, sorted best first in heap.items / heap.scores.
  */
-export function selectTopN(scores: Float32Array, nItems: number, heap: TopN, seen?: Int32Array, clipTo?: RatingScale): number {
+export function selectTopN(
+  scores: Float32Array,
+  nItems: number,
+  heap: TopN,
+  seen?: Int32Array,
+  clipTo?: RatingScale,
+  allowed?: Uint8Array,
+): number {
   heap.reset();
   let next = 0;
   const seenCount = seen ? seen.length : 0;
   for (let i = 0; i < nItems; i++) {
+    if (allowed && allowed[i] === 0) continue;
     if (next < seenCount) {
       while (next < seenCount && seen![next]! < i) next++;
       if (next < seenCount && seen![next] === i) continue;
@@ -183,21 +192,22 @@ export function itemNorms(m: Pick<ScoringModel, 'Q' | 'dim' | 'nItems'>): Float3
 }
 
 /**
- * The n items whose factor rows are closest in cosine to `item`'s (itself excluded).
- * Returns the count kept, sorted best first in heap.items / heap.scores.
+ * The n items whose factor rows are closest in cosine to `item`'s (itself and items
+ * `allowed` marks 0 excluded). Returns the count kept, sorted best first in heap.items / heap.scores.
  */
 export function similarItems(
   m: Pick<ScoringModel, 'Q' | 'dim' | 'nItems'>,
   norms: Float32Array,
   item: number,
   heap: TopN,
+  allowed?: Uint8Array,
 ): number {
   heap.reset();
   const { Q, dim, nItems } = m;
   const self = norms[item]!;
   if (dim === 0 || self === 0) return 0;
   for (let i = 0; i < nItems; i++) {
-    if (i === item || norms[i] === 0) continue;
+    if (i === item || norms[i] === 0 || (allowed && allowed[i] === 0)) continue;
     heap.offer(i, dot(Q, item * dim, Q, i * dim, dim) / (self * norms[i]!));
   }
   return heap.sortDescending();

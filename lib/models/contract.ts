@@ -87,8 +87,8 @@ export interface Scorer {
    * the item side fixed. Throws FoldInError when this model cannot fold in.
    */
   foldIn(items: Int32Array, ratings: Float32Array): UserState;
-  /** Fills heap with the items nearest to `item` (itself excluded); returns the count, best first. */
-  similar(item: number, heap: TopN): number;
+  /** Fills heap with the items nearest to `item` (itself, and items `allowed` marks 0, excluded); returns the count, best first. */
+  similar(item: number, heap: TopN, allowed?: Uint8Array): number;
 }
 
 export interface ServingPart {

@@ -12,7 +12,7 @@ export function factorScorer(model: ItemSide, foldIn: (items: Int32Array, rating
   return {
     scoreAll: (user, out) => scoreAllFactors(model, user, out),
     foldIn,
-    similar: (item: number, heap: TopN) => similarItems(model, (norms ??= itemNorms(model)), item, heap),
+    similar: (item: number, heap: TopN, allowed?: Uint8Array) => similarItems(model, (norms ??= itemNorms(model)), item, heap, allowed),
   };
 }
 

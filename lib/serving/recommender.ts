@@ -3,6 +3,7 @@ import type { UserState } from '../math/factors';
 import { clip, selectTopN, type TopN } from '../math/scoring';
 import { FoldInError } from '../models/contract';
 import { InvalidRequestError, UnknownMovieError } from './errors';
+import type { ItemMask } from './item-filter';
 import type { ServingModel } from './serving-model';
 
 /**
@@ -44,14 +45,14 @@ function fromHeap(model: ServingModel, heap: TopN, count: number): MovieScore[] 
   return out;
 }
 
-/** The n most rated movies not in `exclude` (sorted ascending), scored by the model's baseline mu + b_i. */
-export function popularMovies(model: ServingModel, n: number, exclude?: Int32Array): MovieScore[] {
+/** The n most rated movies not in `exclude` (sorted ascending) that pass `mask`, scored by the model's baseline mu + b_i. */
+export function popularMovies(model: ServingModel, n: number, exclude?: Int32Array, mask?: ItemMask): MovieScore[] {
   const { popular } = model.artifacts;
   const { itemBias, mu, scale, scoring } = model.itemSide;
   const out: MovieScore[] = [];
   for (let k = 0; k < popular.length && out.length < n; k++) {
     const item = popular[k]!;
-    if (exclude && binaryIncludes(exclude, item)) continue;
+    if ((mask && mask.allowed[item] === 0) || (exclude && binaryIncludes(exclude, item))) continue;
     const base = itemBias ? mu + itemBias[item]! : null;
     out.push(movie(model, item, base === null ? null : scoring === 'rating' ? clip(base, scale) : base));
   }
@@ -71,25 +72,26 @@ function binaryIncludes(sorted: Int32Array, value: number): boolean {
   return false;
 }
 
-/** The n best-scored movies for `user` that are not in user.seen (clipped to the scale for rating models). */
-function topMovies(model: ServingModel, user: UserState, n: number): MovieScore[] {
+/** The n best-scored movies for `user` that are not in user.seen and pass `mask` (clipped to the scale for rating models). */
+function topMovies(model: ServingModel, user: UserState, n: number, mask: ItemMask | undefined): MovieScore[] {
   const { itemSide, scores } = model;
   model.scorer.scoreAll(user, scores);
   const heap = model.heap(n);
-  const count = selectTopN(scores, itemSide.nItems, heap, user.seen, itemSide.scoring === 'rating' ? itemSide.scale : undefined);
+  const clipTo = itemSide.scoring === 'rating' ? itemSide.scale : undefined;
+  const count = selectTopN(scores, itemSide.nItems, heap, user.seen, clipTo, mask?.allowed);
   return fromHeap(model, heap, count);
 }
 
-/** Top n unseen movies for a known user; the popular list for a user the model does not know. */
-export async function recommendForUser(model: ServingModel, userId: ExternalId, n: number): Promise<Recommendations> {
+/** Top n unseen movies for a known user; the popular list for a user the model does not know. Both pass `mask`. */
+export async function recommendForUser(model: ServingModel, userId: ExternalId, n: number, mask?: ItemMask): Promise<Recommendations> {
   const user = model.users.indexOf(userId);
-  if (user < 0) return { movies: popularMovies(model, n), fallback: 'popular' };
+  if (user < 0) return { movies: popularMovies(model, n, undefined, mask), fallback: 'popular' };
   const state = model.userRows.peek(user) ?? (await model.userRows.load(user));
-  return { movies: topMovies(model, state, n) };
+  return { movies: topMovies(model, state, n, mask) };
 }
 
 /** Top n movies for a visitor from their ratings alone (fold-in), never one they posted. */
-export function recommendForVisitor(model: ServingModel, ratings: PostedRating[], n: number): Recommendations {
+export function recommendForVisitor(model: ServingModel, ratings: PostedRating[], n: number, mask?: ItemMask): Recommendations {
   const { scale } = model.manifest;
   const unknown: ExternalId[] = [];
   const indexed: Array<{ item: number; rating: number }> = [];
@@ -109,7 +111,7 @@ export function recommendForVisitor(model: ServingModel, ratings: PostedRating[]
   for (let k = 1; k < items.length; k++) {
     if (items[k] === items[k - 1]) throw new InvalidRequestError(`movie ${model.movieId(items[k]!)} is rated more than once`);
   }
-  if (!model.part.personal) return { movies: popularMovies(model, n, items), fallback: 'popular' };
+  if (!model.part.personal) return { movies: popularMovies(model, n, items, mask), fallback: 'popular' };
   let visitor: UserState;
   try {
     visitor = model.scorer.foldIn(items, values);
@@ -117,14 +119,14 @@ export function recommendForVisitor(model: ServingModel, ratings: PostedRating[]
     if (err instanceof FoldInError) throw new InvalidRequestError(`this model cannot fold in new users: ${err.message}`);
     throw err;
   }
-  return { movies: topMovies(model, visitor, n) };
+  return { movies: topMovies(model, visitor, n, mask) };
 }
 
 /** The n movies closest to `movieId` (the model kind's own similarity: cosine of item rows for factor models). */
-export function similarMovies(model: ServingModel, movieId: ExternalId, n: number): MovieScore[] {
+export function similarMovies(model: ServingModel, movieId: ExternalId, n: number, mask?: ItemMask): MovieScore[] {
   const item = model.items.indexOf(movieId);
   if (item < 0) throw new UnknownMovieError([movieId], 404);
   const heap = model.heap(n);
-  const count = model.scorer.similar(item, heap);
+  const count = model.scorer.similar(item, heap, mask?.allowed);
   return fromHeap(model, heap, count);
 }

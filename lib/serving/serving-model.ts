@@ -7,6 +7,7 @@ import type { Scorer, ServingPart } from '../models/contract';
 import { servingPart } from '../models/serving-registry';
 import type { ObjectStore } from '../storage/object-store';
 import { buildIdIndex, type IdIndex } from './id-index';
+import { ItemMasks } from './item-filter';
 import { UserRows, type UserRowsOptions } from './user-rows';
 
 /**
@@ -28,6 +29,8 @@ export class ServingModel {
   readonly users: IdIndex;
   readonly items: IdIndex;
   readonly userRows: UserRows;
+  /** Filters resolved against this model's catalogue, cached by filter. */
+  readonly masks: ItemMasks;
   readonly loadedAt = Date.now();
   private readonly heaps = new Map<number, TopN>();
 
@@ -58,6 +61,7 @@ export class ServingModel {
     this.users = buildIdIndex(artifacts.userIds);
     this.items = buildIdIndex(artifacts.itemIds);
     this.userRows = new UserRows(store, artifacts, options);
+    this.masks = new ItemMasks(artifacts.catalog, this.items);
   }
 
   get kind(): Manifest['model']['kind'] {

@@ -108,6 +108,14 @@ describe('recommend over HTTP (serverless-offline + s3rver)', () => {
     expect(similar.status).toBe(200);
     expect(similar.body.movies).toHaveLength(4);
 
+    const filtered = await request(`/reco?UsrID=${v1.userId(3)}&n_recos=4&genres=Drama&years=1990-1999`);
+    expect(filtered.status).toBe(200);
+    expect(filtered.body.movies).toHaveLength(4);
+    for (const m of filtered.body.movies as Array<{ genres: string[]; year: number }>) {
+      expect(m.genres).toContain('Drama');
+      expect(m.year).toBeLessThanOrEqual(1999);
+    }
+
     const health = await request('/health');
     expect(health.status).toBe(200);
     expect(health.body).toMatchObject({ status: 'ok', warm: true, model: { version: 'v1' } });

@@ -225,6 +225,75 @@ describe('with no model published', () => {
   });
 });
 
+describe('filters on every list endpoint', () => {
+  const u = 5;
+  type Listed = { id: number; genres: string[]; year?: number };
+  const movies = (body: Record<string, any>) => body.movies as Listed[];
+
+  it('keeps n movies of the asked genres, counts what the filter removed, and matches the best unseen that pass', async () => {
+    const { status, body } = await get('/reco', { query: `UsrID=${fixture.userId(u)}&n_recos=5&genres=drama` });
+    expect(status).toBe(200);
+    expect(body.filtered).toBe(30); // the fixture's even movies are Comedy, Action
+    expect(movies(body)).toHaveLength(5);
+    for (const m of movies(body)) expect(m.genres).toContain('Drama');
+    const best = bruteForceTop(fixture, u, 60).filter((m) => (m.id - 1000) / 3 % 2 === 1).slice(0, 5);
+    expect(movies(body).map((m) => m.id)).toEqual(best.map((m) => m.id));
+    const unfiltered = await get('/reco', { query: `UsrID=${fixture.userId(u)}&n_recos=5` });
+    expect(unfiltered.body.filtered).toBeUndefined();
+  });
+
+  it('excludes genres, listed movies and years outside a range, all together', async () => {
+    const top = bruteForceTop(fixture, u, 2).map((m) => m.id);
+    const { status, body } = await get('/reco', {
+      query: `UsrID=${fixture.userId(u)}&n_recos=20&excludeGenres=Action&exclude=${top.join(',')}&years=1991-1995`,
+    });
+    expect(status).toBe(200);
+    expect(movies(body).length).toBeGreaterThan(0);
+    for (const m of movies(body)) {
+      expect(m.genres).not.toContain('Action');
+      expect(top).not.toContain(m.id);
+      expect(m.year).toBeGreaterThanOrEqual(1991);
+      expect(m.year).toBeLessThanOrEqual(1995);
+    }
+  });
+
+  it('gives an empty list with the count when nothing passes, and filters visitors, similar movies and the popular fallback', async () => {
+    const none = await get('/reco', { query: `UsrID=${fixture.userId(u)}&genres=Drama&excludeGenres=Drama` });
+    expect(none.status).toBe(200);
+    expect(none.body).toMatchObject({ filtered: 60, movies: [] });
+    const visitor = await postJson({ ratings: [{ movieId: fixture.movieId(1), rating: 5 }], n: 4, genres: ['Comedy'], exclude: [fixture.movieId(0)] });
+    expect(visitor.status).toBe(200);
+    expect(movies(visitor.body)).toHaveLength(4);
+    for (const m of movies(visitor.body)) expect(m.genres).toContain('Comedy');
+    expect(movies(visitor.body).map((m) => m.id)).not.toContain(fixture.movieId(0));
+    const similar = await get(`/movies/${fixture.movieId(3)}/similar`, { query: 'n=3&years=2000-2009' });
+    expect(similar.status).toBe(200);
+    expect(similar.body.filtered).toBe(30);
+    for (const m of movies(similar.body)) expect(m.year).toBeGreaterThanOrEqual(2000);
+    const popular = await get('/reco', { query: 'UsrID=999999&n_recos=3&genres=Action' });
+    expect(popular.body.fallback).toBe('popular');
+    for (const m of movies(popular.body)) expect(m.genres).toContain('Action');
+  });
+
+  it('answers a bad filter with a 400 that says what to pass', async () => {
+    const cases: Array<[string, RegExp]> = [
+      ['genres=Comdy', /unknown genre "Comdy"; this model's genres are Action, Comedy, Drama/],
+      ['years=90s', /years must be a year or a range such as 1990-1999/],
+      ['years=1999-1990', /the first year is after the last/],
+      ['genres=Drama,,Comedy', /genres has an empty entry/],
+      ['exclude=abc', /movie id must be a whole number/],
+    ];
+    for (const [query, message] of cases) {
+      const { status, body } = await get('/reco', { query: `UsrID=${fixture.userId(u)}&${query}` });
+      expect(status, query).toBe(400);
+      expect(body, query).toEqual({ error: 'invalid-request', message: expect.stringMatching(message) });
+    }
+    const posted = await postJson({ ratings: [{ movieId: fixture.movieId(1), rating: 5 }], exclude: ['1003'] });
+    expect(posted.status).toBe(400);
+    expect(posted.body.message).toMatch(/must be a number/);
+  });
+});
+
 describe('a large model read by range', () => {
   it('answers a user whose stored block fails its checksum with a 503 in our JSON, counts it, and serves users of sound blocks', async () => {
     const big = await startTestS3('ranged-bucket');

@@ -8,6 +8,7 @@ import type { Dataset } from '../../lib/data/dataset';
 import type { UserState } from '../../lib/math/factors';
 import { getModel, MODEL_KINDS } from '../../lib/models/registry';
 import { recommendForUser, recommendForVisitor, similarMovies, type MovieScore } from '../../lib/serving/recommender';
+import type { ItemMask } from '../../lib/serving/item-filter';
 import { ServingModel } from '../../lib/serving/serving-model';
 import { startTestS3 } from '../helpers/s3';
 
@@ -110,6 +111,34 @@ describe.each(MODEL_KINDS)('the %s kind', (kind) => {
     if (model.part.personal) expectSortedDescending(got.movies);
     const postedIds = new Set(posted.map((p) => p.movieId));
     for (const m of got.movies) expect(postedIds.has(m.id)).toBe(false);
+  });
+
+  it('filters inside the top-N pass: n that pass come back, exactly the best of the unfiltered ranking that pass', async () => {
+    const genre = model.artifacts.catalog.find((e) => e?.genres.length)!.genres[0]!;
+    const excluded = data.itemIds.external(0);
+    const mask = model.masks.mask({ genres: [genre.toUpperCase()], exclude: [excluded] })!;
+    const passes = (m: MovieScore) => m.genres.includes(genre) && m.id !== excluded;
+    expect(mask.removed).toBeGreaterThan(0);
+    const all = model.itemSide.nItems;
+    // Each endpoint as (mask, n); unfiltered with n = every item, it is the whole ranking.
+    const endpoints: Array<[string, (mask: ItemMask | undefined, n: number) => Promise<MovieScore[]>]> = [
+      ['reco', async (m, n) => (await recommendForUser(model, data.userIds.external(user), n, m)).movies],
+      ['unknown user', async (m, n) => (await recommendForUser(model, 'nobody-known', n, m)).movies],
+      ['visitor', async (m, n) => recommendForVisitor(model, [{ movieId: data.itemIds.external(5), rating: 4 }], n, m).movies],
+      ['similar', async (m, n) => similarMovies(model, data.itemIds.external(3), n, m)],
+    ];
+    for (const [name, list] of endpoints) {
+      const got = await list(mask, N);
+      const want = (await list(undefined, all)).filter(passes).slice(0, N);
+      expect(got.every(passes), name).toBe(true);
+      // Scores, not ids: items of equal score may come in either order.
+      expect(got.map((m) => m.score), name).toEqual(want.map((m) => m.score));
+      expect(got.length, name).toBe(want.length);
+    }
+    // A filter nothing passes gives an empty list, not an error.
+    const none = model.masks.mask({ genres: [genre], excludeGenres: [genre] })!;
+    expect(none.removed).toBe(all);
+    expect((await recommendForUser(model, data.userIds.external(user), N, none)).movies).toEqual([]);
   });
 
   it('finds similar movies: at most n, best first, never the movie itself', () => {

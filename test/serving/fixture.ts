@@ -61,7 +61,10 @@ export function buildFixture(options: FixtureOptions = {}): Fixture {
     }
   }
   const catalog: Catalog = new Map();
-  for (let i = 0; i < nItems; i++) catalog.set(movieIdOf(i), { title: `Movie ${i} (2001)`, genres: i % 2 ? ['Drama'] : ['Comedy', 'Action'] });
+  for (let i = 0; i < nItems; i++) {
+    const year = 1990 + (i % 20);
+    catalog.set(movieIdOf(i), { title: `Movie ${i} (${year})`, genres: i % 2 ? ['Drama'] : ['Comedy', 'Action'], year });
+  }
   const dataset = builder.build('fixture', { min: 1, max: 5 }, catalog);
 
   const gaussian = (n: number, sd: number) => Float32Array.from({ length: n }, () => sd * rng.nextGaussian());

@@ -42,7 +42,7 @@ describe('loadModelArtifacts', () => {
     expect(a.P?.kind).toBe('whole');
     if (a.P?.kind === 'whole') expect(Array.from(a.P.data)).toEqual(Array.from(fixture.factors.P!));
     expect([...a.userIds]).toEqual([...fixture.dataset.userIds.toArray()]);
-    expect(a.catalog[3]).toEqual({ title: 'Movie 3 (2001)', genres: ['Drama'] });
+    expect(a.catalog[3]).toEqual({ title: 'Movie 3 (1993)', genres: ['Drama'], year: 1993 });
     expect(a.popular.length).toBe(25);
   });
 

@@ -24,10 +24,10 @@ export const easeServing: ServingPart = {
         }
       },
       foldIn: (items: Int32Array): UserState => ({ vec: undefined, offset: 0, bias: 0, seen: items }),
-      similar(item: number, heap: TopN): number {
+      similar(item: number, heap: TopN, allowed?: Uint8Array): number {
         heap.reset();
         const row = item * nItems;
-        for (let j = 0; j < nItems; j++) if (j !== item) heap.offer(j, B[row + j]!);
+        for (let j = 0; j < nItems; j++) if (j !== item && (!allowed || allowed[j] === 1)) heap.offer(j, B[row + j]!);
         return heap.sortDescending();
       },
     };
