@@ -63,7 +63,7 @@ function withBlocks(file: ArtifactFile): ArtifactFile[] {
   const name = blocksFileOf(file.name);
   const checksums: ArtifactFile = {
     name,
-    body: hashBlocks(file.body, BLOCK_BYTES),
+    body: hashBlocks(file.body),
     contentType: 'application/octet-stream',
     dtype: 'sha256',
     shape: [blockCount(file.body.length, BLOCK_BYTES), 32],

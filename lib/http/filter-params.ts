@@ -1,3 +1,8 @@
+/**
+ * The filter parameters of every list endpoint: `genres` (any of), `excludeGenres`,
+ * `exclude` (movie ids) and `years` (`1995` or `1990-1999`). In a query string each is
+ * one comma-separated list; in a JSON body, an array (years: the same text).
+ */
 import type { ExternalId } from '../data/external-id';
 import type { IdIndex } from '../serving/id-index';
 import type { ItemFilter } from '../serving/item-filter';
@@ -5,11 +10,6 @@ import { HttpError } from './errors';
 import { checkPostedId, idFromText } from './ids';
 import { MAX_FILTER_VALUES, single, type ParamSource } from './params';
 
-/**
- * The filter parameters of every list endpoint: `genres` (any of), `excludeGenres`,
- * `exclude` (movie ids) and `years` (`1995` or `1990-1999`). In a query string each is
- * one comma-separated list; in a JSON body, an array (years: the same text).
- */
 const YEARS = /^(\d{1,4})(?:-(\d{1,4}))?$/;
 
 function years(text: string): { from: number; to: number } {
