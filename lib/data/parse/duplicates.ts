@@ -24,7 +24,7 @@ const MAX_EXAMPLES = 5;
 /**
  * One rating per (user, item). Finding repeats costs a radix pass and a cache-resident
  * bitset check (repeatedPairs); only when there are repeats are their lines found (a
- * sequential pass with a small bit filter) and resolved by `policy`: 'last' keeps the
+ * sequential pass that looks further only at users with a repeat) and resolved by `policy`: 'last' keeps the
  * latest timestamp (the last in the file when there are no times, or on a tie), 'first'
  * the first, 'mean' and 'max' merge the values, 'error' refuses the file. The kept
  * rating of a pair stays at its first line's place; the arrays are compacted in place.
@@ -45,16 +45,17 @@ export function resolveDuplicates(
       quotesData: true,
     });
   }
-  const lines = linesOf(data, nItems, repeated);
+  const lines = linesOf(data, nUsers, nItems, repeated);
   const { ratings, times } = data;
-  const drop = new Uint8Array(data.users.length);
+  const drop = new Int32Array(lines.start[repeated.length]! - repeated.length);
   let dropped = 0;
   const examples: DuplicateReport['examples'] = [];
-  for (const key of repeated) {
-    const at = lines.get(key)!;
+  for (let p = 0; p < repeated.length; p++) {
+    const at = lines.at.subarray(lines.start[p]!, lines.start[p + 1]!);
     const kept = at[0]!;
     if (examples.length < MAX_EXAMPLES) {
-      examples.push({ user: Math.floor(key / nItems), item: key % nItems, values: at.slice(0, 10).map((r) => ratings[r]!) });
+      const key = repeated[p]!;
+      examples.push({ user: Math.floor(key / nItems), item: key % nItems, values: Array.from(at.subarray(0, 10), (r) => ratings[r]!) });
     }
     let value = ratings[kept]!;
     let sum = 0;
@@ -63,8 +64,7 @@ export function resolveDuplicates(
       sum += ratings[r]!;
       if (policy === 'max' && ratings[r]! > value) value = ratings[r]!;
       if (r !== kept) {
-        drop[r] = 1;
-        dropped++;
+        drop[dropped++] = r;
         if (!times || !(times[r]! < times[latest]!)) latest = r;
       }
     }
@@ -73,7 +73,7 @@ export function resolveDuplicates(
     ratings[kept] = value;
     if (times && policy === 'last') times[kept] = times[latest]!;
   }
-  return { data: compact(data, drop), report: { policy, pairs: repeated.length, dropped, examples } };
+  return { data: compact(data, drop.sort()), report: { policy, pairs: repeated.length, dropped, examples } };
 }
 
 /** A bucket's (user, item) marks fit in 2^22 bits (512 KiB): cache-resident while it is checked. */
@@ -121,36 +121,60 @@ function repeatedPairs({ users, items }: Interactions, nUsers: number, nItems: n
   return [...found].sort((x, y) => x - y);
 }
 
-const FILTER_BITS = 1 << 22;
-const bitOf = (key: number): number => (Math.imul(key | 0, 0x9e3779b1) ^ Math.imul((key / 4294967296) | 0, 0x85ebca6b)) >>> 10;
-
-/** The lines of each repeated pair, in file order. */
-function linesOf({ users, items }: Interactions, nItems: number, keys: number[]): Map<number, number[]> {
-  const lines = new Map<number, number[]>(keys.map((k) => [k, []]));
-  const filter = new Uint8Array(FILTER_BITS >>> 3);
-  for (const key of keys) {
-    const b = bitOf(key);
-    filter[b >>> 3]! |= 1 << (b & 7);
+/**
+ * The lines of each repeated pair, in file order: pair p's are at[start[p] .. start[p+1]).
+ * One sequential pass: a line is looked at further only when its user (a bit in a
+ * cache-resident set) has a repeated pair, and then only against that user's few
+ * repeated items (`keys` is sorted, so a user's are consecutive).
+ */
+function linesOf({ users, items }: Interactions, nUsers: number, nItems: number, keys: number[]): { at: Int32Array; start: Int32Array } {
+  const hasRepeat = new Uint8Array((nUsers >>> 3) + 1);
+  const first = new Int32Array(nUsers);
+  for (let p = keys.length - 1; p >= 0; p--) {
+    const u = Math.floor(keys[p]! / nItems);
+    hasRepeat[u >>> 3]! |= 1 << (u & 7);
+    first[u] = p;
   }
+  let pairOf = new Int32Array(Math.max(16, keys.length * 2));
+  let lineOf = new Int32Array(pairOf.length);
+  let hits = 0;
   for (let r = 0; r < users.length; r++) {
-    const key = users[r]! * nItems + items[r]!;
-    const b = bitOf(key);
-    if (filter[b >>> 3]! & (1 << (b & 7))) lines.get(key)?.push(r);
+    const u = users[r]!;
+    if (!(hasRepeat[u >>> 3]! & (1 << (u & 7)))) continue;
+    const key = u * nItems + items[r]!;
+    for (let p = first[u]!; p < keys.length && keys[p]! <= key; p++) {
+      if (keys[p] !== key) continue;
+      if (hits === pairOf.length) [pairOf, lineOf] = [grow(pairOf), grow(lineOf)];
+      pairOf[hits] = p;
+      lineOf[hits++] = r;
+      break;
+    }
   }
-  return lines;
+  const start = new Int32Array(keys.length + 1);
+  for (let h = 0; h < hits; h++) start[pairOf[h]! + 1]!++;
+  for (let p = 0; p < keys.length; p++) start[p + 1]! += start[p]!;
+  const cursor = start.slice(0, keys.length);
+  const at = new Int32Array(hits);
+  for (let h = 0; h < hits; h++) at[cursor[pairOf[h]!]!++] = lineOf[h]!;
+  return { at, start };
 }
 
-/** The lines not dropped, moved down in place (views of the same memory, shorter). */
-function compact(data: Interactions, drop: Uint8Array): Interactions {
+const grow = (a: Int32Array): Int32Array<ArrayBuffer> => {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+};
+
+/** The lines not dropped (`drop`: sorted line numbers), moved down in place by runs: views of the same memory, shorter. */
+function compact(data: Interactions, drop: Int32Array): Interactions {
   const { users, items, ratings, times } = data;
-  let w = 0;
-  for (let r = 0; r < users.length; r++) {
-    if (drop[r]) continue;
-    users[w] = users[r]!;
-    items[w] = items[r]!;
-    ratings[w] = ratings[r]!;
-    if (times) times[w] = times[r]!;
-    w++;
+  const columns = [users, items, ratings, ...(times ? [times] : [])];
+  let w = drop[0] ?? users.length;
+  for (let d = 0; d < drop.length; d++) {
+    const from = drop[d]! + 1;
+    const to = drop[d + 1] ?? users.length;
+    for (const column of columns) column.copyWithin(w, from, to);
+    w += to - from;
   }
   return {
     users: users.subarray(0, w),
