@@ -1,10 +1,11 @@
 /**
- * Training speed: `npm run -s bench -- train [--input FILE | --users N --movies N --per-user N]
+ * Training speed: `npm run -s bench -- train [--input FILE | --shape ml20m | --users N --movies N --per-user N]
  *   [--model svd|nsvd] [--dim 64] [--epochs 3] [--threads 2] [--seed 1] [--json]`
  * Trains on the whole set (no test split, so every epoch is pure training) and prints
  * secondsPerEpoch (median), ratingsPerSecond, peakRssMB (whole process, loading
  * included), and the setup. Defaults: the PoC's synthetic set, 1M users x 1,000
- * movies x 30 ratings, uniform.
+ * movies x 30 ratings, uniform; `--shape ml20m` the ML-20M-shaped Zipf set of
+ * support/zipf-set.ts.
  */
 import { createReadStream } from 'node:fs';
 import { Command } from 'commander';
@@ -12,6 +13,7 @@ import type { Dataset } from '../../lib/data/dataset';
 import { parseRatings } from '../../lib/data/parse';
 import { generateSynthetic } from '../../lib/data/synthetic';
 import { fitModel, getModel } from '../../lib/models/registry';
+import { zipfDataset } from './support/zipf-set';
 
 const int = (v: string) => {
   const n = Number(v);
@@ -22,6 +24,7 @@ const int = (v: string) => {
 export async function main(argv: string[]): Promise<void> {
   const o = new Command('bench train')
     .option('--input <file>', 'ratings file (.dat, u.data, csv)')
+    .option('--shape <name>', 'a generated shape instead of the PoC set: ml20m')
     .option('--users <n>', 'synthetic users', int, 1_000_000)
     .option('--movies <n>', 'synthetic movies', int, 1000)
     .option('--per-user <n>', 'synthetic ratings per user', int, 30)
@@ -33,11 +36,13 @@ export async function main(argv: string[]): Promise<void> {
     .option('--json', 'print JSON only')
     .exitOverride()
     .parse(argv, { from: 'user' })
-    .opts<{ input?: string; users: number; movies: number; perUser: number; model: string; dim: number; epochs: number; threads: number; seed: number; json?: boolean }>();
+    .opts<{ input?: string; shape?: string; users: number; movies: number; perUser: number; model: string; dim: number; epochs: number; threads: number; seed: number; json?: boolean }>();
 
   const loadStart = performance.now();
   let data: Dataset;
+  if (o.shape !== undefined && o.shape !== 'ml20m') throw new Error(`--shape: unknown shape "${o.shape}"; pass ml20m`);
   if (o.input) data = (await parseRatings(createReadStream(o.input))).dataset;
+  else if (o.shape) data = zipfDataset();
   else data = generateSynthetic({ users: o.users, movies: o.movies, perUser: o.perUser, seed: o.seed, mode: 'uniform' }).dataset;
   const loadSeconds = (performance.now() - loadStart) / 1000;
 

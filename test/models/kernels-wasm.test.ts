@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { compileSgdWasm, generatedModule, SGD_GENERATED } from '../../lib/models/kernels/build-wasm';
+import { compileWasm, generatedModule, KERNELS } from '../../lib/models/kernels/build-wasm';
 
-describe('the committed WebAssembly kernel', () => {
-  it('is what assembly/sgd.ts compiles to (else run: npx tsx lib/models/kernels/build-wasm.ts)', async () => {
-    const fresh = generatedModule(await compileSgdWasm());
-    expect(await readFile(SGD_GENERATED, 'utf8')).toBe(fresh);
+describe('the committed WebAssembly kernels', () => {
+  it.each(KERNELS.map((k) => [k.name, k] as const))('%s is what its AssemblyScript compiles to (else run: npm run build:wasm)', async (_, kernel) => {
+    const fresh = generatedModule(kernel, await compileWasm(kernel));
+    expect(await readFile(kernel.generated, 'utf8')).toBe(fresh);
   }, 120_000);
 });

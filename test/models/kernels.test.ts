@@ -5,7 +5,8 @@ import { createMomentumState, momentumStep } from '../../lib/models/kernels/mome
 import { WorkerPool } from '../../lib/models/kernels/pool';
 import { createRng } from '../../lib/data/random';
 import { sgdRange } from '../../lib/models/kernels/sgd-kernel';
-import { bindWasmSgd, sgdWasmModule, WasmArena } from '../../lib/models/kernels/wasm-sgd';
+import { WasmArena } from '../../lib/models/kernels/wasm';
+import { bindWasmSgd, sgdWasmModule } from '../../lib/models/kernels/wasm-sgd';
 import { plantedRatings, tinyDataset } from './svd-fixtures';
 
 // One SGD step on rating (user 0, item 0, r = 4) of a 2 x 2 problem, worked by hand:

@@ -32,12 +32,14 @@ import * as z from 'zod';
 import { buildItemCsr, buildUserCsr } from '../../data/csr';
 import { nItems, nUsers, type Dataset } from '../../data/dataset';
 import { createRng } from '../../data/random';
-import { resolver } from '../params';
+import { ModelParamsError, resolver } from '../params';
 import { extraConfidence, type ConfidenceKind, type IalsFoldInParams } from './fold-in';
 import { RecallAtK } from './recall';
 import type { WeightedCsr } from './solve';
 import type { SharedIalsState } from './tasks';
-import { IalsThreads, toShared } from './workers';
+import { ialsState } from './state';
+import { wasmIalsAvailable } from './wasm';
+import { IalsThreads } from './workers';
 import type { Factors } from '../../math/factors';
 import type { FitOptions, FitResult, Progress, TrainingPart } from '../contract';
 
@@ -60,6 +62,8 @@ export interface IalsParams {
   patience: number;
   /** At most this many test users for the per-epoch recall@10. */
   evalUsers: number;
+  /** 'wasm' (SIMD, float32, needs dim % 4 == 0), 'js' (the float64 reference), or 'auto' (wasm when it can). */
+  kernel: 'auto' | 'wasm' | 'js';
 }
 
 export const IalsParamsSchema = z
@@ -75,6 +79,7 @@ export const IalsParamsSchema = z
   initStd: z.number().nonnegative().finite(),
   patience: z.number().int().nonnegative(),
   evalUsers: z.number().int().min(1),
+  kernel: z.enum(['auto', 'wasm', 'js']),
   })
   .strict();
 
@@ -90,6 +95,7 @@ const defaults: Readonly<IalsParams> = Object.freeze({
   initStd: 0.1,
   patience: 0,
   evalUsers: 2000,
+  kernel: 'auto',
 });
 
 const RECALL_K = 10;
@@ -101,41 +107,24 @@ function weighted(offsets: Uint32Array, cols: Int32Array, ratings: Float32Array,
   return { offsets, cols, weights };
 }
 
-function shareCsr(csr: WeightedCsr): WeightedCsr {
-  return { offsets: toShared(csr.offsets), cols: toShared(csr.cols), weights: toShared(csr.weights) };
+function chooseWasm(p: IalsParams): boolean {
+  if (p.kernel === 'js') return false;
+  const possible = p.dim % 4 === 0 && wasmIalsAvailable();
+  if (p.kernel === 'wasm' && !possible) {
+    throw new ModelParamsError(`ials params: kernel 'wasm' needs dim to be a multiple of 4 (got ${p.dim}) and WebAssembly SIMD`);
+  }
+  return possible;
 }
 
 /**
  * The training objective over nUsers·nItems cells, after a users step (so that
- * `gramQ` = QᵀQ): Σ_u x_uᵀ(QᵀQ)x_u + Σ_{observed} [c(1 − ŷ)² − ŷ²] + regularisers.
+ * state.gram = QᵀQ): Σ_u x_uᵀ(QᵀQ)x_u + Σ_{observed} [c(1 − ŷ)² − ŷ²] + regularisers,
+ * the users' part summed by the threads' kernels.
  */
-function objective(s: SharedIalsState, gramQ: Float64Array): number {
+async function objective(s: SharedIalsState, threads: IalsThreads): Promise<number> {
   const { dim, reg, regExponent } = s.params;
-  const { P, Q, userCsr, itemCsr, nUsers: nU, nItems: nI } = s;
-  let loss = 0;
-  for (let u = 0; u < nU; u++) {
-    const pOff = u * dim;
-    let quad = 0;
-    let norm = 0;
-    for (let a = 0; a < dim; a++) {
-      const pa = P[pOff + a]!;
-      norm += pa * pa;
-      let g = 0;
-      for (let b = 0; b < dim; b++) g += gramQ[a * dim + b]! * P[pOff + b]!;
-      quad += pa * g;
-    }
-    let weightSum = 0;
-    for (let k = userCsr.offsets[u]!; k < userCsr.offsets[u + 1]!; k++) {
-      const w = userCsr.weights[k]!;
-      weightSum += w;
-      const qOff = userCsr.cols[k]! * dim;
-      let y = 0;
-      for (let a = 0; a < dim; a++) y += P[pOff + a]! * Q[qOff + a]!;
-      loss += (1 + w) * (1 - y) * (1 - y) - y * y;
-    }
-    const has = userCsr.offsets[u + 1]! > userCsr.offsets[u]!;
-    loss += quad + (has ? rowReg(reg, regExponent, nI, weightSum) * norm : 0);
-  }
+  const { Q, itemCsr, nUsers: nU, nItems: nI } = s;
+  let loss = await threads.userObjective();
   for (let i = 0; i < nI; i++) {
     let weightSum = 0;
     for (let k = itemCsr.offsets[i]!; k < itemCsr.offsets[i + 1]!; k++) weightSum += itemCsr.weights[k]!;
@@ -155,36 +144,22 @@ async function fit(train: Dataset, params: IalsParams, options: FitOptions = {})
   const { dim } = params;
   const nU = nUsers(train);
   const nI = nItems(train);
-  const shared = threads > 1;
 
   const byUser = buildUserCsr(train);
   const byItem = buildItemCsr(train);
-  let userCsr = weighted(byUser.offsets, byUser.items, byUser.ratings, params);
-  let itemCsr = weighted(byItem.offsets, byItem.users, byItem.ratings, params);
-  if (shared) {
-    userCsr = shareCsr(userCsr);
-    itemCsr = shareCsr(itemCsr);
-  }
-  const table = (n: number): Float32Array =>
-    shared ? new Float32Array(new SharedArrayBuffer(n * 4)) : new Float32Array(n);
-  const P = table(nU * dim);
-  const Q = table(nI * dim);
+  const state = ialsState(
+    nU,
+    nI,
+    weighted(byUser.offsets, byUser.items, byUser.ratings, params),
+    weighted(byItem.offsets, byItem.users, byItem.ratings, params),
+    { dim, reg: params.reg, regExponent: params.regExponent, cgSteps: params.cgSteps },
+    { threads, wasm: chooseWasm(params) },
+  );
+  const { P, Q } = state;
   const rng = createRng(options.seed ?? 42);
   const std = params.initStd / Math.sqrt(dim);
   for (let k = 0; k < P.length; k++) P[k] = rng.nextGaussian() * std;
   for (let k = 0; k < Q.length; k++) Q[k] = rng.nextGaussian() * std;
-  const gramBuffer = shared ? new Float64Array(new SharedArrayBuffer(dim * dim * 8)) : new Float64Array(dim * dim);
-
-  const state: SharedIalsState = {
-    nUsers: nU,
-    nItems: nI,
-    userCsr,
-    itemCsr,
-    P,
-    Q,
-    gram: gramBuffer,
-    params: { dim, reg: params.reg, regExponent: params.regExponent, cgSteps: params.cgSteps },
-  };
   const recall = options.test
     ? new RecallAtK(byUser.offsets, byUser.items, options.test, RECALL_K, params.evalUsers)
     : undefined;
@@ -204,7 +179,7 @@ async function fit(train: Dataset, params: IalsParams, options: FitOptions = {})
       }
       await pool.halfStep('items');
       await pool.halfStep('users');
-      const batchError = objective(state, state.gram);
+      const batchError = await objective(state, pool);
       const testError = recall ? 1 - recall.measure(P, Q, dim) : batchError;
       const improved = testError < bestError;
       if (improved) {

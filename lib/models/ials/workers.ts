@@ -2,15 +2,14 @@
  * Parallel iALS half-steps: every half-step is embarrassingly parallel over rows, so
  * rows are split into contiguous ranges of about equal cost, one per thread; the
  * calling thread takes the first range and the shared kernel worker pool
- * (lib/models/kernels/pool.ts, tasks in ials-tasks.ts) the others. All threads read
+ * (lib/models/kernels/pool.ts, tasks in tasks.ts) the others; so is the Gram matrix
+ * of the fixed side, each thread summing its share of the rows. All threads read
  * and write the same SharedArrayBuffer-backed tables, so nothing is copied per step
  * and the result does not depend on the number of threads. With one thread there
  * are no workers and the arrays need not be shared.
  */
 import { WorkerPool } from '../kernels/pool';
-import { HalfStepSolver } from './solve';
-import { runHalfStep, type HalfStepTask, type SharedIalsState, type Side } from './tasks';
-import { gram } from '../../math/linalg/dense';
+import { GRAM_PARTS, kernelFor, runTask, type IalsKernel, type IalsTask, type SharedIalsState, type Side } from './tasks';
 
 /** A typed array of the same kind and contents over a SharedArrayBuffer. */
 export function toShared<T extends Float32Array | Float64Array | Int32Array | Uint32Array>(array: T): T {
@@ -39,32 +38,65 @@ export function splitRows(offsets: Uint32Array, dim: number, parts: number): Uin
 }
 
 export class IalsThreads {
-  private readonly local: HalfStepSolver;
+  private readonly local: IalsKernel;
   private readonly bounds: Record<Side, Uint32Array>;
+  private readonly threads: number;
+  /** Gram matrices of sides that have not changed since they were summed. */
+  private readonly grams: Partial<Record<Side, Float64Array>> = {};
 
   private constructor(
     private readonly state: SharedIalsState,
     private readonly pool: WorkerPool | undefined,
   ) {
-    this.local = new HalfStepSolver(state.params.dim);
-    const parts = (pool?.size ?? 0) + 1;
+    this.local = kernelFor(state, 0);
+    this.threads = (pool?.size ?? 0) + 1;
     this.bounds = {
-      users: splitRows(state.userCsr.offsets, state.params.dim, parts),
-      items: splitRows(state.itemCsr.offsets, state.params.dim, parts),
+      users: splitRows(state.userCsr.offsets, state.params.dim, this.threads),
+      items: splitRows(state.itemCsr.offsets, state.params.dim, this.threads),
     };
   }
 
-  /** Starts threads − 1 workers attached to the (shared) state; the caller is the last thread. */
+  /** Starts threads − 1 workers attached to the (shared) state; the caller is thread 0. */
   static async start(state: SharedIalsState, threads: number): Promise<IalsThreads> {
     if (threads <= 1) return new IalsThreads(state, undefined);
     const pool = await WorkerPool.create(threads - 1);
     try {
-      await pool.broadcast('ials.attach', state);
+      await Promise.all(Array.from({ length: pool.size }, (_, w) => pool.run(w, 'ials.attach', { state, thread: w + 1 })));
     } catch (error) {
       await pool.close();
       throw error;
     }
     return new IalsThreads(state, pool);
+  }
+
+  /** Runs `op` over `side`'s rows split by cost, one range per thread; the results in thread order. */
+  private async each(op: IalsTask['op'], side: Side, bounds: Uint32Array, first?: boolean): Promise<number[]> {
+    const pool = this.pool;
+    const task = (thread: number): IalsTask => ({ op, side, start: bounds[thread]!, end: bounds[thread + 1]!, ...(first === undefined ? {} : { first }) });
+    const remote = pool ? Array.from({ length: pool.size }, (_, w) => pool.run<number>(w, 'ials.run', task(w + 1))) : [];
+    const local = runTask(this.local, task(0));
+    return [local, ...(await Promise.all(remote))];
+  }
+
+  /** XᵀX of `side`'s factors, summed from its GRAM_PARTS parts in order; kept until that side changes. */
+  private async gramOf(side: Side): Promise<Float64Array> {
+    const cached = this.grams[side];
+    if (cached) return cached;
+    const s = this.state;
+    const dim = s.params.dim;
+    const parts = Uint32Array.from({ length: this.threads + 1 }, (_, t) => Math.round((GRAM_PARTS * t) / this.threads));
+    await this.each('gramParts', side, parts);
+    const G = new Float64Array(dim * dim);
+    const n = dim * dim;
+    for (let a = 0; a < dim; a++) {
+      for (let b = a; b < dim; b++) {
+        let sum = 0;
+        for (let p = 0; p < GRAM_PARTS; p++) sum += s.gramParts[p * n + a * dim + b]!;
+        G[a * dim + b] = sum;
+        G[b * dim + a] = sum;
+      }
+    }
+    return (this.grams[side] = G);
   }
 
   /**
@@ -73,18 +105,38 @@ export class IalsThreads {
    */
   async halfStep(side: Side): Promise<void> {
     const s = this.state;
-    const dim = s.params.dim;
-    if (side === 'users') gram(s.Q, s.nItems, dim, s.gram);
-    else gram(s.P, s.nUsers, dim, s.gram);
-    const b = this.bounds[side];
-    const pool = this.pool;
-    const remote = pool
-      ? Array.from({ length: pool.size }, (_, w) =>
-          pool.run(w, 'ials.halfStep', { side, start: b[w + 1]!, end: b[w + 2]! } satisfies HalfStepTask),
-        )
-      : [];
-    runHalfStep(this.local, s, { side, start: b[0]!, end: b[1]! });
-    await Promise.all(remote);
+    const G = await this.gramOf(side === 'users' ? 'items' : 'users');
+    s.gram.set(G);
+    s.gram32?.set(G);
+    if (s.wasm?.layout.batched[side]) await this.batchedHalfStep(side);
+    else await this.each('halfStep', side, this.bounds[side]);
+    this.grams[side] = undefined;
+  }
+
+  /** The half-step as one CG over all of `side`'s rows: per step, the sparse product by parts of the other side, then the dense part by rows. */
+  private async batchedHalfStep(side: Side): Promise<void> {
+    const nParts = this.state.wasm!.layout.batched[side]!.partRows.length - 1;
+    const parts = Uint32Array.from({ length: this.threads + 1 }, (_, t) => Math.round((nParts * t) / this.threads));
+    const rows = side === 'users' ? this.state.nUsers : this.state.nItems;
+    const even = Uint32Array.from({ length: this.threads + 1 }, (_, t) => Math.round((rows * t) / this.threads));
+    for (let step = 0; step <= this.state.params.cgSteps; step++) {
+      const first = step === 0;
+      await this.each('batchedSparse', side, parts, first);
+      await this.each('batchedDense', side, even, first);
+    }
+  }
+
+  /**
+   * The users' part of the objective after a users step: Σ_u x_uᵀ(QᵀQ)x_u, which is
+   * ⟨QᵀQ, PᵀP⟩ (PᵀP is needed by the next items step anyway), plus the observed terms.
+   */
+  async userObjective(): Promise<number> {
+    const PtP = await this.gramOf('users');
+    const QtQ = await this.gramOf('items');
+    let quad = 0;
+    for (let k = 0; k < PtP.length; k++) quad += PtP[k]! * QtQ[k]!;
+    const observed = await this.each('userObjective', 'users', this.bounds.users);
+    return observed.reduce((a, b) => a + b, quad);
   }
 
   async close(): Promise<void> {

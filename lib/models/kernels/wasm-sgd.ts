@@ -1,82 +1,11 @@
 import { SGD_WASM_BASE64 } from './sgd-wasm.generated';
+import { instantiate, lazyModule, type WasmMemory, type WasmModule } from './wasm';
 
-/**
- * The WebAssembly SIMD build of the SGD kernel (assembly/sgd.ts) and the shared
- * memory it works on. JS lays the arrays out in one shared WebAssembly.Memory (an
- * arena, sized up front) and views them as typed arrays; the kernel gets byte offsets.
- * Workers instantiate the same module over the same memory.
- */
-// The project's lib settings (ES2023, no DOM) do not declare the WebAssembly JS API; the few parts used here:
-export interface WasmModule {
-  readonly __wasmModule?: never;
-}
-export interface WasmMemory {
-  readonly buffer: SharedArrayBuffer;
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => WasmModule;
-  Instance: new (module: WasmModule, imports: object) => { exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
-}
-const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-
-const PAGE = 65536;
-const MAX_PAGES = 65536; // the module's declared maximum (4 GiB)
-
-let compiled: WasmModule | undefined;
-let simdSupported: boolean | undefined;
-
-export function sgdWasmModule(): WasmModule {
-  return (compiled ??= new WA.Module(Buffer.from(SGD_WASM_BASE64, 'base64')));
-}
-
+/** The WebAssembly SIMD build of the SGD kernels (assembly/sgd.ts) over an arena's memory (wasm.ts). */
+const sgd = lazyModule(SGD_WASM_BASE64);
+export const sgdWasmModule = sgd.module;
 /** Whether this runtime can compile the kernel (SIMD + shared memory). */
-export function wasmSgdAvailable(): boolean {
-  if (simdSupported === undefined) {
-    try {
-      sgdWasmModule();
-      simdSupported = true;
-    } catch {
-      simdSupported = false;
-    }
-  }
-  return simdSupported;
-}
-
-type ArrayCtor = Int32ArrayConstructor | Float32ArrayConstructor;
-
-/** Bump allocator over one shared memory. Plan every array with `reserve`, then `commit`. */
-export class WasmArena {
-  private plan: { ctor: ArrayCtor; length: number; offset: number }[] = [];
-  private bytes = 0;
-  memory: WasmMemory | undefined;
-
-  /** Reserves room for an array; returns its index for `view` after commit. */
-  reserve(ctor: ArrayCtor, length: number): number {
-    const offset = this.bytes;
-    this.bytes += Math.ceil((length * ctor.BYTES_PER_ELEMENT) / 16) * 16;
-    this.plan.push({ ctor, length, offset });
-    return this.plan.length - 1;
-  }
-
-  commit(): WasmMemory {
-    const pages = Math.max(1, Math.ceil(this.bytes / PAGE));
-    if (pages > MAX_PAGES) throw new RangeError(`training needs ${this.bytes} bytes of kernel memory, over the 4 GiB limit`);
-    this.memory = new WA.Memory({ initial: pages, maximum: pages, shared: true });
-    return this.memory;
-  }
-
-  offset(index: number): number {
-    return this.plan[index]!.offset;
-  }
-
-  view<T extends Int32Array | Float32Array>(index: number): T {
-    if (!this.memory) throw new Error('arena not committed');
-    const { ctor, length, offset } = this.plan[index]!;
-    const buffer = this.memory.buffer;
-    return (ctor === Int32Array ? new Int32Array(buffer, offset, length) : new Float32Array(buffer, offset, length)) as T;
-  }
-}
+export const wasmSgdAvailable = sgd.available;
 
 /** Byte offsets of the kernel's arrays in the memory. */
 export interface WasmSgdLayout {
@@ -114,8 +43,7 @@ export interface WasmSgd {
 
 /** The kernel bound to a memory (one instance per thread). */
 export function bindWasmSgd(w: WasmSgd): SgdRangeFn {
-  const instance = new WA.Instance(w.module, { env: { memory: w.memory } });
-  return instance.exports.sgdRange as SgdRangeFn;
+  return instantiate(w.module, w.memory).sgdRange as SgdRangeFn;
 }
 
 type NsvdUserFn = (
@@ -140,6 +68,5 @@ type NsvdUserFn = (
 
 /** NSVD's per-user step (assembly/sgd.ts nsvdUser) bound to a memory. */
 export function bindWasmNsvd(module: WasmModule, memory: WasmMemory): NsvdUserFn {
-  const instance = new WA.Instance(module, { env: { memory } });
-  return instance.exports.nsvdUser as NsvdUserFn;
+  return instantiate(module, memory).nsvdUser as NsvdUserFn;
 }
