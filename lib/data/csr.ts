@@ -17,45 +17,88 @@ export interface ItemCsr {
 /**
  * Two-pass counting sort (an LSD radix sort on (row, column)): positions ordered by
  * column first, then stably by row, so every row's columns come out ascending in
- * O(size + rows + columns) with no comparison sort. Duplicate pairs are kept.
+ * O(size + rows + columns) with no comparison sort. Duplicate pairs are kept. An item
+ * relabelling (`itemLabel[i]` = i's new index), when given, applies to the item side,
+ * rows or columns, before the sort.
  */
 function groupBy(
   rows: Int32Array,
   cols: Int32Array,
   values: Float32Array,
   size: number,
-  nRows: number,
   nCols: number,
-): { offsets: Uint32Array; cols: Int32Array; values: Float32Array } {
+  label: { rows?: Int32Array; cols?: Int32Array },
+  into: CsrArrays,
+): void {
+  const rowOf = label.rows;
+  const colOf = label.cols;
   const byCol = new Int32Array(size);
   const colStart = new Uint32Array(nCols + 1);
-  for (let r = 0; r < size; r++) colStart[cols[r]! + 1]!++;
+  for (let r = 0; r < size; r++) colStart[(colOf ? colOf[cols[r]!]! : cols[r]!) + 1]!++;
   for (let c = 0; c < nCols; c++) colStart[c + 1]! += colStart[c]!;
-  for (let r = 0; r < size; r++) byCol[colStart[cols[r]!]!++] = r;
+  for (let r = 0; r < size; r++) byCol[colStart[colOf ? colOf[cols[r]!]! : cols[r]!]!++] = r;
 
-  const offsets = new Uint32Array(nRows + 1);
-  for (let r = 0; r < size; r++) offsets[rows[r]! + 1]!++;
+  const { offsets, cols: outCols, values: outValues } = into;
+  const nRows = offsets.length - 1;
+  offsets.fill(0);
+  for (let r = 0; r < size; r++) offsets[(rowOf ? rowOf[rows[r]!]! : rows[r]!) + 1]!++;
   for (let u = 0; u < nRows; u++) offsets[u + 1]! += offsets[u]!;
   const cursor = offsets.slice(0, nRows);
-  const outCols = new Int32Array(size);
-  const outValues = new Float32Array(size);
   for (let k = 0; k < size; k++) {
     const r = byCol[k]!;
-    const at = cursor[rows[r]!]!++;
-    outCols[at] = cols[r]!;
+    const at = cursor[rowOf ? rowOf[rows[r]!]! : rows[r]!]!++;
+    outCols[at] = colOf ? colOf[cols[r]!]! : cols[r]!;
     outValues[at] = values[r]!;
   }
-  return { offsets, cols: outCols, values: outValues };
 }
 
-/** Ratings by user (CSR over nUsers(d) rows), item indices ascending within each user. */
-export function buildUserCsr(d: Dataset): UserCsr {
-  const g = groupBy(d.users, d.items, d.ratings, d.size, nUsers(d), nItems(d));
+/** The arrays of a CSR table, to fill in place: offsets (rows + 1), then one column and value per entry. */
+export interface CsrArrays {
+  offsets: Uint32Array;
+  cols: Int32Array;
+  values: Float32Array;
+}
+
+const csrArrays = (rows: number, size: number): CsrArrays => ({
+  offsets: new Uint32Array(rows + 1),
+  cols: new Int32Array(size),
+  values: new Float32Array(size),
+});
+
+/** Fills `into` (nUsers(d) + 1 offsets, d.size entries) with the ratings by user, as buildUserCsr. */
+export function fillUserCsr(d: Dataset, into: CsrArrays, itemLabel?: Int32Array): void {
+  groupBy(d.users, d.items, d.ratings, d.size, nItems(d), { cols: itemLabel }, into);
+}
+
+/** Fills `into` (nItems(d) + 1 offsets, d.size entries) with the ratings by item, as buildItemCsr. */
+export function fillItemCsr(d: Dataset, into: CsrArrays, itemLabel?: Int32Array): void {
+  groupBy(d.items, d.users, d.ratings, d.size, nUsers(d), { rows: itemLabel }, into);
+}
+
+/** Ratings by user (CSR over nUsers(d) rows), item indices (relabelled by `itemLabel` when given) ascending within each user. */
+export function buildUserCsr(d: Dataset, itemLabel?: Int32Array): UserCsr {
+  const g = csrArrays(nUsers(d), d.size);
+  fillUserCsr(d, g, itemLabel);
   return { offsets: g.offsets, items: g.cols, ratings: g.values };
 }
 
-/** Ratings by item (CSR over nItems(d) rows), user indices ascending within each item. */
-export function buildItemCsr(d: Dataset): ItemCsr {
-  const g = groupBy(d.items, d.users, d.ratings, d.size, nItems(d), nUsers(d));
+/** Ratings by item (CSR over nItems(d) rows, relabelled by `itemLabel` when given), user indices ascending within each item. */
+export function buildItemCsr(d: Dataset, itemLabel?: Int32Array): ItemCsr {
+  const g = csrArrays(nItems(d), d.size);
+  fillItemCsr(d, g, itemLabel);
   return { offsets: g.offsets, users: g.cols, ratings: g.values };
+}
+
+/**
+ * Items from most to least rated (ties by index): `order[n]` is the n-th item,
+ * `label[i]` item i's place in that order.
+ */
+export function itemsByPopularity(d: Dataset): { order: Int32Array; label: Int32Array } {
+  const n = nItems(d);
+  const counts = new Uint32Array(n);
+  for (let r = 0; r < d.size; r++) counts[d.items[r]!]!++;
+  const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => counts[b]! - counts[a]! || a - b);
+  const label = new Int32Array(n);
+  for (let k = 0; k < n; k++) label[order[k]!] = k;
+  return { order, label };
 }

@@ -6,39 +6,67 @@ import { WasmArena } from '../kernels/wasm';
 import type { HalfStepParams, WeightedCsr } from './solve';
 import { GRAM_PARTS, type SharedIalsState } from './tasks';
 import { ialsWasmModule, type BatchedLayout } from './wasm';
-import { splitRows, toShared } from './workers';
+import { splitRows } from './workers';
 import type { Side } from './tasks';
 
 /** A batched side's sparse products are summed in this many parts of the other side (fixed, so results do not depend on threads). */
 export const BATCH_PARTS = 4;
 /**
- * A side is solved as one batched CG (assembly/ials.ts) when its CG vectors and the
- * parts' buffers fit in this many bytes, so that they stay in cache while the other
- * side's table streams past.
+ * A side's first rows are solved as one batched CG (assembly/ials.ts) when their CG
+ * vectors and the parts' buffers fit in this many bytes, so that they stay in cache
+ * while the other side's table streams past.
  */
 export const BATCH_LIMIT_BYTES = 4 << 20;
-const batchBytes = (rows: number, dim: number): number => rows * dim * 4 * (BATCH_PARTS + 3);
+/** A prefix that is not the whole side is batched only when it holds at least this share of the side's entries. */
+const BATCH_MIN_SHARE = 0.25;
+/** Bytes of CG vectors and parts per batched row. */
+export const batchRowBytes = (dim: number): number => dim * 4 * (BATCH_PARTS + 3);
+
+/**
+ * How many of a side's first rows to solve batched: all of them when they fit, else
+ * the prefix that fits if it holds enough of the entries (train.ts orders items by
+ * popularity, so a Zipf-like catalogue's head is that prefix), else none.
+ */
+export function batchedRows(offsets: Uint32Array, dim: number, limitBytes: number): number {
+  const rows = offsets.length - 1;
+  const fit = Math.min(rows, Math.floor(limitBytes / batchRowBytes(dim)));
+  if (fit === rows) return rows;
+  return fit > 0 && offsets[fit]! >= BATCH_MIN_SHARE * offsets[rows]! ? fit : 0;
+}
+
+/**
+ * A job's interactions: `entries` per side, written by `fill` straight into the CSR
+ * arrays that ialsState lays out (offsets: rows + 1; cols and weights: entries), so
+ * that no other copy of them exists while the job runs.
+ */
+export interface IalsSource {
+  entries: number;
+  fill(side: Side, into: WeightedCsr): void;
+}
 
 export function ialsState(
   nUsers: number,
   nItems: number,
-  userCsr: WeightedCsr,
-  itemCsr: WeightedCsr,
+  source: IalsSource,
   params: HalfStepParams,
   how: { threads: number; wasm: boolean; batchLimitBytes?: number },
 ): SharedIalsState {
   const { dim } = params;
-  if (how.wasm) return wasmState(nUsers, nItems, userCsr, itemCsr, params, how.threads, how.batchLimitBytes ?? BATCH_LIMIT_BYTES);
+  if (how.wasm) return wasmState(nUsers, nItems, source, params, how.threads, how.batchLimitBytes ?? BATCH_LIMIT_BYTES);
   const shared = how.threads > 1;
-  const f32 = (n: number): Float32Array => (shared ? new Float32Array(new SharedArrayBuffer(n * 4)) : new Float32Array(n));
-  const f64 = (n: number): Float64Array => (shared ? new Float64Array(new SharedArrayBuffer(n * 8)) : new Float64Array(n));
-  const share = (csr: WeightedCsr): WeightedCsr =>
-    shared ? { offsets: toShared(csr.offsets), cols: toShared(csr.cols), weights: toShared(csr.weights) } : csr;
+  const typed = <T>(Ctor: new (b: ArrayBufferLike) => T, bytes: number, n: number): T => new Ctor(shared ? new SharedArrayBuffer(n * bytes) : new ArrayBuffer(n * bytes));
+  const f32 = (n: number): Float32Array => typed(Float32Array, 4, n);
+  const f64 = (n: number): Float64Array => typed(Float64Array, 8, n);
+  const csr = (side: Side, rows: number): WeightedCsr => {
+    const into = { offsets: typed(Uint32Array, 4, rows + 1), cols: typed(Int32Array, 4, source.entries), weights: f32(source.entries) };
+    source.fill(side, into);
+    return into;
+  };
   return {
     nUsers,
     nItems,
-    userCsr: share(userCsr),
-    itemCsr: share(itemCsr),
+    userCsr: csr('users', nUsers),
+    itemCsr: csr('items', nItems),
     P: f32(nUsers * dim),
     Q: f32(nItems * dim),
     gram: f64(dim * dim),
@@ -50,43 +78,31 @@ export function ialsState(
 function wasmState(
   nUsers: number,
   nItems: number,
-  userCsr: WeightedCsr,
-  itemCsr: WeightedCsr,
+  source: IalsSource,
   params: HalfStepParams,
   threads: number,
   batchLimitBytes: number,
 ): SharedIalsState {
   const { dim } = params;
   const arena = new WasmArena();
-  const batchedSlots = (rows: number, otherCsr: WeightedCsr) => {
-    if (batchBytes(rows, dim) > batchLimitBytes) return undefined;
-    const table = () => arena.reserve(Float32Array, rows * dim);
-    return { R: table(), P: table(), AP: table(), rs: arena.reserve(Float32Array, rows), parts: arena.reserve(Float32Array, BATCH_PARTS * rows * dim), rows, otherCsr };
+  // Batch slots are reserved for as many rows as fit; how many are used is known once the CSR is filled.
+  const batchSlots = (rows: number) => {
+    const most = Math.min(rows, Math.floor(batchLimitBytes / batchRowBytes(dim)));
+    if (most === 0) return undefined;
+    const table = () => arena.reserve(Float32Array, most * dim);
+    return { R: table(), P: table(), AP: table(), rs: arena.reserve(Float32Array, most), parts: arena.reserve(Float32Array, BATCH_PARTS * most * dim) };
   };
-  const batching = { users: batchedSlots(nUsers, itemCsr), items: batchedSlots(nItems, userCsr) };
-  const batched: Partial<Record<Side, BatchedLayout>> = {};
-  const layOut = (side: Side): void => {
-    const b = batching[side];
-    if (!b) return;
-    batched[side] = {
-      R: arena.offset(b.R),
-      P: arena.offset(b.P),
-      AP: arena.offset(b.AP),
-      rs: arena.offset(b.rs),
-      parts: arena.offset(b.parts),
-      partBytes: b.rows * dim * 4,
-      partRows: splitRows(b.otherCsr.offsets, dim, BATCH_PARTS),
-    };
-  };
-  const csrSlots = (csr: WeightedCsr) => ({
-    offsets: arena.reserve(Uint32Array, csr.offsets.length),
-    cols: arena.reserve(Int32Array, csr.cols.length),
-    weights: arena.reserve(Float32Array, csr.weights.length),
+  const csrSlots = (rows: number) => ({
+    offsets: arena.reserve(Uint32Array, rows + 1),
+    cols: arena.reserve(Int32Array, source.entries),
+    weights: arena.reserve(Float32Array, source.entries),
   });
   const scratchBytes = 12 * dim + 4 * dim * dim;
   const slots = {
-    user: csrSlots(userCsr),
-    item: csrSlots(itemCsr),
+    user: csrSlots(nUsers),
+    item: csrSlots(nItems),
+    userBatch: batchSlots(nUsers),
+    itemBatch: batchSlots(nItems),
     P: arena.reserve(Float32Array, nUsers * dim),
     Q: arena.reserve(Float32Array, nItems * dim),
     gram32: arena.reserve(Float32Array, dim * dim),
@@ -97,22 +113,37 @@ function wasmState(
     itemLambdas: arena.reserve(Float32Array, nItems),
   };
   const memory = arena.commit();
-  layOut('users');
-  layOut('items');
-  const place = (csr: WeightedCsr, at: typeof slots.user): WeightedCsr => {
+  const place = (side: Side, at: typeof slots.user): WeightedCsr => {
     const placed = { offsets: arena.view<Uint32Array>(at.offsets), cols: arena.view<Int32Array>(at.cols), weights: arena.view<Float32Array>(at.weights) };
-    placed.offsets.set(csr.offsets);
-    placed.cols.set(csr.cols);
-    placed.weights.set(csr.weights);
+    source.fill(side, placed);
     return placed;
   };
+  const userCsr = place('users', slots.user);
+  const itemCsr = place('items', slots.item);
+  const batched: Partial<Record<Side, BatchedLayout>> = {};
+  const layOut = (side: Side, b: typeof slots.userBatch, own: WeightedCsr, other: WeightedCsr): void => {
+    const rows = b ? batchedRows(own.offsets, dim, batchLimitBytes) : 0;
+    if (!b || rows === 0) return;
+    batched[side] = {
+      R: arena.offset(b.R),
+      P: arena.offset(b.P),
+      AP: arena.offset(b.AP),
+      rs: arena.offset(b.rs),
+      parts: arena.offset(b.parts),
+      rows,
+      partBytes: rows * dim * 4,
+      partRows: splitRows(other.offsets, dim, BATCH_PARTS),
+    };
+  };
+  layOut('users', slots.userBatch, userCsr, itemCsr);
+  layOut('items', slots.itemBatch, itemCsr, userCsr);
   rowLambdas(userCsr, nItems, params, arena.view<Float32Array>(slots.userLambdas));
   rowLambdas(itemCsr, nUsers, params, arena.view<Float32Array>(slots.itemLambdas));
   return {
     nUsers,
     nItems,
-    userCsr: place(userCsr, slots.user),
-    itemCsr: place(itemCsr, slots.item),
+    userCsr,
+    itemCsr,
     P: arena.view<Float32Array>(slots.P),
     Q: arena.view<Float32Array>(slots.Q),
     gram: arena.view<Float64Array>(slots.gram),

@@ -115,6 +115,14 @@ export function jsKernel(s: SharedIalsState): IalsKernel {
   };
 }
 
+/**
+ * Rows per call into the row kernels. V8 first runs a wasm function as baseline
+ * (Liftoff) code and swaps in the optimised build only at a later call (there is no
+ * on-stack replacement in wasm), so one call per thread's whole range would run the
+ * first half-step of a job entirely unoptimised.
+ */
+const ROWS_PER_CALL = 256;
+
 /** The WebAssembly SIMD kernel, float32 arithmetic; `thread` picks its scratch. */
 export function wasmKernel(s: SharedIalsState, wasm: IalsWasm, thread: number): IalsKernel {
   const k = bindIalsWasm(wasm);
@@ -129,7 +137,10 @@ export function wasmKernel(s: SharedIalsState, wasm: IalsWasm, thread: number): 
   return {
     halfStep(side, start, end) {
       const a = of(side);
-      k.solveRows(a.offsets, a.cols, a.weights, start, end, a.fixed, l.gram, a.target, scratch, a.lambdas, dim, cgSteps);
+      for (let from = start; from < end; from += ROWS_PER_CALL) {
+        const to = Math.min(end, from + ROWS_PER_CALL);
+        k.solveRows(a.offsets, a.cols, a.weights, from, to, a.fixed, l.gram, a.target, scratch, a.lambdas, dim, cgSteps);
+      }
     },
     gramParts(side, from, to) {
       const rows = side === 'users' ? s.nUsers : s.nItems;
@@ -143,9 +154,8 @@ export function wasmKernel(s: SharedIalsState, wasm: IalsWasm, thread: number): 
       const b = l.batched[side]!;
       const other = of(side === 'users' ? 'items' : 'users');
       const X = first ? of(side).target : b.P;
-      const rows = side === 'users' ? s.nUsers : s.nItems;
       for (let p = start; p < end; p++) {
-        k.batchedSparse(other.offsets, other.cols, other.weights, b.partRows[p]!, b.partRows[p + 1]!, other.target, X, b.parts + p * b.partBytes, rows, dim, first ? 1 : 0);
+        k.batchedSparse(other.offsets, other.cols, other.weights, b.partRows[p]!, b.partRows[p + 1]!, other.target, X, b.parts + p * b.partBytes, b.rows, dim, first ? 1 : 0);
       }
     },
     batchedDense(side, start, end, first) {
@@ -155,7 +165,11 @@ export function wasmKernel(s: SharedIalsState, wasm: IalsWasm, thread: number): 
     },
     userObjective(start, end) {
       const a = of('users');
-      return k.userObjective(a.offsets, a.cols, a.weights, start, end, a.fixed, a.target, a.lambdas, dim);
+      let sum = 0;
+      for (let from = start; from < end; from += ROWS_PER_CALL) {
+        sum += k.userObjective(a.offsets, a.cols, a.weights, from, Math.min(end, from + ROWS_PER_CALL), a.fixed, a.target, a.lambdas, dim);
+      }
+      return sum;
     },
   };
 }

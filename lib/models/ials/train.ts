@@ -29,7 +29,7 @@
  * returns the best epoch's factors; otherwise the last epoch's.
  */
 import * as z from 'zod';
-import { buildItemCsr, buildUserCsr } from '../../data/csr';
+import { fillItemCsr, fillUserCsr, itemsByPopularity } from '../../data/csr';
 import { nItems, nUsers, type Dataset } from '../../data/dataset';
 import { createRng } from '../../data/random';
 import { ModelParamsError, resolver } from '../params';
@@ -37,7 +37,7 @@ import { extraConfidence, type ConfidenceKind, type IalsFoldInParams } from './f
 import { RecallAtK } from './recall';
 import type { WeightedCsr } from './solve';
 import type { SharedIalsState } from './tasks';
-import { ialsState } from './state';
+import { ialsState, type IalsSource } from './state';
 import { wasmIalsAvailable } from './wasm';
 import { IalsThreads } from './workers';
 import type { Factors } from '../../math/factors';
@@ -100,13 +100,6 @@ const defaults: Readonly<IalsParams> = Object.freeze({
 
 const RECALL_K = 10;
 
-/** CSR with extra confidence w = α f(r) per entry instead of the rating. */
-function weighted(offsets: Uint32Array, cols: Int32Array, ratings: Float32Array, p: IalsParams): WeightedCsr {
-  const weights = new Float32Array(ratings.length);
-  for (let k = 0; k < ratings.length; k++) weights[k] = extraConfidence(ratings[k]!, p);
-  return { offsets, cols, weights };
-}
-
 function chooseWasm(p: IalsParams): boolean {
   if (p.kernel === 'js') return false;
   const possible = p.dim % 4 === 0 && wasmIalsAvailable();
@@ -135,6 +128,13 @@ async function objective(s: SharedIalsState, threads: IalsThreads): Promise<numb
   return loss / Math.max(1, nU * nI);
 }
 
+/** out[order[n]] = rows[n]: rows of dim floats back from popularity order to the data set's. */
+function rowsInOrder(rows: Float32Array, order: Int32Array, dim: number): Float32Array {
+  const out = new Float32Array(rows.length);
+  for (let n = 0; n < order.length; n++) out.set(rows.subarray(n * dim, (n + 1) * dim), order[n]! * dim);
+  return out;
+}
+
 const rowReg = (reg: number, exponent: number, nCols: number, weightSum: number): number =>
   exponent === 0 ? reg : reg * Math.pow(nCols + weightSum, exponent);
 
@@ -145,13 +145,23 @@ async function fit(train: Dataset, params: IalsParams, options: FitOptions = {})
   const nU = nUsers(train);
   const nI = nItems(train);
 
-  const byUser = buildUserCsr(train);
-  const byItem = buildItemCsr(train);
+  // Items are solved in popularity order, so that the most rated form a prefix that
+  // state.ts can batch; Q is put back in the data set's order at the end.
+  const items = itemsByPopularity(train);
+  const source: IalsSource = {
+    entries: train.size,
+    fill(side, into) {
+      const arrays = { offsets: into.offsets, cols: into.cols, values: into.weights };
+      if (side === 'users') fillUserCsr(train, arrays, items.label);
+      else fillItemCsr(train, arrays, items.label);
+      const w = into.weights;
+      for (let k = 0; k < w.length; k++) w[k] = extraConfidence(w[k]!, params);
+    },
+  };
   const state = ialsState(
     nU,
     nI,
-    weighted(byUser.offsets, byUser.items, byUser.ratings, params),
-    weighted(byItem.offsets, byItem.users, byItem.ratings, params),
+    source,
     { dim, reg: params.reg, regExponent: params.regExponent, cgSteps: params.cgSteps },
     { threads, wasm: chooseWasm(params) },
   );
@@ -161,7 +171,7 @@ async function fit(train: Dataset, params: IalsParams, options: FitOptions = {})
   for (let k = 0; k < P.length; k++) P[k] = rng.nextGaussian() * std;
   for (let k = 0; k < Q.length; k++) Q[k] = rng.nextGaussian() * std;
   const recall = options.test
-    ? new RecallAtK(byUser.offsets, byUser.items, options.test, RECALL_K, params.evalUsers)
+    ? new RecallAtK(state.userCsr.offsets, state.userCsr.cols, { ...options.test, items: options.test.items.map((i) => items.label[i]!) }, RECALL_K, params.evalUsers)
     : undefined;
 
   const curve: Progress[] = [];
@@ -218,7 +228,7 @@ async function fit(train: Dataset, params: IalsParams, options: FitOptions = {})
     scale: train.scale,
     // Copies over ordinary buffers: callers need not know about SharedArrayBuffer.
     P: best?.P ?? P.slice(),
-    Q: best?.Q ?? Q.slice(),
+    Q: rowsInOrder(best?.Q ?? Q, items.order, dim),
     foldIn: { ...foldIn },
   };
   return { factors, resolvedParams: params, curve, ...(stoppedBy ? { stoppedBy } : {}) };

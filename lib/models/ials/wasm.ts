@@ -34,6 +34,8 @@ export interface IalsWasmLayout {
 
 /** A batched side's CG vectors (rows x dim f32 each), ‖r‖² per row, and the sparse products' parts. */
 export interface BatchedLayout {
+  /** The side's rows [0, rows) are batched; the rest are solved row by row. */
+  rows: number;
   R: number;
   P: number;
   AP: number;

@@ -20,17 +20,19 @@ export function toShared<T extends Float32Array | Float64Array | Int32Array | Ui
 }
 
 /**
- * Row boundaries splitting [0, rows) into `parts` contiguous ranges of about equal
+ * Row boundaries splitting [first, rows) into `parts` contiguous ranges of about equal
  * cost, a row costing (dim + 2 · its entries) multiply-adds per CG product.
  */
-export function splitRows(offsets: Uint32Array, dim: number, parts: number): Uint32Array {
+export function splitRows(offsets: Uint32Array, dim: number, parts: number, first = 0): Uint32Array {
   const rows = offsets.length - 1;
-  const total = rows * dim + 2 * offsets[rows]!;
+  const cost = (row: number): number => (row - first) * dim + 2 * (offsets[row]! - offsets[first]!);
+  const total = cost(rows);
   const bounds = new Uint32Array(parts + 1);
-  let row = 0;
+  let row = first;
+  bounds[0] = first;
   for (let p = 1; p < parts; p++) {
     const target = (total * p) / parts;
-    while (row < rows && row * dim + 2 * offsets[row]! < target) row++;
+    while (row < rows && cost(row) < target) row++;
     bounds[p] = row;
   }
   bounds[parts] = rows;
@@ -40,6 +42,8 @@ export function splitRows(offsets: Uint32Array, dim: number, parts: number): Uin
 export class IalsThreads {
   private readonly local: IalsKernel;
   private readonly bounds: Record<Side, Uint32Array>;
+  /** The rows past each side's batched prefix (all rows when none), split by cost. */
+  private readonly rowByRow: Record<Side, Uint32Array>;
   private readonly threads: number;
   /** Gram matrices of sides that have not changed since they were summed. */
   private readonly grams: Partial<Record<Side, Float64Array>> = {};
@@ -50,9 +54,15 @@ export class IalsThreads {
   ) {
     this.local = kernelFor(state, 0);
     this.threads = (pool?.size ?? 0) + 1;
+    const { dim } = state.params;
+    const batched = state.wasm?.layout.batched;
     this.bounds = {
-      users: splitRows(state.userCsr.offsets, state.params.dim, this.threads),
-      items: splitRows(state.itemCsr.offsets, state.params.dim, this.threads),
+      users: splitRows(state.userCsr.offsets, dim, this.threads),
+      items: splitRows(state.itemCsr.offsets, dim, this.threads),
+    };
+    this.rowByRow = {
+      users: splitRows(state.userCsr.offsets, dim, this.threads, batched?.users?.rows ?? 0),
+      items: splitRows(state.itemCsr.offsets, dim, this.threads, batched?.items?.rows ?? 0),
     };
   }
 
@@ -109,15 +119,15 @@ export class IalsThreads {
     s.gram.set(G);
     s.gram32?.set(G);
     if (s.wasm?.layout.batched[side]) await this.batchedHalfStep(side);
-    else await this.each('halfStep', side, this.bounds[side]);
+    await this.each('halfStep', side, this.rowByRow[side]);
     this.grams[side] = undefined;
   }
 
-  /** The half-step as one CG over all of `side`'s rows: per step, the sparse product by parts of the other side, then the dense part by rows. */
+  /** The half-step as one CG over `side`'s batched rows: per step, the sparse product by parts of the other side, then the dense part by rows. */
   private async batchedHalfStep(side: Side): Promise<void> {
-    const nParts = this.state.wasm!.layout.batched[side]!.partRows.length - 1;
+    const { partRows, rows } = this.state.wasm!.layout.batched[side]!;
+    const nParts = partRows.length - 1;
     const parts = Uint32Array.from({ length: this.threads + 1 }, (_, t) => Math.round((nParts * t) / this.threads));
-    const rows = side === 'users' ? this.state.nUsers : this.state.nItems;
     const even = Uint32Array.from({ length: this.threads + 1 }, (_, t) => Math.round((rows * t) / this.threads));
     for (let step = 0; step <= this.state.params.cgSteps; step++) {
       const first = step === 0;

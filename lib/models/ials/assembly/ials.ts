@@ -17,15 +17,20 @@ const CHUNK: usize = 64; // bytes of output kept in registers by gramTimes
 }
 
 @inline function dot(a: usize, b: usize, rowBytes: usize): f32 {
+  // Four accumulators: the adds' latency, not the loads, bounds a dot of 64 floats.
   let acc0 = f32x4.splat(0);
   let acc1 = f32x4.splat(0);
+  let acc2 = f32x4.splat(0);
+  let acc3 = f32x4.splat(0);
   let k: usize = 0;
-  for (; k + 32 <= rowBytes; k += 32) {
+  for (; k + 64 <= rowBytes; k += 64) {
     acc0 = f32x4.add(acc0, f32x4.mul(v128.load(a + k), v128.load(b + k)));
     acc1 = f32x4.add(acc1, f32x4.mul(v128.load(a + k + 16), v128.load(b + k + 16)));
+    acc2 = f32x4.add(acc2, f32x4.mul(v128.load(a + k + 32), v128.load(b + k + 32)));
+    acc3 = f32x4.add(acc3, f32x4.mul(v128.load(a + k + 48), v128.load(b + k + 48)));
   }
   for (; k < rowBytes; k += 16) acc0 = f32x4.add(acc0, f32x4.mul(v128.load(a + k), v128.load(b + k)));
-  return hsum(f32x4.add(acc0, acc1));
+  return hsum(f32x4.add(f32x4.add(acc0, acc1), f32x4.add(acc2, acc3)));
 }
 
 /** out = G x + reg x (G: dim x dim row-major, symmetric). */
@@ -232,7 +237,8 @@ export function userObjective(
 
 /*
  * The same half-step for a side with few rows and many entries each (the items of a
- * set with far more users than items), run as one CG over all its rows at once. The
+ * set with far more users than items), run as one CG over all its rows at once, or
+ * over its first `targetRows` rows (the most rated, when the side is ordered so). The
  * sparse products then go row by row over the *other* side (its CSR), so the large
  * fixed table streams past once per product instead of being gathered row by row for
  * every target row, while the target side's vectors (small) stay in cache. Rows
@@ -243,7 +249,8 @@ export function userObjective(
  * One sparse product over rows [start, end) of the other side: for each entry (u, i)
  * with weight w, out_i += c y_u where c = w (y_u·X_i), or on the first pass (X = x)
  * c = 1 + w − w (y_u·x_i), which adds b_i − (the sparse part of A x_i). `out` (a
- * part's buffer, target rows x dim) is zeroed first.
+ * part's buffer, target rows x dim) is zeroed first. Only columns below `targetRows`
+ * count; the other side's rows must list their columns in ascending order.
  */
 export function batchedSparse(
   offsets: usize,
@@ -268,6 +275,7 @@ export function batchedSparse(
     const to = load<i32>(offsets + (<usize>(u + 1) << 2));
     for (let k = from; k < to; k++) {
       const i = <usize>load<i32>(cols + (<usize>k << 2));
+      if (i >= <usize>targetRows) break; // rows' columns ascend: the rest are solved row by row
       const w = load<f32>(weights + (<usize>k << 2));
       const d = dot(y, X + i * rowBytes, rowBytes);
       const c = f32x4.splat(first ? <f32>1 + w - w * d : w * d);
