@@ -20,6 +20,7 @@ import {
 } from '../../lib/eval/protocols';
 import { ModelParamsError } from '../../lib/models/params';
 import { getModel, MODEL_KINDS, type RegisteredModel } from '../../lib/models/registry';
+import { positiveInt } from './support/cli';
 
 export interface AccuracyOptions {
   data: string;
@@ -34,12 +35,6 @@ export interface AccuracyOptions {
   earlyStop: number;
   json: boolean;
 }
-
-const positiveInt = (name: string) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer`);
-  return n;
-};
 
 const fraction = (name: string, allowZero: boolean) => (value: string) => {
   const n = Number(value);
@@ -76,13 +71,13 @@ export function parseArgs(argv: string[]): AccuracyOptions {
     .configureOutput({ writeOut: () => {}, writeErr: () => {} })
     .requiredOption('--data <source>', 'ML-100K folder, ratings file, or a source such as synthetic:...')
     .addOption(new Option('--protocol <name>', 'evaluation protocol').choices(['kfold', 'holdout', 'stratified']).default('kfold'))
-    .option('--folds <n>', 'folds for kfold', positiveInt('--folds'), 5)
+    .option('--folds <n>', 'folds for kfold', positiveInt, 5)
     .option('--test-ratio <r>', "share of each user's ratings held out (stratified)", fraction('--test-ratio', false), 0.25)
-    .option('--k <n>', 'ranking cut-off', positiveInt('--k'), 10)
+    .option('--k <n>', 'ranking cut-off', positiveInt, 10)
     .option('--seeds <list>', 'comma-separated seeds; metrics are averaged over them', seedList, [1])
     .option('--model <names>', `models (repeatable or comma list; "all" = ${MODEL_KINDS.join(', ')})`, collect, [])
     .option('--param <key=value>', 'hyper-parameter override (repeatable)', parseParam, {})
-    .option('--threads <n>', 'training threads', positiveInt('--threads'))
+    .option('--threads <n>', 'training threads', positiveInt)
     .option('--early-stop <fraction>', "share of a fold's training part used for early stopping", fraction('--early-stop', true), 0.1)
     .option('--json', 'one JSON object per model per line', false);
   program.parse(argv, { from: 'user' });

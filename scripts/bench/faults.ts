@@ -16,7 +16,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { FILES, LATEST_KEY, fileKey } from '../../lib/artifacts/format';
 import { publishModel } from '../../lib/artifacts/publish';
 import { createObservability } from '../../lib/http/observability';
@@ -27,7 +26,9 @@ import { ObjectStore } from '../../lib/storage/object-store';
 import { createS3Client } from '../../lib/storage/s3-client';
 import { httpEvent, lambdaContext } from '../support/lambda-events';
 import { startS3Proxy, type S3Proxy } from '../support/s3-proxy';
+import { benchCommand } from './support/cli';
 import { randomModel } from './support/random-model';
+import { median } from './support/stats';
 
 /** What serverless.yml gives the recommend function. */
 const DEPLOYED_S3 = { maxAttempts: 1, connectTimeoutMs: 1000, idleTimeoutMs: 2000 };
@@ -46,7 +47,6 @@ interface Container {
   close(): Promise<void>;
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const round = (x: number) => Math.round(x * 10) / 10;
 const statuses = (answers: Answer[]) => {
   const counts: Record<string, number> = {};
@@ -89,7 +89,7 @@ async function setFloat(store: ObjectStore, key: string, at: number, value: (old
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const o = new Command('faults').option('--json', 'print one JSON object').parse(argv, { from: 'user' }).opts<{ json?: boolean }>();
+  const o = benchCommand('faults').option('--json', 'print one JSON object').parse(argv, { from: 'user' }).opts<{ json?: boolean }>();
   process.env.POWERTOOLS_METRICS_DISABLED = 'true';
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
   const say = (m: string) => o.json || console.log(m);

@@ -1,10 +1,12 @@
 /**
- * `npm run bench -- ingest [--input FILE] [--lines N] [--users N] [--ids int|string] [--runs R] [--chunk BYTES] [--size-hint N|auto]`
+ * `npm run bench -- ingest [--input FILE] [--lines N] [--users N] [--ids int|string] [--runs R] [--chunk BYTES]
+ *   [--size-hint N|auto] [--huge-pages on|off] [--json]`
  *
- * Parses a ratings file through parseRatings from fs.createReadStream and prints JSON
- * {lines, seconds, linesPerSecond, peakRssMB} (median of the runs), plus the median
+ * Parses a ratings file through parseRatings from fs.createReadStream and reports
+ * lines, seconds, linesPerSecond and peakRssMB (median of the runs), plus the median
  * process CPU seconds and the 1-minute load average, since wall time on a shared
- * machine says little on its own. Without --input,
+ * machine says little on its own: with --json as one JSON object on stdout, otherwise
+ * a summary in words (each run's progress goes to stderr either way). Without --input,
  * writes a temporary synthetic .dat of N lines (default 30,000,000, about 750 MB) in
  * the ML-1M shape `user::item::rating::timestamp` (`--users` distinct users, default
  * 200,000; `--ids string` writes them as `u-<n>`, string ids), and deletes it afterwards.
@@ -21,9 +23,11 @@ import { spawnSync } from 'node:child_process';
 import { createReadStream, openSync, writeSync, closeSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { InvalidArgumentError, Option } from 'commander';
 import { parseRatings } from '../../lib/data/parse';
 import { createRng } from '../../lib/data/random';
+import { benchCommand, nonNegativeInt, positiveInt } from './support/cli';
+import { median } from './support/stats';
 
 /** Writes `lines` synthetic ratings lines with a hand-rolled digit writer into a big buffer. */
 export function writeSyntheticDat(path: string, lines: number, seed: number, users: number, stringIds: boolean): void {
@@ -66,25 +70,48 @@ export function writeSyntheticDat(path: string, lines: number, seed: number, use
   closeSync(fd);
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+interface IngestOptions {
+  input?: string;
+  lines: number;
+  runs: number;
+  chunk: number;
+  sizeHint: number | 'auto';
+  hugePages: 'on' | 'off';
+  users: number;
+  ids: 'int' | 'string';
+  json?: boolean;
+}
+
+const sizeHintArg = (value: string): number | 'auto' => {
+  if (value === 'auto') return value;
+  try {
+    return nonNegativeInt(value);
+  } catch {
+    throw new InvalidArgumentError("Expected a count or 'auto'.");
+  }
+};
+
+export function parseIngestArgs(argv: string[]): IngestOptions {
+  return benchCommand('ingest')
+    .option('--input <file>', 'ratings file (default: a temporary synthetic .dat)')
+    .option('--lines <n>', 'synthetic lines', positiveInt, 30_000_000)
+    .option('--users <n>', 'synthetic distinct users', positiveInt, 200_000)
+    .addOption(new Option('--ids <kind>', 'synthetic user ids').choices(['int', 'string']).default('int'))
+    .option('--runs <n>', 'parses (the median is reported)', positiveInt, 3)
+    .option('--chunk <bytes>', 'read stream highWaterMark', positiveInt, 1 << 20)
+    .option('--size-hint <n>', "expected lines passed to the parser; 'auto' = file bytes / 6, 0 = none", sizeHintArg, 'auto')
+    .addOption(new Option('--huge-pages <mode>', 'rerun with glibc.malloc.hugetlb=1').choices(['on', 'off']).default('off'))
+    .option('--json', 'one JSON object on stdout')
+    .parse(argv, { from: 'user' })
+    .opts<IngestOptions>();
+}
 
 export async function main(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      input: { type: 'string' },
-      lines: { type: 'string', default: '30000000' },
-      runs: { type: 'string', default: '3' },
-      chunk: { type: 'string', default: String(1 << 20) },
-      'size-hint': { type: 'string', default: 'auto' },
-      'huge-pages': { type: 'string', default: 'off' },
-      users: { type: 'string', default: '200000' },
-      ids: { type: 'string', default: 'int' },
-    },
-  });
+  const o = parseIngestArgs(argv);
+  const say = (line: string) => void process.stderr.write(`${line}\n`);
   const tunable = 'glibc.malloc.hugetlb=1';
-  const hugePages = process.env.GLIBC_TUNABLES?.includes('glibc.malloc.hugetlb=1') ?? false;
-  if (values['huge-pages'] === 'on' && !hugePages) {
+  const hugePages = process.env.GLIBC_TUNABLES?.includes(tunable) ?? false;
+  if (o.hugePages === 'on' && !hugePages) {
     // Tunables are read at process start: run this same command again with it set.
     const tunables = [process.env.GLIBC_TUNABLES, tunable].filter(Boolean).join(':');
     const child = spawnSync(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
@@ -94,34 +121,28 @@ export async function main(argv: string[]): Promise<void> {
     process.exitCode = child.status ?? 1;
     return;
   }
-  const runs = Number(values.runs);
-  const highWaterMark = Number(values.chunk);
   let dir: string | undefined;
-  let input = values.input;
+  let input = o.input;
   try {
     if (!input) {
       dir = mkdtempSync(join(tmpdir(), 'ingest-bench-'));
       input = join(dir, 'ratings.dat');
       const started = performance.now();
-      if (values.ids !== 'int' && values.ids !== 'string') throw new Error(`--ids must be int or string`);
-      writeSyntheticDat(input, Number(values.lines), 42, Number(values.users), values.ids === 'string');
-      process.stderr.write(
-        `wrote ${values.lines} lines (${(statSync(input).size / 1e6).toFixed(0)} MB) in ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
-      );
+      writeSyntheticDat(input, o.lines, 42, o.users, o.ids === 'string');
+      say(`wrote ${o.lines} lines (${(statSync(input).size / 1e6).toFixed(0)} MB) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     }
-    const sizeHint = values['size-hint'] === 'auto' ? Math.ceil(statSync(input).size / 6) : Number(values['size-hint']);
-    if (!Number.isFinite(sizeHint) || sizeHint < 0) throw new Error(`--size-hint must be a count or 'auto'`);
+    const sizeHint = o.sizeHint === 'auto' ? Math.ceil(statSync(input).size / 6) : o.sizeHint;
     const seconds: number[] = [];
     const duplicateSeconds: number[] = [];
     const cpuSeconds: number[] = [];
     let lines = 0;
     let peakRss = process.memoryUsage.rss();
-    for (let run = 0; run < runs; run++) {
+    for (let run = 0; run < o.runs; run++) {
       globalThis.gc?.();
       const timer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 50);
       const started = performance.now();
       const cpuStart = process.cpuUsage();
-      const result = await parseRatings(createReadStream(input, { highWaterMark }), {
+      const result = await parseRatings(createReadStream(input, { highWaterMark: o.chunk }), {
         name: input,
         ...(sizeHint ? { sizeHint } : {}),
       });
@@ -133,23 +154,29 @@ export async function main(argv: string[]): Promise<void> {
       lines = result.lines;
       seconds.push(elapsed);
       duplicateSeconds.push(result.duplicateSeconds);
-      process.stderr.write(
-        `run ${run + 1}: ${elapsed.toFixed(2)} s (duplicates ${result.duplicateSeconds.toFixed(2)} s, ${result.duplicates.pairs} pairs; cpu ${cpuSeconds[run]!.toFixed(2)} s), ${result.dataset.size} ratings, ${result.dataset.userIds.size} users, ${result.dataset.itemIds.size} items\n`,
+      say(
+        `run ${run + 1}: ${elapsed.toFixed(2)} s (duplicates ${result.duplicateSeconds.toFixed(2)} s, ${result.duplicates.pairs} pairs; cpu ${cpuSeconds[run]!.toFixed(2)} s), ${result.dataset.size} ratings, ${result.dataset.userIds.size} users, ${result.dataset.itemIds.size} items`,
       );
     }
     const s = median(seconds);
-    console.log(
-      JSON.stringify({
-        lines,
-        seconds: +s.toFixed(3),
-        duplicateSeconds: +median(duplicateSeconds).toFixed(3),
-        linesPerSecond: Math.round(lines / s),
-        peakRssMB: Math.round(peakRss / 2 ** 20),
-        cpuSeconds: +median(cpuSeconds).toFixed(3),
-        mallocHugePages: hugePages,
-        loadAverage: +os.loadavg()[0]!.toFixed(2),
-      }),
-    );
+    const report = {
+      lines,
+      seconds: +s.toFixed(3),
+      duplicateSeconds: +median(duplicateSeconds).toFixed(3),
+      linesPerSecond: Math.round(lines / s),
+      peakRssMB: Math.round(peakRss / 2 ** 20),
+      cpuSeconds: +median(cpuSeconds).toFixed(3),
+      mallocHugePages: hugePages,
+      loadAverage: +os.loadavg()[0]!.toFixed(2),
+    };
+    if (o.json) console.log(JSON.stringify(report));
+    else {
+      console.log(
+        `ingest: ${report.lines.toLocaleString('en')} lines in ${report.seconds} s, median of ${o.runs} (${report.linesPerSecond.toLocaleString('en')} lines/s; ` +
+          `duplicates ${report.duplicateSeconds} s), cpu ${report.cpuSeconds} s`,
+      );
+      console.log(`peak RSS ${report.peakRssMB} MB; malloc huge pages ${hugePages ? 'on' : 'off'}; load average ${report.loadAverage}`);
+    }
   } finally {
     if (dir) rmSync(dir, { recursive: true, force: true });
   }

@@ -10,28 +10,22 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command } from 'commander';
 import { publishModel } from '../../lib/artifacts/publish';
 import { startLocalS3 } from '../../lib/storage/local-s3';
 import { ObjectStore } from '../../lib/storage/object-store';
 import { createS3Client } from '../../lib/storage/s3-client';
+import { benchCommand, positiveInt } from './support/cli';
 import { randomModel } from './support/random-model';
 
-const int = (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`not a positive integer: ${v}`);
-  return n;
-};
 const peakRssMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
 export async function main(argv: string[]): Promise<void> {
-  const o = new Command('bench publish')
-    .option('--users <n>', 'users', int, 1_000_000)
-    .option('--movies <n>', 'movies', int, 1000)
-    .option('--per-user <n>', 'ratings per user', int, 30)
-    .option('--dim <n>', 'factors', int, 64)
+  const o = benchCommand('publish')
+    .option('--users <n>', 'users', positiveInt, 1_000_000)
+    .option('--movies <n>', 'movies', positiveInt, 1000)
+    .option('--per-user <n>', 'ratings per user', positiveInt, 30)
+    .option('--dim <n>', 'factors', positiveInt, 64)
     .option('--json', 'print JSON only')
-    .exitOverride()
     .parse(argv, { from: 'user' })
     .opts<{ users: number; movies: number; perUser: number; dim: number; json?: boolean }>();
 

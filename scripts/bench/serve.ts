@@ -17,7 +17,7 @@ import { spawn } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Option } from 'commander';
 import { build } from 'esbuild';
 import { publishModel } from '../../lib/artifacts/publish';
 import { readLatest, readManifest } from '../../lib/artifacts/versions';
@@ -28,6 +28,8 @@ import { httpEvent, lambdaContext } from '../support/lambda-events';
 import { randomModel, randomModelSource } from './support/random-model';
 import { createRng } from '../../lib/data/random';
 import { startOffline } from '../support/offline';
+import { benchCommand, positiveInt } from './support/cli';
+import { round } from './support/stats';
 
 interface ServeOptions {
   users: number;
@@ -47,18 +49,10 @@ interface ServeOptions {
 const BUCKET = 'movie-reco-local';
 const WORK_DIR = resolve('.bench/serve');
 
-const positiveInt = (name: string) => (value: string) => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${name} must be a positive integer`);
-  return n;
-};
-
 function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 }
-
-const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 /** Publishes the synthetic model unless the store already holds one of this shape. */
 async function ensureModel(store: ObjectStore, o: ServeOptions, say: (m: string) => void): Promise<string> {
@@ -203,20 +197,19 @@ async function httpLoad(endpoint: string, o: ServeOptions) {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const program = new Command('serve')
-    .option('--users <n>', 'users in the synthetic model', positiveInt('--users'), 1_000_000)
-    .option('--movies <n>', 'movies', positiveInt('--movies'), 1000)
-    .option('--dim <n>', 'factor dimension', positiveInt('--dim'), 64)
-    .option('--per-user <n>', 'ratings per user', positiveInt('--per-user'), 30)
-    .option('--samples <n>', 'in-process requests per measurement', positiveInt('--samples'), 2000)
-    .option('--cold-runs <n>', 'fresh-process cold starts (median reported)', positiveInt('--cold-runs'), 3)
-    .option('--connections <n>', 'autocannon connections', positiveInt('--connections'), 100)
-    .option('--duration <s>', 'autocannon seconds', positiveInt('--duration'), 10)
+  const program = benchCommand('serve')
+    .option('--users <n>', 'users in the synthetic model', positiveInt, 1_000_000)
+    .option('--movies <n>', 'movies', positiveInt, 1000)
+    .option('--dim <n>', 'factor dimension', positiveInt, 64)
+    .option('--per-user <n>', 'ratings per user', positiveInt, 30)
+    .option('--samples <n>', 'in-process requests per measurement', positiveInt, 2000)
+    .option('--cold-runs <n>', 'fresh-process cold starts (median reported)', positiveInt, 3)
+    .option('--connections <n>', 'autocannon connections', positiveInt, 100)
+    .option('--duration <s>', 'autocannon seconds', positiveInt, 10)
     .addOption(new Option('--offline-mode <mode>', 'serverless-offline handler mode').choices(['in-process', 'worker']).default('in-process'))
-    .option('--http-users <n>', 'distinct random users the load test cycles through', positiveInt('--http-users'), 10_000)
+    .option('--http-users <n>', 'distinct random users the load test cycles through', positiveInt, 10_000)
     .option('--phases <list>', 'comma list of cold,local,http', (v: string) => v.split(',').map((x) => x.trim()), ['cold', 'local', 'http'])
-    .option('--json', 'one JSON object on stdout', false)
-    .exitOverride();
+    .option('--json', 'one JSON object on stdout', false);
   program.parse(argv, { from: 'user' });
   const o = program.opts<ServeOptions>();
   const say = (m: string) => {

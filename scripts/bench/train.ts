@@ -1,49 +1,71 @@
 /**
  * Training speed: `npm run -s bench -- train [--input FILE | --shape ml20m | --users N --movies N --per-user N]
- *   [--model svd|nsvd] [--dim 64] [--epochs 3] [--threads 2] [--seed 1] [--json]`
+ *   [--model svd|nsvd|ials] [--dim 64] [--epochs 3] [--threads 2] [--seed 1] [--json]`
  * Trains on the whole set (no test split, so every epoch is pure training) and prints
- * secondsPerEpoch (median), ratingsPerSecond, peakRssMB (whole process, loading
- * included), and the setup. Defaults: the PoC's synthetic set, 1M users x 1,000
+ * secondsPerEpoch (median), epochSeconds, ratingsPerSecond, peakRssMB (whole process,
+ * loading included), and the setup. Defaults: the PoC's synthetic set, 1M users x 1,000
  * movies x 30 ratings, uniform; `--shape ml20m` the ML-20M-shaped Zipf set of
- * support/zipf-set.ts.
+ * support/zipf-set.ts; `--input` a ratings file read through lib/data/parse.
+ *
+ * `--vs libmf|implicit [--peers DIR] [--runs 3]` compares with a peer built
+ * outside the repo (LIBMF for svd, implicit for ials), in turns: see support/train-vs.ts.
  */
-import { createReadStream } from 'node:fs';
-import { Command } from 'commander';
-import type { Dataset } from '../../lib/data/dataset';
-import { parseRatings } from '../../lib/data/parse';
-import { generateSynthetic } from '../../lib/data/synthetic';
-import { fitModel, getModel } from '../../lib/models/registry';
-import { zipfDataset } from './support/zipf-set';
+import { Option } from 'commander';
+import { ModelParamsError } from '../../lib/models/params';
+import { fitModel, getModel, MODEL_KINDS } from '../../lib/models/registry';
+import { BenchError, benchCommand, nonNegativeInt, positiveInt } from './support/cli';
+import { PEERS } from './support/peer';
+import { loadTrainData, type TrainDataOptions } from './support/train-data';
+import { median, round } from './support/stats';
+import { formatVsReport } from './support/vs-report';
+import { runTrainVs } from './support/train-vs';
 
-const int = (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`not a non-negative integer: ${v}`);
-  return n;
-};
+interface TrainOptions extends TrainDataOptions {
+  model: string;
+  dim: number;
+  epochs: number;
+  threads: number;
+  vs?: string;
+  peers?: string;
+  runs: number;
+  json?: boolean;
+}
+
+export function parseTrainArgs(argv: string[]): TrainOptions {
+  const command = benchCommand('train')
+    .option('--input <file>', 'ratings file (.dat, u.data, csv)')
+    .addOption(new Option('--shape <name>', 'a generated shape instead of the PoC set').choices(['ml20m']))
+    .option('--users <n>', 'synthetic users', positiveInt, 1_000_000)
+    .option('--movies <n>', 'synthetic movies', positiveInt, 1000)
+    .option('--per-user <n>', 'synthetic ratings per user', positiveInt, 30)
+    .addOption(new Option('--model <kind>', 'model').choices(MODEL_KINDS).default('svd'))
+    .option('--dim <n>', 'factors', positiveInt, 64)
+    .option('--epochs <n>', 'epochs', positiveInt, 3)
+    .option('--threads <n>', 'threads', positiveInt, 2)
+    .option('--seed <n>', 'seed', nonNegativeInt, 1)
+    .addOption(new Option('--vs <peer>', 'also run a peer on --input, in turns with ours').choices(Object.keys(PEERS)))
+    .option('--peers <dir>', 'the folder the peers were built into (default: PEERS_DIR)')
+    .option('--runs <n>', 'pairs of turns with --vs', positiveInt, 3)
+    .option('--json', 'print JSON only')
+    .parse(argv, { from: 'user' });
+  const o = command.opts<TrainOptions>();
+  if (!o.vs && (o.peers !== undefined || command.getOptionValueSource('runs') === 'cli')) throw new BenchError('--peers and --runs go with --vs');
+  return o;
+}
 
 export async function main(argv: string[]): Promise<void> {
-  const o = new Command('bench train')
-    .option('--input <file>', 'ratings file (.dat, u.data, csv)')
-    .option('--shape <name>', 'a generated shape instead of the PoC set: ml20m')
-    .option('--users <n>', 'synthetic users', int, 1_000_000)
-    .option('--movies <n>', 'synthetic movies', int, 1000)
-    .option('--per-user <n>', 'synthetic ratings per user', int, 30)
-    .option('--model <kind>', 'model', 'svd')
-    .option('--dim <n>', 'factors', int, 64)
-    .option('--epochs <n>', 'epochs', int, 3)
-    .option('--threads <n>', 'threads', int, 2)
-    .option('--seed <n>', 'seed', int, 1)
-    .option('--json', 'print JSON only')
-    .exitOverride()
-    .parse(argv, { from: 'user' })
-    .opts<{ input?: string; shape?: string; users: number; movies: number; perUser: number; model: string; dim: number; epochs: number; threads: number; seed: number; json?: boolean }>();
+  const o = parseTrainArgs(argv);
+  if (o.vs) {
+    const say = (line: string) => {
+      if (!o.json) console.error(line);
+    };
+    const report = await runTrainVs({ ...o, vs: o.vs, peers: o.peers }, say);
+    console.log(o.json ? JSON.stringify(report) : formatVsReport(report));
+    return;
+  }
 
   const loadStart = performance.now();
-  let data: Dataset;
-  if (o.shape !== undefined && o.shape !== 'ml20m') throw new Error(`--shape: unknown shape "${o.shape}"; pass ml20m`);
-  if (o.input) data = (await parseRatings(createReadStream(o.input))).dataset;
-  else if (o.shape) data = zipfDataset();
-  else data = generateSynthetic({ users: o.users, movies: o.movies, perUser: o.perUser, seed: o.seed, mode: 'uniform' }).dataset;
+  const data = await loadTrainData(o);
   const loadSeconds = (performance.now() - loadStart) / 1000;
 
   // Epoch times from the curve's clock, which starts after setup (blocking, workers).
@@ -52,11 +74,8 @@ export async function main(argv: string[]): Promise<void> {
   const fitStart = performance.now();
   const model = getModel(o.model);
   // No test set is passed, so nothing stops early: every epoch runs.
-  await fitModel(
-    model,
-    data,
-    model.training.resolve({ dim: o.dim, epochs: o.epochs }),
-    {
+  const fit = async () =>
+    fitModel(model, data, model.training.resolve({ dim: o.dim, epochs: o.epochs }), {
       threads: o.threads,
       seed: o.seed,
       onProgress: (p) => {
@@ -64,11 +83,14 @@ export async function main(argv: string[]): Promise<void> {
         lastMs = p.elapsedMs;
         if (!o.json) console.error(`epoch ${epochSeconds.length}: ${epochSeconds.at(-1)!.toFixed(2)} s`);
       },
-    },
-  );
+    });
+  await fit().catch((error: unknown) => {
+    // A param the kind does not take (EASE has no epochs), or data it does not learn from.
+    if (error instanceof ModelParamsError) throw new BenchError(`--model ${o.model}: ${error.message}`);
+    throw error;
+  });
   const fitSeconds = (performance.now() - fitStart) / 1000;
-  const sorted = [...epochSeconds].sort((a, b) => a - b);
-  const secondsPerEpoch = sorted[Math.floor((sorted.length - 1) / 2)] ?? NaN;
+  const secondsPerEpoch = median(epochSeconds);
   const result = {
     model: o.model,
     dataset: data.name,
@@ -76,7 +98,8 @@ export async function main(argv: string[]): Promise<void> {
     dim: o.dim,
     threads: o.threads,
     epochs: epochSeconds.length,
-    secondsPerEpoch: Math.round(secondsPerEpoch * 1e6) / 1e6,
+    secondsPerEpoch: round(secondsPerEpoch, 6),
+    epochSeconds: epochSeconds.map((s) => round(s, 6)),
     ratingsPerSecond: Math.round(data.size / secondsPerEpoch),
     setupSeconds: round(fitSeconds - epochSeconds.reduce((a, b) => a + b, 0)),
     loadSeconds: round(loadSeconds),
@@ -84,5 +107,3 @@ export async function main(argv: string[]): Promise<void> {
   };
   console.log(o.json ? JSON.stringify(result) : JSON.stringify(result, null, 2));
 }
-
-const round = (x: number) => Math.round(x * 1000) / 1000;
