@@ -15,11 +15,12 @@ export interface ItemCsr {
 }
 
 /**
- * Two-pass counting sort (an LSD radix sort on (row, column)): positions ordered by
- * column first, then stably by row, so every row's columns come out ascending in
- * O(size + rows + columns) with no comparison sort. Duplicate pairs are kept. An item
- * relabelling (`itemLabel[i]` = i's new index), when given, applies to the item side,
- * rows or columns, before the sort.
+ * Two-pass counting sort (an LSD radix sort on (row, column)): the ratings are first
+ * moved into column order (their rows and values, read in data order), then scattered
+ * to their rows in that order, so every row's columns come out ascending in
+ * O(size + rows + columns) with no comparison sort and every read sequential.
+ * Duplicate pairs are kept. An item relabelling (`itemLabel[i]` = i's new index), when
+ * given, applies to the item side, rows or columns, before the sort.
  */
 function groupBy(
   rows: Int32Array,
@@ -32,23 +33,30 @@ function groupBy(
 ): void {
   const rowOf = label.rows;
   const colOf = label.cols;
-  const byCol = new Int32Array(size);
   const colStart = new Uint32Array(nCols + 1);
   for (let r = 0; r < size; r++) colStart[(colOf ? colOf[cols[r]!]! : cols[r]!) + 1]!++;
   for (let c = 0; c < nCols; c++) colStart[c + 1]! += colStart[c]!;
-  for (let r = 0; r < size; r++) byCol[colStart[colOf ? colOf[cols[r]!]! : cols[r]!]!++] = r;
+  const byColRow = new Int32Array(size);
+  const byColValue = new Float32Array(size);
+  const next = colStart.slice(0, nCols);
+  for (let r = 0; r < size; r++) {
+    const at = next[colOf ? colOf[cols[r]!]! : cols[r]!]!++;
+    byColRow[at] = rowOf ? rowOf[rows[r]!]! : rows[r]!;
+    byColValue[at] = values[r]!;
+  }
 
   const { offsets, cols: outCols, values: outValues } = into;
   const nRows = offsets.length - 1;
   offsets.fill(0);
-  for (let r = 0; r < size; r++) offsets[(rowOf ? rowOf[rows[r]!]! : rows[r]!) + 1]!++;
+  for (let k = 0; k < size; k++) offsets[byColRow[k]! + 1]!++;
   for (let u = 0; u < nRows; u++) offsets[u + 1]! += offsets[u]!;
   const cursor = offsets.slice(0, nRows);
-  for (let k = 0; k < size; k++) {
-    const r = byCol[k]!;
-    const at = cursor[rowOf ? rowOf[rows[r]!]! : rows[r]!]!++;
-    outCols[at] = colOf ? colOf[cols[r]!]! : cols[r]!;
-    outValues[at] = values[r]!;
+  for (let c = 0; c < nCols; c++) {
+    for (let k = colStart[c]!; k < colStart[c + 1]!; k++) {
+      const at = cursor[byColRow[k]!]!++;
+      outCols[at] = c;
+      outValues[at] = byColValue[k]!;
+    }
   }
 }
 
