@@ -46,8 +46,11 @@ export interface RowRange {
 
 /** One thread's kernel over a job's state. */
 export interface IalsKernel {
-  /** Solves rows [start, end) of `side` against the other side and `gram`. */
-  halfStep(side: Side, start: number, end: number): void;
+  /**
+   * Solves rows [start, end) of `side` against the other side and `gram`; for the
+   * users, returns what userObjective(start, end) would then return (else 0).
+   */
+  halfStep(side: Side, start: number, end: number): number;
   /** gramParts[p] = Σ x xᵀ over part p's rows of `side`'s factors (upper triangle at least), for parts [from, to). */
   gramParts(side: Side, from: number, to: number): void;
   /** Batched CG (wasm only, sides in wasm.layout.batched): the sparse products of parts [start, end). */
@@ -74,12 +77,13 @@ export function jsKernel(s: SharedIalsState): IalsKernel {
   const noBatches = (): never => {
     throw new Error('batched iALS steps run only in the wasm kernel');
   };
-  return {
+  const kernel: IalsKernel = {
     batchedSparse: noBatches,
     batchedDense: noBatches,
     halfStep(side, start, end) {
       const { csr, nCols, fixed, target } = sideArgs(s, side);
       solver.solveRows(csr, nCols, fixed, s.gram, target, s.params, start, end);
+      return side === 'users' ? kernel.userObjective(start, end) : 0;
     },
     gramParts(side, from, to) {
       const X = side === 'users' ? s.P : s.Q;
@@ -113,6 +117,7 @@ export function jsKernel(s: SharedIalsState): IalsKernel {
       return loss;
     },
   };
+  return kernel;
 }
 
 /**
@@ -137,10 +142,13 @@ export function wasmKernel(s: SharedIalsState, wasm: IalsWasm, thread: number): 
   return {
     halfStep(side, start, end) {
       const a = of(side);
+      const withLoss = side === 'users' ? 1 : 0;
+      let loss = 0;
       for (let from = start; from < end; from += ROWS_PER_CALL) {
         const to = Math.min(end, from + ROWS_PER_CALL);
-        k.solveRows(a.offsets, a.cols, a.weights, from, to, a.fixed, l.gram, a.target, scratch, a.lambdas, dim, cgSteps);
+        loss += k.solveRows(a.offsets, a.cols, a.weights, from, to, a.fixed, l.gram, a.target, scratch, a.lambdas, dim, cgSteps, withLoss);
       }
+      return loss;
     },
     gramParts(side, from, to) {
       const rows = side === 'users' ? s.nUsers : s.nItems;
@@ -183,8 +191,8 @@ export type IalsTask = { op: 'halfStep' | 'gramParts' | 'userObjective' | 'batch
 
 /** Runs one task on this thread's kernel. */
 export function runTask(kernel: IalsKernel, t: IalsTask): number {
-  if (t.op === 'halfStep') kernel.halfStep(t.side, t.start, t.end);
-  else if (t.op === 'gramParts') kernel.gramParts(t.side, t.start, t.end);
+  if (t.op === 'halfStep') return kernel.halfStep(t.side, t.start, t.end);
+  if (t.op === 'gramParts') kernel.gramParts(t.side, t.start, t.end);
   else if (t.op === 'batchedSparse') kernel.batchedSparse(t.side, t.start, t.end, t.first === true);
   else if (t.op === 'batchedDense') kernel.batchedDense(t.side, t.start, t.end, t.first === true);
   else return kernel.userObjective(t.start, t.end);

@@ -140,7 +140,6 @@ const rowReg = (reg: number, exponent: number, nCols: number, weightSum: number)
 
 async function fit(train: Dataset, params: IalsParams, options: FitOptions = {}): Promise<FitResult<IalsParams>> {
   const threads = Math.max(1, Math.floor(options.threads ?? 1));
-  const started = Date.now();
   const { dim } = params;
   const nU = nUsers(train);
   const nI = nItems(train);
@@ -181,6 +180,8 @@ async function fit(train: Dataset, params: IalsParams, options: FitOptions = {})
   let sinceBest = 0;
   const earlyStopping = params.patience > 0 && recall !== undefined;
   const pool = await IalsThreads.start(state, threads);
+  // The clock starts after setup (the CSR tables, the workers), as the other kinds' do.
+  const started = Date.now();
   try {
     for (let epoch = 1; epoch <= params.epochs; epoch++) {
       if (options.deadline !== undefined && Date.now() > options.deadline) {

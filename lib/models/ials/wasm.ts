@@ -65,7 +65,8 @@ type SolveRowsFn = (
   lambdas: number,
   dim: number,
   cgSteps: number,
-) => void;
+  withLoss: number,
+) => number;
 type GramRowsFn = (X: number, start: number, end: number, dim: number, acc: number, out: number) => void;
 type UserObjectiveFn = (
   offsets: number,

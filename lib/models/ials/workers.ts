@@ -45,6 +45,8 @@ export class IalsThreads {
   /** The rows past each side's batched prefix (all rows when none), split by cost. */
   private readonly rowByRow: Record<Side, Uint32Array>;
   private readonly threads: number;
+  /** The objective terms of the users solved row by row in the last half-step, when it was a users step. */
+  private rowByRowUserLoss: number | undefined;
   /** Gram matrices of sides that have not changed since they were summed. */
   private readonly grams: Partial<Record<Side, Float64Array>> = {};
 
@@ -119,7 +121,8 @@ export class IalsThreads {
     s.gram.set(G);
     s.gram32?.set(G);
     if (s.wasm?.layout.batched[side]) await this.batchedHalfStep(side);
-    await this.each('halfStep', side, this.rowByRow[side]);
+    const losses = await this.each('halfStep', side, this.rowByRow[side]);
+    this.rowByRowUserLoss = side === 'users' ? losses.reduce((a, b) => a + b, 0) : undefined;
     this.grams[side] = undefined;
   }
 
@@ -145,8 +148,13 @@ export class IalsThreads {
     const QtQ = await this.gramOf('items');
     let quad = 0;
     for (let k = 0; k < PtP.length; k++) quad += PtP[k]! * QtQ[k]!;
-    const observed = await this.each('userObjective', 'users', this.bounds.users);
-    return observed.reduce((a, b) => a + b, quad);
+    // The rows a users step solved one by one brought their terms along; the rest are summed here.
+    const fused = this.rowByRowUserLoss;
+    const batchedRows = this.state.wasm?.layout.batched.users?.rows ?? 0;
+    const offsets = this.state.userCsr.offsets;
+    const rest = fused === undefined ? this.bounds.users : splitRows(offsets.subarray(0, batchedRows + 1), this.state.params.dim, this.threads);
+    const observed = await this.each('userObjective', 'users', rest);
+    return observed.reduce((a, b) => a + b, quad + (fused ?? 0));
   }
 
   async close(): Promise<void> {

@@ -83,7 +83,9 @@ function applyRow(G: usize, cols: usize, weights: usize, from: i32, to: i32, fix
  * Solves rows [start, end) of `target` against `fixed` and its Gram matrix G (f32).
  * `scratch` holds 3 rows of dim floats (r, p, Ap) for this thread; `lambdas` each
  * row's λ_u (fixed for a job, so computed once in JS: nothing here needs Math.pow,
- * whose tables would be data written into the shared memory).
+ * whose tables would be data written into the shared memory). With `withLoss`, returns
+ * the rows' observed and regulariser terms of the objective at their new values (as
+ * userObjective), while the fixed rows they read are still in cache; else 0.
  */
 export function solveRows(
   offsets: usize,
@@ -98,8 +100,10 @@ export function solveRows(
   lambdas: usize,
   dim: i32,
   cgSteps: i32,
-): void {
+  withLoss: i32,
+): f64 {
   const rowBytes = <usize>dim << 2;
+  let loss: f64 = 0;
   const r = scratch;
   const p = r + rowBytes;
   const ap = p + rowBytes;
@@ -148,7 +152,20 @@ export function solveRows(
       for (j = 0; j < rowBytes; j += 16) v128.store(p + j, f32x4.add(v128.load(r + j), f32x4.mul(beta, v128.load(p + j))));
       rsOld = rsNew;
     }
+    if (withLoss) loss += rowLoss(cols, weights, from, to, fixed, x, lambda, rowBytes);
   }
+  return loss;
+}
+
+/** One row's Σ [(1 + w)(1 − ŷ)² − ŷ²] + λ ‖x‖², in f64. */
+@inline function rowLoss(cols: usize, weights: usize, from: i32, to: i32, fixed: usize, x: usize, lambda: f32, rowBytes: usize): f64 {
+  let loss: f64 = 0;
+  for (let k = from; k < to; k++) {
+    const w = <f64>load<f32>(weights + (<usize>k << 2));
+    const y = <f64>dot(x, fixed + <usize>load<i32>(cols + (<usize>k << 2)) * rowBytes, rowBytes);
+    loss += (1 + w) * (1 - y) * (1 - y) - y * y;
+  }
+  return loss + <f64>lambda * <f64>dot(x, x, rowBytes);
 }
 
 /**
@@ -225,12 +242,7 @@ export function userObjective(
     const from = load<i32>(offsets + (<usize>u << 2));
     const to = load<i32>(offsets + (<usize>(u + 1) << 2));
     if (from == to) continue;
-    for (let k = from; k < to; k++) {
-      const w = <f64>load<f32>(weights + (<usize>k << 2));
-      const y = <f64>dot(x, fixed + <usize>load<i32>(cols + (<usize>k << 2)) * rowBytes, rowBytes);
-      loss += (1 + w) * (1 - y) * (1 - y) - y * y;
-    }
-    loss += <f64>load<f32>(lambdas + (<usize>u << 2)) * <f64>dot(x, x, rowBytes);
+    loss += rowLoss(cols, weights, from, to, fixed, x, load<f32>(lambdas + (<usize>u << 2)), rowBytes);
   }
   return loss;
 }
