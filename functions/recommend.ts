@@ -1,5 +1,6 @@
 /**
- * The recommend Lambda (GET/POST /reco, GET /movies/{id}/similar, GET /health).
+ * The recommend Lambda: GET/POST /reco, GET /movies/{id}/similar, /movies/popular,
+ * /users/{id}/rated, /health, and the demo page (GET /, /app.js, /app.css).
  * The model cache lives at module scope: loaded once per container, kept warm.
  * Env: MODEL_BUCKET, MODEL_REFRESH_SECONDS (default 60), MODEL_WHOLE_UP_TO_MB (per-user
  * files above this are read by range, default 64), USER_ROW_CACHE_MB (default 64),

@@ -235,6 +235,7 @@ async function main(): Promise<void> {
   console.log('waiting for the API (serverless-offline)...');
   await waitForHttp(`http://127.0.0.1:${apiPort}/health`, 120_000, offline);
   console.log(`\nAPI ready at ${base}  (started in ${((Date.now() - started) / 1000).toFixed(1)}s)`);
+  console.log(`  demo page: ${base}/?user=40`);
   console.log(`  curl "${base}/reco?UsrID=40&n_recos=5"`);
   console.log(`  curl "${base}/movies/1/similar"`);
   console.log(`  curl "${base}/health"`);

@@ -119,7 +119,6 @@ export function evaluateRanking<K extends number>(
   const relevant = buildUserCsr(test);
   const nI = factors.nItems;
   const scorer = servingPart(factors.kind).open(factors);
-  const itemScores = new Float32Array(nI);
   const heap = new TopN(k);
   // relevantOf[item] === current user marks a hit: one store per relevant item, no set.
   const relevantOf = new Int32Array(nI).fill(-1);
@@ -149,8 +148,7 @@ export function evaluateRanking<K extends number>(
       }
     }
     trainedUserState(factors, seen, u, state);
-    scorer.scoreAll(state, itemScores);
-    const n = selectTopN(itemScores, nI, heap, state.seen);
+    const n = selectTopN(scorer.scoreAll(state), nI, heap, state.seen);
     for (let r = 0; r < n; r++) recommendedOnce[heap.items[r]!] = 1;
     scoreList(heap.items, n, isRelevant, nRelevant, k, scores);
     sumPrecision += scores.precision;

@@ -14,7 +14,8 @@ import { bodyParser } from './body-parser';
 import { jsonErrorHandler } from './error-handler';
 import { HttpError } from './errors';
 import type { HttpResult } from './responses';
-import { getHealth, getReco, getSimilar, postReco, type RouteDeps } from './routes';
+import { pageRoutes } from './page/routes';
+import { getHealth, getPopular, getRated, getReco, getSimilar, postReco, type RouteDeps } from './routes';
 
 export interface RecommendAppDeps {
   cache: ModelCache;
@@ -55,7 +56,7 @@ function noRoute(table: ReadonlyArray<{ method: string; path: string }>) {
       if (allowed.includes('GET')) allowed.push('HEAD');
       throw new HttpError(405, 'method-not-allowed', `${method} is not allowed on ${path}; use ${allowed.join(', ')}`, { Allow: allowed.join(', ') });
     }
-    throw new HttpError(404, 'not-found', `no such route: ${method} ${path} (routes: GET /reco, POST /reco, GET /movies/{id}/similar, GET /health)`);
+    throw new HttpError(404, 'not-found', `no such route: ${method} ${path} (routes: ${table.map((r) => `${r.method} ${r.path}`).join(', ')})`);
   };
 }
 
@@ -70,7 +71,10 @@ export function createRecommendHandler(deps: RecommendAppDeps): RecommendHandler
     { method: 'GET', path: '/reco', handler: getReco(routeDeps) },
     { method: 'POST', path: '/reco', handler: postReco(routeDeps) },
     { method: 'GET', path: '/movies/{id}/similar', handler: getSimilar(routeDeps) },
+    { method: 'GET', path: '/movies/popular', handler: getPopular(routeDeps) },
+    { method: 'GET', path: '/users/{id}/rated', handler: getRated(routeDeps) },
     { method: 'GET', path: '/health', handler: getHealth(routeDeps) },
+    ...pageRoutes(),
   ];
   // HEAD answers as GET does, without the body.
   const heads = table
@@ -86,7 +90,8 @@ export function createRecommendHandler(deps: RecommendAppDeps): RecommendHandler
     .use(httpEventNormalizer())
     .use(httpHeaderNormalizer())
     .use(httpCors({ origin: '*' }))
-    .use(httpSecurityHeaders())
+    // These two are for HTML only, and the page sends its own (page/headers.ts).
+    .use(httpSecurityHeaders({ contentSecurityPolicy: false, permissionsPolicy: false }))
     .use(bodyParser())
     .use(jsonErrorHandler(deps.logger))
     .handler(httpRouterHandler({ routes, notFoundResponse: noRoute(table) }));

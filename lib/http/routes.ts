@@ -1,7 +1,8 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { MetricUnit, type Metrics } from '@aws-lambda-powertools/metrics';
 import type { ModelCache } from '../serving/model-cache';
-import { recommendForUser, recommendForVisitor, similarMovies, type Recommendations } from '../serving/recommender';
+import { ratedMovies } from '../serving/rated-movies';
+import { popularMovies, recommendForUser, recommendForVisitor, similarMovies, type Recommendations } from '../serving/recommender';
 import type { ItemMask } from '../serving/item-filter';
 import type { ServingModel } from '../serving/serving-model';
 import { HttpError } from './errors';
@@ -40,6 +41,11 @@ async function countingRowReads<T>(metrics: Metrics, model: ServingModel, read: 
       if (rows.corrupt > before.corrupt) metrics.addMetric('corruptUserRows', MetricUnit.Count, rows.corrupt - before.corrupt);
     }
   }
+}
+
+/** The `n` of a list endpoint's query (1..MAX_RECOS), DEFAULT_RECOS when absent. */
+function countParam(event: ParsedEvent): number {
+  return CountQuery.parse({ n: event.queryStringParameters?.n }).n ?? DEFAULT_RECOS;
 }
 
 /** `filtered`: how many movies the request's filter removed (present only with a filter). */
@@ -88,13 +94,34 @@ export function postReco(deps: RouteDeps) {
 /** GET /movies/{id}/similar?n=10 (and the filters of /reco) */
 export function getSimilar(deps: RouteDeps) {
   return async (event: ParsedEvent): Promise<HttpResult> => {
-    const { n } = CountQuery.parse({ n: event.queryStringParameters?.n });
-    const count = n ?? DEFAULT_RECOS;
+    const count = countParam(event);
     const model = await deps.cache.current();
     const movieId = idFromText(model.items, event.pathParameters?.id ?? '', 'movie');
     const mask = model.masks.mask(filterFromParams([queryParams(event)], model.items));
     const movies = similarMovies(model, movieId, count, mask);
     return json(200, { movie: movieId, n: count, model: modelInfo(model), ...filtered(mask), movies });
+  };
+}
+
+/** GET /movies/popular?n=10 (and the filters of /reco): the most rated movies, as an unknown user gets them. */
+export function getPopular(deps: RouteDeps) {
+  return async (event: ParsedEvent): Promise<HttpResult> => {
+    const count = countParam(event);
+    const model = await deps.cache.current();
+    const mask = model.masks.mask(filterFromParams([queryParams(event)], model.items));
+    return json(200, { n: count, model: modelInfo(model), ...filtered(mask), movies: popularMovies(model, count, undefined, mask) });
+  };
+}
+
+/** GET /users/{id}/rated?n=10: the movies a user rated, those the model scores highest for them first. */
+export function getRated(deps: RouteDeps) {
+  return async (event: ParsedEvent): Promise<HttpResult> => {
+    const count = countParam(event);
+    const model = await deps.cache.current();
+    const userId = idFromText(model.users, event.pathParameters?.id ?? '', 'user');
+    const rated = await countingRowReads(deps.metrics, model, () => ratedMovies(model, userId, count));
+    if (!rated) throw new HttpError(404, 'unknown-user', `user ${JSON.stringify(userId)} is not in the model`);
+    return json(200, { user: userId, n: count, model: modelInfo(model), rated: rated.total, movies: rated.movies });
   };
 }
 

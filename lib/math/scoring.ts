@@ -3,7 +3,9 @@ import type { UserState } from './factors';
 
 /**
  * Scoring shared by serving and evaluation, so the offline numbers describe the
- * service: score(u, i) = mu + b_u + b_i + p_u·q_i. Nothing here allocates per item.
+ * service: score(u, i) = (f32(mu + b_u) + b_i) + p_u·q_i in float32, the dot product in
+ * scoreDot's order, which the WebAssembly scan (wasm-item-scores.ts) follows too, so
+ * either gives the same scores bit for bit. Nothing here allocates per item.
  */
 export interface ScoringModel {
   scoring: 'rating' | 'ranking';
@@ -15,6 +17,7 @@ export interface ScoringModel {
   itemBias?: Float32Array;
 }
 
+/** p·q in double precision, for what is not a score (norms, cosines, fold-in residuals); scores use scoreDot. */
 export function dot(a: Float32Array, aOffset: number, b: Float32Array, bOffset: number, dim: number): number {
   let s0 = 0;
   let s1 = 0;
@@ -31,6 +34,37 @@ export function dot(a: Float32Array, aOffset: number, b: Float32Array, bOffset: 
   return s0 + s1 + s2 + s3;
 }
 
+const f32 = Math.fround;
+
+/**
+ * p·q in float32, in the one order every scoring path uses: lane j (0..3) sums the
+ * products of dimensions f ≡ j (mod 4) in turn, then (lane0 + lane1) + (lane2 + lane3).
+ * These are the operations of an f32x4 loop over rows zero-padded to a multiple of 4.
+ */
+export function scoreDot(a: Float32Array, aOffset: number, b: Float32Array, bOffset: number, dim: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let f = 0;
+  for (; f + 3 < dim; f += 4) {
+    s0 = f32(s0 + f32(a[aOffset + f]! * b[bOffset + f]!));
+    s1 = f32(s1 + f32(a[aOffset + f + 1]! * b[bOffset + f + 1]!));
+    s2 = f32(s2 + f32(a[aOffset + f + 2]! * b[bOffset + f + 2]!));
+    s3 = f32(s3 + f32(a[aOffset + f + 3]! * b[bOffset + f + 3]!));
+  }
+  if (f < dim) s0 = f32(s0 + f32(a[aOffset + f]! * b[bOffset + f]!));
+  if (f + 1 < dim) s1 = f32(s1 + f32(a[aOffset + f + 1]! * b[bOffset + f + 1]!));
+  if (f + 2 < dim) s2 = f32(s2 + f32(a[aOffset + f + 2]! * b[bOffset + f + 2]!));
+  return f32(f32(s0 + s1) + f32(s2 + s3));
+}
+
+/** The part of every score of a user that does not depend on the item: f32(mu + b_u). */
+export const scoreBase = (mu: number, userBias: number): number => f32(mu + userBias);
+
+/** One score from its parts, in float32: (base + b_i) + p_u·q_i. */
+const combine = (base: number, itemBias: number, dotProduct: number): number => f32(f32(base + itemBias) + dotProduct);
+
 export function clip(value: number, scale: RatingScale): number {
   return value < scale.min ? scale.min : value > scale.max ? scale.max : value;
 }
@@ -46,8 +80,8 @@ export function scoreItem(
   userBias: number,
   item: number,
 ): number {
-  let s = m.mu + userBias + (m.itemBias ? m.itemBias[item]! : 0);
-  if (userVec && m.dim > 0) s += dot(userVec, userOffset, m.Q, item * m.dim, m.dim);
+  const d = userVec && m.dim > 0 ? scoreDot(userVec, userOffset, m.Q, item * m.dim, m.dim) : 0;
+  const s = combine(scoreBase(m.mu, userBias), m.itemBias ? m.itemBias[item]! : 0, d);
   return m.scoring === 'rating' ? clip(s, m.scale) : s;
 }
 
@@ -140,17 +174,16 @@ export class TopN {
 
 /**
  * The factor models' score of every item for one user, in one pass over the item rows:
- * out[i] = mu + b_u + b_i + p_u·q_i (unclipped; selectTopN clips rating models).
+ * out[i] = (f32(mu + b_u) + b_i) + p_u·q_i (unclipped; selectTopN clips rating models).
+ * The reference the WebAssembly scan equals, and its fallback.
  */
 export function scoreAllFactors(m: ScoringModel, user: UserState, out: Float32Array): void {
   const { dim, Q, itemBias, nItems } = m;
-  const base = m.mu + user.bias;
+  const base = scoreBase(m.mu, user.bias);
   const vec = user.vec;
   const useFactors = vec !== undefined && dim > 0;
   for (let i = 0; i < nItems; i++) {
-    let s = base + (itemBias ? itemBias[i]! : 0);
-    if (useFactors) s += dot(vec, user.offset, Q, i * dim, dim);
-    out[i] = s;
+    out[i] = combine(base, itemBias ? itemBias[i]! : 0, useFactors ? scoreDot(vec, user.offset, Q, i * dim, dim) : 0);
   }
 }
 
@@ -171,13 +204,17 @@ export function selectTopN(
   heap.reset();
   let next = 0;
   const seenCount = seen ? seen.length : 0;
+  const { capacity } = heap;
   for (let i = 0; i < nItems; i++) {
+    const score = scores[i]!;
+    // Most items cannot enter the full heap (offer would drop them): the one test they need.
+    if (heap.size === capacity && !(score > heap.scores[0]!)) continue;
     if (allowed && allowed[i] === 0) continue;
     if (next < seenCount) {
       while (next < seenCount && seen![next]! < i) next++;
       if (next < seenCount && seen![next] === i) continue;
     }
-    heap.offer(i, scores[i]!);
+    heap.offer(i, score);
   }
   const n = heap.sortDescending();
   if (clipTo) for (let k = 0; k < n; k++) heap.scores[k] = clip(heap.scores[k]!, clipTo);

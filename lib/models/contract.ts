@@ -80,8 +80,11 @@ export interface TrainingPart<S extends ParamsSchema = ParamsSchema> {
 
 /** One loaded model's scorer: made once per version (it may cache derived data), reused by every request. */
 export interface Scorer {
-  /** Writes the score of every item for `user` into out[0..nItems). */
-  scoreAll(user: UserState, out: Float32Array): void;
+  /**
+   * The score of every item for `user`, [0..nItems), in a buffer the scorer owns: valid
+   * until its next scoreAll, so a caller reads it (or copies it) before scoring again.
+   */
+  scoreAll(user: UserState): Float32Array;
   /**
    * A visitor's state from posted ratings alone (items valid indices, each once), with
    * the item side fixed. Throws FoldInError when this model cannot fold in.

@@ -1,18 +1,35 @@
 import type { ItemSide, UserState } from '../math/factors';
 import { itemNorms, scoreAllFactors, similarItems, type TopN } from '../math/scoring';
+import { WasmItemScores, wasmItemScoresAvailable } from '../math/wasm-item-scores';
 import { FoldInError, type Scorer } from './contract';
 
 /**
  * The Scorer of a factor model (score = mu + b_u + b_i + p_u·q_i, similar items by
- * cosine of item rows), given the kind's own fold-in. Item norms are computed on the
- * first similar-items call, so a cold start that only recommends never pays for them.
+ * cosine of item rows), given the kind's own fold-in. The item scan (WebAssembly SIMD
+ * where the runtime has it: a copy of the item rows in its memory) is set up on the
+ * first scoreAll, and item norms on the first similar-items call, so a cold start pays
+ * only for what it answers.
  */
 export function factorScorer(model: ItemSide, foldIn: (items: Int32Array, ratings: Float32Array) => UserState): Scorer {
   let norms: Float32Array | undefined;
+  let scoreAll: ((user: UserState) => Float32Array) | undefined;
   return {
-    scoreAll: (user, out) => scoreAllFactors(model, user, out),
+    scoreAll: (user) => (scoreAll ??= itemScan(model))(user),
     foldIn,
     similar: (item: number, heap: TopN, allowed?: Uint8Array) => similarItems(model, (norms ??= itemNorms(model)), item, heap, allowed),
+  };
+}
+
+/** Every item's score for a user into one reused buffer: the WebAssembly scan, else the JS scan (the same bits). */
+function itemScan(model: ItemSide): (user: UserState) => Float32Array {
+  if (wasmItemScoresAvailable()) {
+    const wasm = new WasmItemScores(model);
+    return (user) => wasm.scoreAll(user);
+  }
+  const out = new Float32Array(model.nItems);
+  return (user) => {
+    scoreAllFactors(model, user, out);
+    return out;
   };
 }
 

@@ -46,14 +46,12 @@ export function predictionTable(factors: Factors, train: Dataset, validation: Da
   }
   const scorer = servingPart(factors.kind).open(factors);
   const seen = buildUserCsr(train);
-  const scores = new Float32Array(factors.nItems);
   const heap = new TopN(10);
   const lines = ['user\ttop 10 (* = a held-out item of the user)'];
   for (const [u, positions] of rows) {
     const held = new Set(positions.map((r) => validation.items[r]!));
     const state = trainedUserState(factors, seen, u);
-    scorer.scoreAll(state, scores);
-    const n = selectTopN(scores, factors.nItems, heap, state.seen);
+    const n = selectTopN(scorer.scoreAll(state), factors.nItems, heap, state.seen);
     const cells = Array.from(heap.items.subarray(0, n), (i) => `${movie(i)}${held.has(i) ? '*' : ''}`);
     lines.push(`${validation.userIds.external(u)}\t${cells.join(' ')}  (${cells.filter((c) => c.endsWith('*')).length}/${held.size} held out)`);
   }

@@ -33,7 +33,7 @@ export interface PostedRating {
   rating: number;
 }
 
-function movie(model: ServingModel, item: number, score: number | null): MovieScore {
+export function movie(model: ServingModel, item: number, score: number | null): MovieScore {
   const entry = model.catalogEntry(item);
   const year = entry?.year;
   return { id: model.movieId(item), title: entry?.title ?? null, genres: entry?.genres ?? [], ...(year !== undefined ? { year } : {}), score };
@@ -72,14 +72,22 @@ function binaryIncludes(sorted: Int32Array, value: number): boolean {
   return false;
 }
 
-/** The n best-scored movies for `user` that are not in user.seen and pass `mask` (clipped to the scale for rating models). */
-function topMovies(model: ServingModel, user: UserState, n: number, mask: ItemMask | undefined): MovieScore[] {
-  const { itemSide, scores } = model;
-  model.scorer.scoreAll(user, scores);
-  const heap = model.heap(n);
+/**
+ * Fills `heap` with the best-scored items for `user` that are not in user.seen and pass
+ * `mask` (clipped to the scale for rating models); returns how many, best first. The
+ * batch export reads the heap directly, without a MovieScore per item.
+ */
+export function topItems(model: ServingModel, user: UserState, heap: TopN, mask: ItemMask | undefined): number {
+  const { itemSide } = model;
+  const scores = model.scorer.scoreAll(user);
   const clipTo = itemSide.scoring === 'rating' ? itemSide.scale : undefined;
-  const count = selectTopN(scores, itemSide.nItems, heap, user.seen, clipTo, mask?.allowed);
-  return fromHeap(model, heap, count);
+  return selectTopN(scores, itemSide.nItems, heap, user.seen, clipTo, mask?.allowed);
+}
+
+/** The n best-scored movies for `user` that are not in user.seen and pass `mask`. */
+function topMovies(model: ServingModel, user: UserState, n: number, mask: ItemMask | undefined): MovieScore[] {
+  const heap = model.heap(n);
+  return fromHeap(model, heap, topItems(model, user, heap, mask));
 }
 
 /** Top n unseen movies for a known user; the popular list for a user the model does not know. Both pass `mask`. */

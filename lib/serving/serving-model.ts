@@ -13,10 +13,10 @@ import { UserRows, type UserRowsOptions } from './user-rows';
 /**
  * One loaded model version, ready to answer: the artifacts, its kind's scorer (which
  * derives what it needs, such as item norms or a Gram matrix, on first use), id lookups,
- * and scratch buffers reused by every request (scoring is synchronous from scoreAll to
- * reading the heap, so requests never share them mid-use). Immutable once built, so a
- * request that holds a reference keeps a consistent model even if a newer one is
- * swapped in.
+ * and scratch reused by every request (the heaps here, the scores in the scorer:
+ * scoring is synchronous from scoreAll to reading the heap, so requests never share
+ * them mid-use). Immutable once built, so a request that holds a reference keeps a
+ * consistent model even if a newer one is swapped in.
  */
 export class ServingModel {
   readonly version: string;
@@ -24,8 +24,6 @@ export class ServingModel {
   readonly itemSide: ItemSide;
   readonly part: ServingPart;
   readonly scorer: Scorer;
-  /** Scratch: one score per item. */
-  readonly scores: Float32Array;
   readonly users: IdIndex;
   readonly items: IdIndex;
   readonly userRows: UserRows;
@@ -57,7 +55,6 @@ export class ServingModel {
     };
     this.part = servingPart(m.model.kind);
     this.scorer = this.part.open(this.itemSide);
-    this.scores = new Float32Array(m.nItems);
     this.users = buildIdIndex(artifacts.userIds);
     this.items = buildIdIndex(artifacts.itemIds);
     this.userRows = new UserRows(store, artifacts, options);

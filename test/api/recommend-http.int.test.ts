@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestS3 } from '../helpers/s3';
-import { bruteForceTop, buildFixture, publishFixture, type Fixture } from '../serving/fixture';
+import { bruteForceTop, buildFixture, movieIdOf, publishFixture, ratedBy, scoreOf, type Fixture } from '../serving/fixture';
 import { startOffline, type Offline } from '../../scripts/support/offline';
 
 /**
@@ -121,6 +121,38 @@ describe('recommend over HTTP (serverless-offline + s3rver)', () => {
     expect(health.body).toMatchObject({ status: 'ok', warm: true, model: { version: 'v1' } });
   });
 
+  it('serves a user\'s rated movies, those the model scores highest first, and the popular movies', async () => {
+    const u = 3;
+    const seen = ratedBy(v1, u);
+    const res = await request(`/users/${v1.userId(u)}/rated?n=5`);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ user: v1.userId(u), n: 5, rated: seen.size, model: { version: 'v1' } });
+    const movies = res.body.movies as Array<{ id: number; title: string; genres: string[]; score: number }>;
+    expect(movies).toHaveLength(Math.min(5, seen.size));
+    // svd predicts ratings: scores clip to the scale, 1..5.
+    const expected = (id: number) => Math.min(5, Math.max(1, scoreOf(v1, u, (id - movieIdOf(0)) / 3)));
+    for (const m of movies) {
+      expect(seen.has(m.id)).toBe(true);
+      expect(m.title).toEqual(expect.any(String));
+      expect(m.score).toBeCloseTo(expected(m.id), 4);
+    }
+    const lowestListed = Math.min(...movies.map((m) => m.score));
+    for (const id of seen) if (!movies.some((m) => m.id === id)) expect(expected(id as number)).toBeLessThanOrEqual(lowestListed + 1e-4);
+
+    expect((await request('/users/31337/rated')).body).toMatchObject({ error: 'unknown-user' });
+    expect((await request('/users/31337/rated')).status).toBe(404);
+    expect((await request('/users/abc/rated')).status).toBe(400);
+
+    const popular = await request('/movies/popular?n=4');
+    expect(popular.status).toBe(200);
+    const fallback = await request('/reco?UsrID=31337&n_recos=4');
+    expect(popular.body.movies).toEqual(fallback.body.movies);
+    const dramas = await request('/movies/popular?n=4&genres=Drama');
+    expect(dramas.body.movies).toHaveLength(4);
+    expect(dramas.body.filtered).toBeGreaterThan(0);
+    for (const m of dramas.body.movies as Array<{ genres: string[] }>) expect(m.genres).toContain('Drama');
+  });
+
   it('answers malformed requests with 4xx JSON errors', async () => {
     for (const path of ['/reco', '/reco?UsrID=abc', '/reco?UsrID=1&UsrID=2', '/reco?UsrID=107&n_recos=0', '/reco?UsrID=107&n_recos=101']) {
       const res = await request(path);
@@ -140,7 +172,8 @@ describe('recommend over HTTP (serverless-offline + s3rver)', () => {
   });
 
   it('answers unknown routes, wrong methods and HEAD itself, through API Gateway\'s catch-all route', async () => {
-    for (const path of ['/', '/nope', '/reco/extra']) {
+    // `/` is the demo page (test/web/demo-page.int.test.ts).
+    for (const path of ['/nope', '/reco/extra', '/users/121']) {
       const res = await request(path);
       expect(res.status, path).toBe(404);
       expect(res.body, path).toMatchObject({ error: 'not-found', message: expect.stringMatching(/no such route/) });

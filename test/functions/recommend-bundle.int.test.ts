@@ -33,6 +33,9 @@ describe('functions/recommend bundle', () => {
       ownInputs('lib/models/registry.ts'),
     ]);
     expect(recommend).toContain('lib/serving/model-cache.ts');
+    // The demo page rides along as strings; its browser code is built into them, not bundled.
+    expect(recommend).toContain('lib/http/page/assets.generated.ts');
+    expect(recommend.filter((f) => f.startsWith('lib/http/page/src/'))).toEqual([]);
     for (const file of serving) expect(recommend).toContain(file);
     expect(serving.filter((f) => f.endsWith('/serve.ts')).length).toBeGreaterThanOrEqual(6);
     const trainingOnly = new Set(training.filter((f) => !serving.includes(f)));

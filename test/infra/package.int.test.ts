@@ -102,11 +102,22 @@ describe('serverless.yml packaged for the ci stage', () => {
     expect(list.Condition.StringLike['s3:prefix']).toEqual(expect.arrayContaining(['models/*', 'cache/*']));
   });
 
-  it('routes GET /reco, POST /reco, GET /movies/{id}/similar, GET /health and a catch-all on an HTTP API', () => {
+  it('routes the API, the demo page and a catch-all on an HTTP API', () => {
     expect(ofType('AWS::ApiGatewayV2::Api')).toHaveLength(1);
     const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey).sort();
     // $default: every other method and path reaches the function, which answers 404 / 405 itself.
-    expect(routes).toEqual(['$default', 'GET /health', 'GET /movies/{id}/similar', 'GET /reco', 'POST /reco']);
+    expect(routes).toEqual([
+      '$default',
+      'GET /',
+      'GET /app.css',
+      'GET /app.js',
+      'GET /health',
+      'GET /movies/popular',
+      'GET /movies/{id}/similar',
+      'GET /reco',
+      'GET /users/{id}/rated',
+      'POST /reco',
+    ]);
   });
 
   it('throttles the HTTP API, reserves recommend its concurrency, and writes JSON access logs', () => {

@@ -92,14 +92,12 @@ describe.each(MODEL_KINDS)('the %s kind', (kind) => {
 
   it("folds in a training user's own ratings to about the scores training gave that user", async () => {
     const known = model.userRows.peek(user) ?? (await model.userRows.load(user));
-    const trained = new Float32Array(model.itemSide.nItems);
-    model.scorer.scoreAll(known, trained);
+    // scoreAll's buffer is the scorer's own, overwritten by its next call: copies.
+    const trained = model.scorer.scoreAll(known).slice();
     const visitor: UserState = model.scorer.foldIn(Int32Array.from(userItems), Float32Array.from(userRatings));
-    const folded = new Float32Array(model.itemSide.nItems);
-    model.scorer.scoreAll(visitor, folded);
+    const folded = model.scorer.scoreAll(visitor).slice();
     // Against what fold-in adds over a user with no ratings, so shared item biases cannot carry the match.
-    const nobody = new Float32Array(model.itemSide.nItems);
-    model.scorer.scoreAll(model.scorer.foldIn(new Int32Array(0), new Float32Array(0)), nobody);
+    const nobody = model.scorer.scoreAll(model.scorer.foldIn(new Int32Array(0), new Float32Array(0))).slice();
     const personal = (scores: Float32Array) => scores.map((s, i) => s - nobody[i]!);
     expect(pearson(personal(trained), personal(folded))).toBeGreaterThan(0.8);
 

@@ -5,7 +5,7 @@ import { createMomentumState, momentumStep } from '../../lib/models/kernels/mome
 import { WorkerPool } from '../../lib/models/kernels/pool';
 import { createRng } from '../../lib/data/random';
 import { sgdRange } from '../../lib/models/kernels/sgd-kernel';
-import { WasmArena } from '../../lib/models/kernels/wasm';
+import { WasmArena } from '../../lib/wasm/runtime';
 import { bindWasmSgd, sgdWasmModule } from '../../lib/models/kernels/wasm-sgd';
 import { plantedRatings, tinyDataset } from './svd-fixtures';
 

@@ -111,6 +111,14 @@ export function ratedBy(fixture: Fixture, u: number): Set<ExternalId> {
   return out;
 }
 
+/** The model's score for user u and item i, unclipped: mu + b_u + b_i + p_u . q_i. */
+export function scoreOf(fixture: Fixture, u: number, i: number): number {
+  const f = fixture.factors;
+  let s = f.mu + (f.userBias?.[u] ?? 0) + (f.itemBias?.[i] ?? 0);
+  for (let k = 0; k < f.dim; k++) s += f.P![u * f.dim + k]! * f.Q[i * f.dim + k]!;
+  return s;
+}
+
 /** Brute force: every unseen item's score for user u, best first (the reference for top-N). */
 export function bruteForceTop(fixture: Fixture, u: number, n: number): { id: number; score: number }[] {
   const f = fixture.factors;
@@ -118,9 +126,7 @@ export function bruteForceTop(fixture: Fixture, u: number, n: number): { id: num
   const all: { id: number; score: number }[] = [];
   for (let i = 0; i < f.nItems; i++) {
     if (seen.has(fixture.movieId(i))) continue;
-    let s = f.mu + (f.userBias?.[u] ?? 0) + (f.itemBias?.[i] ?? 0);
-    for (let k = 0; k < f.dim; k++) s += f.P![u * f.dim + k]! * f.Q[i * f.dim + k]!;
-    all.push({ id: fixture.movieId(i), score: s });
+    all.push({ id: fixture.movieId(i), score: scoreOf(fixture, u, i) });
   }
   all.sort((a, b) => b.score - a.score);
   return all.slice(0, n);

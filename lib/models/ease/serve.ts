@@ -14,14 +14,17 @@ export const easeServing: ServingPart = {
   personal: true,
   open(model) {
     const { Q: B, nItems } = model;
+    let out: Float32Array | undefined;
     return {
-      scoreAll(user: UserState, out: Float32Array): void {
-        out.fill(0, 0, nItems);
+      scoreAll(user: UserState): Float32Array {
+        out ??= new Float32Array(nItems);
+        out.fill(0);
         const { seen } = user;
         for (let k = 0; k < seen.length; k++) {
           const row = seen[k]! * nItems;
           for (let i = 0; i < nItems; i++) out[i] += B[row + i]!;
         }
+        return out;
       },
       foldIn: (items: Int32Array): UserState => ({ vec: undefined, offset: 0, bias: 0, seen: items }),
       similar(item: number, heap: TopN, allowed?: Uint8Array): number {

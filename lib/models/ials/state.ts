@@ -2,7 +2,7 @@
  * Lays out an iALS job's tables: in one WebAssembly memory for the SIMD kernel, over
  * SharedArrayBuffers for JS threads, or as ordinary arrays for one JS thread.
  */
-import { WasmArena } from '../kernels/wasm';
+import { WasmArena } from '../../wasm/runtime';
 import type { HalfStepParams, WeightedCsr } from './solve';
 import { GRAM_PARTS, type SharedIalsState } from './tasks';
 import { ialsWasmModule, type BatchedLayout } from './wasm';

@@ -2,7 +2,7 @@
  * The WebAssembly SIMD build of the iALS kernels (assembly/ials.ts): the module, the
  * layout of a job's arrays in one shared memory, and the kernels bound to it per thread.
  */
-import { instantiate, lazyModule, type WasmMemory, type WasmModule } from '../kernels/wasm';
+import { instantiate, lazyModule, type WasmMemory, type WasmModule } from '../../wasm/runtime';
 import { IALS_WASM_BASE64 } from './ials-wasm.generated';
 
 const ials = lazyModule(IALS_WASM_BASE64);

@@ -1,7 +1,7 @@
 import { SGD_WASM_BASE64 } from './sgd-wasm.generated';
-import { instantiate, lazyModule, type WasmMemory, type WasmModule } from './wasm';
+import { instantiate, lazyModule, type WasmMemory, type WasmModule } from '../../wasm/runtime';
 
-/** The WebAssembly SIMD build of the SGD kernels (assembly/sgd.ts) over an arena's memory (wasm.ts). */
+/** The WebAssembly SIMD build of the SGD kernels (assembly/sgd.ts) over an arena's memory (lib/wasm/runtime.ts). */
 const sgd = lazyModule(SGD_WASM_BASE64);
 export const sgdWasmModule = sgd.module;
 /** Whether this runtime can compile the kernel (SIMD + shared memory). */

@@ -31,7 +31,7 @@ import { meanRating, nItems, nUsers, type Dataset } from '../../data/dataset';
 import { ModelParamsError, MOMENTUM_FIELD_DEFAULTS, momentumParamFields, optimizerOverrides, parseParams, sgdParamFields } from '../params';
 import { createRng, fillGaussian, permutation, shuffleInPlace, shuffleRatings, type Rng } from '../../data/random';
 import { squaredErrorRange } from '../kernels/sgd-kernel';
-import { WasmArena } from '../kernels/wasm';
+import { WasmArena } from '../../wasm/runtime';
 import { bindWasmNsvd, sgdWasmModule, wasmSgdAvailable } from '../kernels/wasm-sgd';
 import { runEpochs, Snapshot } from '../kernels/training-loop';
 import type { Factors } from '../../math/factors';

@@ -33,7 +33,7 @@ import { createRng, fillGaussian, permutation, type Rng } from '../../data/rando
 import { squaredErrorRange, type SgdTables } from '../kernels/sgd-kernel';
 import { runStratum, type SgdJob } from '../kernels/sgd-tasks';
 import { allocate } from '../kernels/shared';
-import { WasmArena } from '../kernels/wasm';
+import { WasmArena } from '../../wasm/runtime';
 import { sgdWasmModule, wasmSgdAvailable } from '../kernels/wasm-sgd';
 import { minibatchRounds } from '../kernels/minibatch-rounds';
 import { runEpochs, Snapshot, type EpochRunner } from '../kernels/training-loop';

@@ -64,7 +64,7 @@ export class WasmArena {
 
   commit(): WasmMemory {
     const pages = Math.max(1, Math.ceil(this.bytes / PAGE));
-    if (pages > MAX_PAGES) throw new RangeError(`training needs ${this.bytes} bytes of kernel memory, over the 4 GiB limit`);
+    if (pages > MAX_PAGES) throw new RangeError(`kernel memory of ${this.bytes} bytes is over the 4 GiB limit`);
     this.memory = new WA.Memory({ initial: pages, maximum: pages, shared: true });
     return this.memory;
   }
