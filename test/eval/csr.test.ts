@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildItemCsr, buildUserCsr } from '../../lib/data/csr';
+import { buildItemCsr, buildUserCsr, fillCsrPair, itemsByPopularity } from '../../lib/data/csr';
 import { createRng } from '../../lib/data/random';
 import { tinyDataset } from './tiny';
 
@@ -42,5 +42,33 @@ describe('buildUserCsr / buildItemCsr', () => {
       }
     }
     expect(seen.sort()).toEqual(random.map((t) => t.join(',')).sort());
+  });
+
+  it.each([
+    ['in user order', true],
+    ['in random order', false],
+  ])('fills both tables in place exactly as the builders do, data %s, items relabelled or not', (_, byUser) => {
+    const rng = createRng(11);
+    const random: [number, number, number][] = [];
+    for (let k = 0; k < 3000; k++) random.push([rng.nextInt(60), rng.nextInt(90), 1 + rng.nextInt(5)]);
+    if (byUser) random.sort((a, b) => a[0] - b[0]);
+    const data = tinyDataset(random, 60, 90);
+    for (const label of [undefined, itemsByPopularity(data).label]) {
+      const arrays = (rows: number) => ({ offsets: new Uint32Array(rows + 1), cols: new Int32Array(data.size), values: new Float32Array(data.size) });
+      const [users, items] = [arrays(60), arrays(90)];
+      fillCsrPair(data, users, items, label);
+      const [u, i] = [buildUserCsr(data, label), buildItemCsr(data, label)];
+      expect(users).toEqual({ offsets: u.offsets, cols: u.items, values: u.ratings });
+      expect(items).toEqual({ offsets: i.offsets, cols: i.users, values: i.ratings });
+    }
+  });
+
+  it('orders items from most to least rated, ties by index', () => {
+    const { order, label } = itemsByPopularity(d);
+    expect(Array.from(order)).toEqual([0, 1, 2, 3, 4]);
+    const skewed = tinyDataset([[0, 3, 1], [1, 3, 1], [0, 1, 1], [2, 3, 1], [1, 1, 1], [0, 4, 1]], 3, 5);
+    const p = itemsByPopularity(skewed);
+    expect(Array.from(p.order)).toEqual([3, 1, 4, 0, 2]);
+    for (let k = 0; k < 5; k++) expect(p.label[p.order[k]!]).toBe(k);
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { fillItemCsr, fillUserCsr } from '../../lib/data/csr';
+import { fillCsrPair } from '../../lib/data/csr';
 import { nItems, nUsers, type Dataset } from '../../lib/data/dataset';
 import { createRng } from '../../lib/data/random';
-import { batchRowBytes, ialsState, type IalsSource } from '../../lib/models/ials/state';
+import { asCsrArrays, batchRowBytes, ialsState, type IalsSource } from '../../lib/models/ials/state';
 import type { SharedIalsState, Side } from '../../lib/models/ials/tasks';
 import { wasmIalsAvailable } from '../../lib/models/ials/wasm';
 import { IalsThreads } from '../../lib/models/ials/workers';
@@ -17,11 +17,9 @@ const batchLimit: Record<Kernel, number> = { js: 0, wasm: 0, 'wasm-batched': Inf
 /** The data's interactions, weights 1.25 r. */
 const sourceOf = (data: Dataset): IalsSource => ({
   entries: data.size,
-  fill(side, into) {
-    const arrays = { offsets: into.offsets, cols: into.cols, values: into.weights };
-    if (side === 'users') fillUserCsr(data, arrays);
-    else fillItemCsr(data, arrays);
-    into.weights.forEach((r, k) => (into.weights[k] = 1.25 * r));
+  fill(users, items) {
+    fillCsrPair(data, asCsrArrays(users), asCsrArrays(items));
+    for (const w of [users.weights, items.weights]) w.forEach((r, k) => (w[k] = 1.25 * r));
   },
 });
 

@@ -2,6 +2,7 @@
  * Lays out an iALS job's tables: in one WebAssembly memory for the SIMD kernel, over
  * SharedArrayBuffers for JS threads, or as ordinary arrays for one JS thread.
  */
+import type { CsrArrays } from '../../data/csr';
 import { WasmArena } from '../../wasm/runtime';
 import type { HalfStepParams, WeightedCsr } from './solve';
 import { GRAM_PARTS, type SharedIalsState } from './tasks';
@@ -35,14 +36,17 @@ export function batchedRows(offsets: Uint32Array, dim: number, limitBytes: numbe
 }
 
 /**
- * A job's interactions: `entries` per side, written by `fill` straight into the CSR
- * arrays that ialsState lays out (offsets: rows + 1; cols and weights: entries), so
+ * A job's interactions: `entries` per side, written by `fill` straight into the two CSR
+ * tables that ialsState lays out (offsets: rows + 1; cols and weights: entries), so
  * that no other copy of them exists while the job runs.
  */
 export interface IalsSource {
   entries: number;
-  fill(side: Side, into: WeightedCsr): void;
+  fill(users: WeightedCsr, items: WeightedCsr): void;
 }
+
+/** A weighted table as the data layer's CSR arrays, to be filled with ratings and then weighted in place. */
+export const asCsrArrays = (c: WeightedCsr): CsrArrays => ({ offsets: c.offsets, cols: c.cols, values: c.weights });
 
 export function ialsState(
   nUsers: number,
@@ -57,16 +61,14 @@ export function ialsState(
   const typed = <T>(Ctor: new (b: ArrayBufferLike) => T, bytes: number, n: number): T => new Ctor(shared ? new SharedArrayBuffer(n * bytes) : new ArrayBuffer(n * bytes));
   const f32 = (n: number): Float32Array => typed(Float32Array, 4, n);
   const f64 = (n: number): Float64Array => typed(Float64Array, 8, n);
-  const csr = (side: Side, rows: number): WeightedCsr => {
-    const into = { offsets: typed(Uint32Array, 4, rows + 1), cols: typed(Int32Array, 4, source.entries), weights: f32(source.entries) };
-    source.fill(side, into);
-    return into;
-  };
+  const csr = (rows: number): WeightedCsr => ({ offsets: typed(Uint32Array, 4, rows + 1), cols: typed(Int32Array, 4, source.entries), weights: f32(source.entries) });
+  const [userCsr, itemCsr] = [csr(nUsers), csr(nItems)];
+  source.fill(userCsr, itemCsr);
   return {
     nUsers,
     nItems,
-    userCsr: csr('users', nUsers),
-    itemCsr: csr('items', nItems),
+    userCsr,
+    itemCsr,
     P: f32(nUsers * dim),
     Q: f32(nItems * dim),
     gram: f64(dim * dim),
@@ -113,13 +115,9 @@ function wasmState(
     itemLambdas: arena.reserve(Float32Array, nItems),
   };
   const memory = arena.commit();
-  const place = (side: Side, at: typeof slots.user): WeightedCsr => {
-    const placed = { offsets: arena.view<Uint32Array>(at.offsets), cols: arena.view<Int32Array>(at.cols), weights: arena.view<Float32Array>(at.weights) };
-    source.fill(side, placed);
-    return placed;
-  };
-  const userCsr = place('users', slots.user);
-  const itemCsr = place('items', slots.item);
+  const place = (at: typeof slots.user): WeightedCsr => ({ offsets: arena.view<Uint32Array>(at.offsets), cols: arena.view<Int32Array>(at.cols), weights: arena.view<Float32Array>(at.weights) });
+  const [userCsr, itemCsr] = [place(slots.user), place(slots.item)];
+  source.fill(userCsr, itemCsr);
   const batched: Partial<Record<Side, BatchedLayout>> = {};
   const layOut = (side: Side, b: typeof slots.userBatch, own: WeightedCsr, other: WeightedCsr): void => {
     const rows = b ? batchedRows(own.offsets, dim, batchLimitBytes) : 0;

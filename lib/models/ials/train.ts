@@ -29,7 +29,7 @@
  * returns the best epoch's factors; otherwise the last epoch's.
  */
 import * as z from 'zod';
-import { fillItemCsr, fillUserCsr, itemsByPopularity } from '../../data/csr';
+import { fillCsrPair, itemsByPopularity } from '../../data/csr';
 import { nItems, nUsers, type Dataset } from '../../data/dataset';
 import { createRng } from '../../data/random';
 import { ModelParamsError, resolver } from '../params';
@@ -37,7 +37,7 @@ import { extraConfidence, type ConfidenceKind, type IalsFoldInParams } from './f
 import { RecallAtK } from './recall';
 import type { WeightedCsr } from './solve';
 import type { SharedIalsState } from './tasks';
-import { ialsState, type IalsSource } from './state';
+import { asCsrArrays, ialsState, type IalsSource } from './state';
 import { wasmIalsAvailable } from './wasm';
 import { IalsThreads } from './workers';
 import type { Factors } from '../../math/factors';
@@ -149,12 +149,9 @@ async function fit(train: Dataset, params: IalsParams, options: FitOptions = {})
   const items = itemsByPopularity(train);
   const source: IalsSource = {
     entries: train.size,
-    fill(side, into) {
-      const arrays = { offsets: into.offsets, cols: into.cols, values: into.weights };
-      if (side === 'users') fillUserCsr(train, arrays, items.label);
-      else fillItemCsr(train, arrays, items.label);
-      const w = into.weights;
-      for (let k = 0; k < w.length; k++) w[k] = extraConfidence(w[k]!, params);
+    fill(users, byItem) {
+      fillCsrPair(train, asCsrArrays(users), asCsrArrays(byItem), items.label);
+      for (const w of [users.weights, byItem.weights]) for (let k = 0; k < w.length; k++) w[k] = extraConfidence(w[k]!, params);
     },
   };
   const state = ialsState(
