@@ -1,4 +1,4 @@
-// @ts-nocheck -- AssemblyScript (compiled by lib/models/kernels/build-wasm.ts), not TypeScript.
+// @ts-nocheck -- AssemblyScript (compiled by scripts/build/wasm-kernels.ts), not TypeScript.
 /**
  * The factor models' score of every item (../scoring.ts, scoreAllFactors) in WebAssembly
  * SIMD, over an imported memory whose regions JS lays out (../wasm-item-scores.ts).

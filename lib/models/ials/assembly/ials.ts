@@ -1,4 +1,4 @@
-// @ts-nocheck -- AssemblyScript (compiled by lib/models/kernels/build-wasm.ts), not TypeScript.
+// @ts-nocheck -- AssemblyScript (compiled by scripts/build/wasm-kernels.ts), not TypeScript.
 /**
  * The iALS half-step of ../solve.ts in WebAssembly SIMD (f32x4), float32 throughout as
  * in the implicit library, over a shared imported memory whose regions JS lays out

@@ -1,4 +1,4 @@
-// @ts-nocheck -- AssemblyScript (compiled by build-wasm.ts), not TypeScript.
+// @ts-nocheck -- AssemblyScript (compiled by scripts/build/wasm-kernels.ts), not TypeScript.
 /**
  * The SVD SGD step of sgd-kernel.ts in WebAssembly SIMD (f32x4), over a shared,
  * imported memory whose regions JS lays out (wasm-sgd.ts). Arguments are byte
