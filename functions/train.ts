@@ -1,9 +1,10 @@
 /**
- * The train Lambda: event -> training config (lib/pipeline/train-event.ts) ->
+ * The train Lambda: event -> job (lib/pipeline/train-event.ts). Training: config ->
  * runTraining -> publishModel. Training stops at the Lambda's remaining time minus
  * TRAIN_PUBLISH_MARGIN_SECONDS (default 120) so evaluating and publishing still fit.
  * Anything wrong (bad event, unknown data set, unreadable object, too many bad lines)
  * fails the invocation with one clear logged message, and nothing is published.
+ * `{"mode": "batch", ...}`: the top-N of every user of the live model to S3 (lib/batch/).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -12,9 +13,13 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { publishModel } from '../lib/artifacts/publish';
+import { BATCH_MANIFEST_FILE } from '../lib/batch/batch-manifest';
+import { outUrl } from '../lib/batch/out-location';
+import type { BatchRequest } from '../lib/batch/request';
+import { runBatch } from '../lib/batch/run-batch';
 import type { TrainConfig } from '../lib/pipeline/config';
 import { toPublishInput } from '../lib/pipeline/publish-input';
-import { checkSourceAllowed, configFromEvent, invocationDeadline, publicTrainingError } from '../lib/pipeline/train-event';
+import { checkSourceAllowed, invocationDeadline, parseTrainEvent, publicTrainingError, type TrainEvent } from '../lib/pipeline/train-event';
 import { runTraining } from '../lib/pipeline/train-pipeline';
 import { ObjectStore } from '../lib/storage/object-store';
 
@@ -22,6 +27,7 @@ const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 
 const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'MovieReco' });
 
 export interface TrainSummary {
+  mode: 'train';
   version: string;
   model: string;
   dataset: { name: string; nUsers: number; nItems: number; nRatings: number };
@@ -31,21 +37,83 @@ export interface TrainSummary {
   seconds: number;
 }
 
-async function train(event: unknown, context: Context): Promise<TrainSummary> {
-  const started = Date.now();
+export interface BatchSummary {
+  mode: 'batch';
+  version: string;
+  manifest: string;
+  users: number;
+  parts: number;
+  bytes: number;
+  seconds: number;
+}
+
+/** What a batch export leaves of the invocation's time for its last part and the manifest. */
+const BATCH_MARGIN_MS = 15_000;
+
+function modelBucket(): string {
   const bucket = process.env.MODEL_BUCKET;
   if (!bucket) throw new Error('MODEL_BUCKET is not set');
+  return bucket;
+}
 
-  let config: TrainConfig;
+function rejected(err: unknown): never {
+  logger.error('rejected train event', { error: (err as Error).message });
+  metrics.addMetric('training_failures', MetricUnit.Count, 1);
+  throw err;
+}
+
+async function handle(event: unknown, context: Context): Promise<TrainSummary | BatchSummary> {
+  let job: TrainEvent;
+  try {
+    job = parseTrainEvent(event);
+  } catch (err) {
+    rejected(err);
+  }
+  return job.mode === 'batch' ? exportBatch(job.request, context) : train(job.config, context);
+}
+
+async function exportBatch(request: BatchRequest, context: Context): Promise<BatchSummary> {
+  const started = Date.now();
+  const store = new ObjectStore(modelBucket());
+  const out = outUrl(request.out);
+  logger.info('batch export', { out, n: request.n, partUsers: request.partUsers, filter: request.filter });
+  try {
+    const manifest = await runBatch(request, store, {
+      deadline: started + (context.getRemainingTimeInMillis?.() ?? 900_000) - BATCH_MARGIN_MS,
+      onModel: (m) => logger.info('model loaded', m),
+      onPart: (p) => logger.info('part written', { ...p }),
+    });
+    const summary: BatchSummary = {
+      mode: 'batch',
+      version: manifest.model.version,
+      manifest: outUrl(request.out, BATCH_MANIFEST_FILE),
+      users: manifest.totalUsers,
+      parts: manifest.parts.length,
+      bytes: manifest.totalBytes,
+      seconds: (Date.now() - started) / 1000,
+    };
+    metrics.addMetric('batch_users', MetricUnit.Count, summary.users);
+    metrics.addMetric('batch_seconds', MetricUnit.Seconds, summary.seconds);
+    logger.info('batch written', { ...summary });
+    return summary;
+  } catch (err) {
+    logger.error('batch export failed, no manifest written', { out, error: (err as Error).message, name: (err as Error).name });
+    metrics.addMetric('batch_failures', MetricUnit.Count, 1);
+    throw err;
+  }
+}
+
+async function train(requested: TrainConfig, context: Context): Promise<TrainSummary> {
+  const started = Date.now();
+  const bucket = modelBucket();
+
+  let config = requested;
   let deadline: number;
   try {
-    config = configFromEvent(event);
     checkSourceAllowed(config);
     deadline = invocationDeadline(config, started, context.getRemainingTimeInMillis?.() ?? 900_000);
   } catch (err) {
-    logger.error('rejected train event', { error: (err as Error).message });
-    metrics.addMetric('training_failures', MetricUnit.Count, 1);
-    throw err;
+    rejected(err);
   }
   config = { ...config, deadline };
   logger.info('training', { source: config.source, model: config.model, params: config.params, deadline: new Date(deadline).toISOString() });
@@ -69,6 +137,7 @@ async function train(event: unknown, context: Context): Promise<TrainSummary> {
     for (const [name, value] of Object.entries(manifest.metrics)) metrics.addMetric(`model_${name}`, MetricUnit.NoUnit, value);
     metrics.addMetric('training_seconds', MetricUnit.Seconds, seconds);
     const summary: TrainSummary = {
+      mode: 'train',
       version: manifest.version,
       model: manifest.model.kind,
       dataset: { name: manifest.dataset.name, nUsers: manifest.nUsers, nItems: manifest.nItems, nRatings: manifest.nRatings },
@@ -87,6 +156,6 @@ async function train(event: unknown, context: Context): Promise<TrainSummary> {
   }
 }
 
-export const handler = middy(train)
+export const handler = middy(handle)
   .use(injectLambdaContext(logger))
   .use(logMetrics(metrics));

@@ -1,12 +1,15 @@
+import { parseBatchRequest, type BatchRequest } from '../batch/request';
 import { DataError } from '../data/errors';
 import { parseSource } from '../data/sources/spec';
 import { parseTrainConfig, TrainConfigError, type TrainConfig } from './config';
 
 /**
  * What the train Lambda is asked to do. The event is either an EventBridge scheduled
- * event (its `detail`, usually empty, may override fields) or a training config itself
- * (`sls invoke -p events/...json`). Either way it is laid over the env defaults:
- * TRAIN_SOURCE, TRAIN_MODEL, TRAIN_PARAMS (JSON), TRAIN_SEED, TRAIN_THREADS.
+ * event (its `detail`, usually empty, may override fields) or the request itself
+ * (`sls invoke -p events/...json`). Its `mode` says which job: `train` (the default) or
+ * `batch` (the top-N of every user to S3: lib/batch/request.ts). A training config is laid
+ * over the env defaults: TRAIN_SOURCE, TRAIN_MODEL, TRAIN_PARAMS (JSON), TRAIN_SEED,
+ * TRAIN_THREADS.
  */
 
 /** The settings the handler reads from its environment (serverless.yml sets them). */
@@ -28,14 +31,30 @@ function envDefaults(env: NodeJS.ProcessEnv): Record<string, unknown> {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** The training config an event asks for, over the env defaults; throws a readable error. */
-export function configFromEvent(event: unknown, env: NodeJS.ProcessEnv = process.env): TrainConfig {
+/** The fields an event gives: a scheduled event's detail, or the event itself. */
+function requestFields(event: unknown): Record<string, unknown> {
   if (event !== undefined && event !== null && !isObject(event)) {
     throw new TrainConfigError(`the train event must be a JSON object, got ${Array.isArray(event) ? 'an array' : typeof event}`);
   }
   const scheduled = isObject(event) && (event['detail-type'] === 'Scheduled Event' || event.source === 'aws.events');
-  const overrides = scheduled ? (isObject(event.detail) ? event.detail : {}) : (event ?? {});
-  return parseTrainConfig({ ...envDefaults(env), ...overrides });
+  return scheduled ? (isObject(event.detail) ? event.detail : {}) : (event ?? {});
+}
+
+export type TrainEvent = { mode: 'train'; config: TrainConfig } | { mode: 'batch'; request: BatchRequest };
+
+/** The job an event asks for; throws a readable error (a BatchRequestError for a bad batch). */
+export function parseTrainEvent(event: unknown, env: NodeJS.ProcessEnv = process.env): TrainEvent {
+  const { mode, ...fields } = requestFields(event);
+  if (mode === 'batch') return { mode, request: parseBatchRequest(fields) };
+  if (mode !== undefined && mode !== 'train') throw new TrainConfigError(`mode must be "train" or "batch", got ${JSON.stringify(mode)}`);
+  return { mode: 'train', config: parseTrainConfig({ ...envDefaults(env), ...fields }) };
+}
+
+/** The training config an event asks for, over the env defaults; throws a readable error. */
+export function configFromEvent(event: unknown, env: NodeJS.ProcessEnv = process.env): TrainConfig {
+  const job = parseTrainEvent(event, env);
+  if (job.mode !== 'train') throw new TrainConfigError('this event asks for a batch export, not training');
+  return job.config;
 }
 
 /**

@@ -19,13 +19,12 @@ import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { Option } from 'commander';
 import { build } from 'esbuild';
-import { publishModel } from '../../lib/artifacts/publish';
-import { readLatest, readManifest } from '../../lib/artifacts/versions';
+import { readManifest } from '../../lib/artifacts/versions';
 import { startLocalS3 } from '../../lib/storage/local-s3';
 import { ObjectStore } from '../../lib/storage/object-store';
 import { createS3Client } from '../../lib/storage/s3-client';
 import { httpEvent, lambdaContext } from '../support/lambda-events';
-import { randomModel, randomModelSource } from './support/random-model';
+import { ensureRandomModel } from './support/random-model';
 import { createRng } from '../../lib/data/random';
 import { startOffline } from '../support/offline';
 import { benchCommand, positiveInt } from './support/cli';
@@ -52,25 +51,6 @@ const WORK_DIR = resolve('.bench/serve');
 function percentile(sorted: Float64Array, p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
-}
-
-/** Publishes the synthetic model unless the store already holds one of this shape. */
-async function ensureModel(store: ObjectStore, o: ServeOptions, say: (m: string) => void): Promise<string> {
-  const live = await readLatest(store);
-  if (live) {
-    const m = await readManifest(store, live).catch(() => undefined);
-    if (m && m.nUsers === o.users && m.nItems === o.movies && m.dim === o.dim && m.dataset.source === randomModelSource(o)) {
-      say(`reusing model ${live}`);
-      return live;
-    }
-  }
-  const t0 = performance.now();
-  const input = randomModel(o);
-  say(`built ${input.dataset.size} ratings in ${Math.round(performance.now() - t0)} ms; publishing...`);
-  const t1 = performance.now();
-  const manifest = await publishModel(store, input);
-  say(`published ${manifest.version} in ${Math.round(performance.now() - t1)} ms`);
-  return manifest.version;
 }
 
 /** Bundles functions/recommend.ts as serverless-esbuild would (ESM, node22, deps inlined). */
@@ -223,7 +203,7 @@ export async function main(argv: string[]): Promise<void> {
   const store = new ObjectStore(BUCKET, client);
   try {
     await store.ensureBucket();
-    const version = await ensureModel(store, o, say);
+    const version = await ensureRandomModel(store, o, say);
     const manifest = await readManifest(store, version);
     const bundle = await bundleHandler();
     say(`bundle: ${bundle} (${Math.round((await readFile(bundle)).length / 1024)} KiB)`);

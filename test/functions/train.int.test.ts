@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FILES, MODELS_PREFIX, fileKey } from '../../lib/artifacts/format';
 import { listVersions, readLatest, readManifest, verifyVersion } from '../../lib/artifacts/versions';
 import { configFromEvent, invocationDeadline } from '../../lib/pipeline/train-event';
+import type { TrainSummary } from '../../functions/train';
 import { startTestS3 } from '../helpers/s3';
 
 const BUCKET = 'train-handler-test';
@@ -82,8 +83,9 @@ describe('the train Lambda handler', () => {
   });
 
   it('trains on the scheduled defaults, publishes, and returns a summary', async () => {
-    const summary = await train.handler(event('schedule.json'), lambdaContext());
+    const summary = (await train.handler(event('schedule.json'), lambdaContext())) as TrainSummary;
     expect(summary.version).toMatch(/^\d{8}T\d{6}Z-[0-9a-f]{6}$/);
+    expect(summary.mode).toBe('train');
     expect(summary.model).toBe('svd');
     expect(summary.epochs).toBe(5);
     expect(summary.dataset.nUsers).toBe(200);
@@ -98,7 +100,7 @@ describe('the train Lambda handler', () => {
   it('stops at the Lambda deadline (remaining time minus the publish margin) and says so', async () => {
     process.env.TRAIN_PUBLISH_MARGIN_SECONDS = '60';
     try {
-      const summary = await train.handler({ params: { epochs: 50 } }, lambdaContext(30_000));
+      const summary = (await train.handler({ params: { epochs: 50 } }, lambdaContext(30_000))) as TrainSummary;
       expect(summary.stoppedBy).toBe('deadline');
       expect(summary.epochs).toBeLessThan(50);
       const manifest = await readManifest(s3.store, summary.version);

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,5 +60,16 @@ describe('the train container bundle', () => {
     expect(manifest.training.epochs).toBeGreaterThanOrEqual(1);
     expect(manifest.training.epochs).toBeLessThanOrEqual(8); // the event asks for 8 (early stopping may end sooner)
     expect(manifest.metrics.validationRmse).toBeGreaterThan(0);
+
+    // The batch mode, from the same bundle: the model just published, every user's top 5.
+    const batchEvent = join(out, 'batch-event.json');
+    writeFileSync(batchEvent, JSON.stringify({ mode: 'batch', n: 5, out: `s3://${BUCKET}/batch/bundle/` }));
+    const batch = await run(process.execPath, [join(ROOT, 'test/infra/invoke-bundle.mjs'), out, batchEvent], {
+      timeoutMs: 60_000,
+      env: { S3_ENDPOINT: s3.endpoint, MODEL_BUCKET: BUCKET, POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'WARN', NODE_PATH: '' },
+    });
+    expect(batch.code, batch.stderr).toBe(0);
+    const batchManifest = JSON.parse((await s3.store.get('batch/bundle/manifest.json'))!.toString('utf8'));
+    expect(batchManifest).toMatchObject({ model: { version: result.version }, n: 5, totalUsers: 2000 });
   }, 150_000);
 });

@@ -93,8 +93,9 @@ describe('serverless.yml packaged for the ci stage', () => {
     expect(actionsOn('RecommendRole', 's3:GetObject')).toEqual([JSON.stringify({ 'Fn::Sub': '${ModelBucket.Arn}/models/*' })]);
     for (const write of ['s3:PutObject', 's3:DeleteObject']) {
       expect(actionsOn('RecommendRole', write)).toEqual([]);
+      // models/ and cache/ for training, batch/ for the batch mode's exports.
       expect(actionsOn('TrainRole', write).sort()).toEqual(
-        ['${ModelBucket.Arn}/cache/*', '${ModelBucket.Arn}/models/*'].map((r) => JSON.stringify({ 'Fn::Sub': r })),
+        ['${ModelBucket.Arn}/batch/*', '${ModelBucket.Arn}/cache/*', '${ModelBucket.Arn}/models/*'].map((r) => JSON.stringify({ 'Fn::Sub': r })),
       );
     }
     expect(actionsOn('TrainRole', 's3:GetObject').join()).toContain('/data/*');
