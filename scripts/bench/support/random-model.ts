@@ -13,11 +13,24 @@ export interface RandomModelShape {
 
 /** The source string a random model is published under, so a bench can tell it will reuse one. */
 export const randomModelSource = (o: RandomModelShape): string =>
-  `random-model:users=${o.users},movies=${o.movies},perUser=${o.perUser},dim=${o.dim}`;
+  `random-model:users=${o.users},movies=${o.movies},perUser=${o.perUser},dim=${o.dim},genres=${GENRES.length}`;
+
+/** MovieLens's genres; each random movie gets one to three of them, so genre filters have something to filter. */
+export const GENRES = [
+  'Action', 'Adventure', 'Animation', 'Children', 'Comedy', 'Crime', 'Documentary', 'Drama', 'Fantasy',
+  'Film-Noir', 'Horror', 'Musical', 'Mystery', 'Romance', 'Sci-Fi', 'Thriller', 'War', 'Western',
+];
+
+function randomGenres(rng: ReturnType<typeof createRng>): string[] {
+  const picked = new Set<string>();
+  const count = 1 + rng.nextInt(3);
+  while (picked.size < count) picked.add(GENRES[rng.nextInt(GENRES.length)]!);
+  return [...picked].sort();
+}
 
 /**
  * A model of a given shape for the serving and publishing benchmarks, without training:
- * random SVD factors over ratings with skewed movie popularity and generated titles.
+ * random SVD factors over ratings with skewed movie popularity, generated titles and genres.
  */
 export function randomModel(o: RandomModelShape, seed = 42): PublishInput {
   const rng = createRng(seed);
@@ -27,7 +40,8 @@ export function randomModel(o: RandomModelShape, seed = 42): PublishInput {
     for (let k = 0; k < o.perUser; k++) builder.add(u + 1, 1 + Math.floor(o.movies * rng.next() * rng.next()), 1 + rng.nextInt(5));
   }
   const catalog: Catalog = new Map();
-  for (let i = 1; i <= o.movies; i++) catalog.set(i, { title: `Synthetic movie ${i} (2000)`, genres: ['Drama'] });
+  const genreRng = createRng(seed + 1);
+  for (let i = 1; i <= o.movies; i++) catalog.set(i, { title: `Synthetic movie ${i} (2000)`, genres: randomGenres(genreRng) });
   const dataset = builder.build('random-model', { min: 1, max: 5 }, catalog);
   const fill = (n: number, sd: number) => {
     const a = new Float32Array(n);
