@@ -105,9 +105,25 @@ export function shuffleInPlace(array: { length: number; [i: number]: number }, r
   }
 }
 
-/** Fills `out` with N(0, std^2) draws. */
+/**
+ * Fills `out` with N(0, std^2) draws, two at a time by Marsaglia's polar method: no
+ * trigonometry, so initialising 64M factors takes about half the time of nextGaussian.
+ */
 export function fillGaussian(out: Float32Array, std: number, rng: Rng): Float32Array {
-  for (let k = 0; k < out.length; k++) out[k] = rng.nextGaussian() * std;
+  const n = out.length;
+  for (let k = 0; k < n; k += 2) {
+    let x: number;
+    let y: number;
+    let s: number;
+    do {
+      x = (rng.nextUint32() / TWO_32) * 2 - 1;
+      y = (rng.nextUint32() / TWO_32) * 2 - 1;
+      s = x * x + y * y;
+    } while (s >= 1 || s === 0);
+    const scale = std * Math.sqrt((-2 * Math.log(s)) / s);
+    out[k] = x * scale;
+    if (k + 1 < n) out[k + 1] = y * scale;
+  }
   return out;
 }
 

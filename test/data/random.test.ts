@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng, shuffleInPlace } from '../../lib/data/random';
+import { createRng, fillGaussian, shuffleInPlace } from '../../lib/data/random';
 
 describe('createRng', () => {
   it('gives the same stream for the same seed and a different one for another seed', () => {
@@ -45,6 +45,24 @@ describe('createRng', () => {
     }
     expect(sum / n).toBeCloseTo(0, 1);
     expect(sumSq / n).toBeCloseTo(1, 1);
+  });
+
+  it('fillGaussian draws N(0, std²), tails included, into every slot of an odd-length array', () => {
+    const out = fillGaussian(new Float32Array(200_001).fill(Number.NaN), 0.5, createRng(12));
+    let sum = 0;
+    let sumSq = 0;
+    let beyond2 = 0;
+    for (const g of out) {
+      sum += g;
+      sumSq += g * g;
+      if (Math.abs(g) > 1) beyond2++; // 2 standard deviations
+    }
+    expect(Number.isFinite(out[out.length - 1]!)).toBe(true);
+    expect(sum / out.length).toBeCloseTo(0, 2);
+    expect(Math.sqrt(sumSq / out.length)).toBeCloseTo(0.5, 2);
+    expect(beyond2 / out.length).toBeCloseTo(0.0455, 2);
+    // The same seed draws the same values.
+    expect(fillGaussian(new Float32Array(9), 0.5, createRng(12))).toEqual(out.subarray(0, 9));
   });
 
   it('rejects a non-finite seed', () => {

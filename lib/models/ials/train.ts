@@ -31,7 +31,7 @@
 import * as z from 'zod';
 import { fillCsrPair, itemsByPopularity } from '../../data/csr';
 import { nItems, nUsers, type Dataset } from '../../data/dataset';
-import { createRng } from '../../data/random';
+import { createRng, fillGaussian } from '../../data/random';
 import { ModelParamsError, resolver } from '../params';
 import { extraConfidence, type ConfidenceKind, type IalsFoldInParams } from './fold-in';
 import { RecallAtK } from './recall';
@@ -164,8 +164,8 @@ async function fit(train: Dataset, params: IalsParams, options: FitOptions = {})
   const { P, Q } = state;
   const rng = createRng(options.seed ?? 42);
   const std = params.initStd / Math.sqrt(dim);
-  for (let k = 0; k < P.length; k++) P[k] = rng.nextGaussian() * std;
-  for (let k = 0; k < Q.length; k++) Q[k] = rng.nextGaussian() * std;
+  fillGaussian(P, std, rng);
+  fillGaussian(Q, std, rng);
   const recall = options.test
     ? new RecallAtK(state.userCsr.offsets, state.userCsr.cols, { ...options.test, items: options.test.items.map((i) => items.label[i]!) }, RECALL_K, params.evalUsers)
     : undefined;
