@@ -21,11 +21,11 @@ export const FILES = {
   manifest: 'manifest.json',
   /** Item factors Q, float32, nItems x dim. */
   items: 'items.f32',
-  /** User factors P, float32, nUsers x dim (NSVD: materialised from Y). */
+  /** User factors P, float32, nUsers x dim (NSVD: materialised from Y; SVD++: p_u + z_u). */
   users: 'users.f32',
   itemBias: 'item_bias.f32',
   userBias: 'user_bias.f32',
-  /** NSVD's second item factor set Y, float32, nItems x dim (fold-in of new users). */
+  /** The implicit item factors Y of NSVD, SVD++ and BPMF with `implicit`, float32, nItems x dim (fold-in of new users). */
   itemImplicit: 'item_implicit.f32',
   /** Seen items as CSR: offsets uint32 (nUsers + 1), then item indices int32. */
   seenIndex: 'seen.idx',

@@ -23,7 +23,7 @@ export interface Factors {
   P?: Float32Array;
   /** Item rows, nItems x dim (EASE: the rows of B, dim = nItems). */
   Q: Float32Array;
-  /** NSVD only: the second item factor set, nItems x dim; a user is norm(R(u)) * sum of Y rows. */
+  /** The implicit item factors (NSVD, SVD++, BPMF with `implicit`), nItems x dim: a user's implicit term is a normalised sum of the Y rows of R(u). */
   Y?: Float32Array;
   /** Everything fold-in needs besides the arrays (regularisation, NSVD size rule, iALS alpha...). */
   foldIn?: Record<string, number | string>;

@@ -4,48 +4,43 @@
  * The penalty is reg * |R| on every factor coordinate (regBias * |R| on the bias), the
  * weight per-rating SGD regularisation puts on a user with |R| ratings. A model without
  * factors (dim 0) solves for the bias alone.
+ *
+ * With an implicit term z (SVD++: the user's vector is p + z, z fixed by which items were
+ * rated), the residuals are r - mu - b_i - q_i·z and the vector returned is p + z.
  */
 import { choleskyFactor, choleskySolve } from './linalg/cholesky';
-import type { ScoringModel } from './scoring';
+import { BiasedGram } from './linalg/normal-equations';
+import { dot, type ScoringModel } from './scoring';
 
 export interface RidgeFoldIn {
   vec: Float32Array | undefined;
   bias: number;
 }
 
-export function ridgeFoldIn(
-  m: Pick<ScoringModel, 'dim' | 'Q' | 'mu' | 'itemBias'>,
-  items: Int32Array,
-  ratings: Float32Array,
-  reg: number,
-  regBias = reg,
-): RidgeFoldIn {
-  const { dim, Q, mu, itemBias } = m;
-  const n = dim + 1;
-  const A = new Float64Array(n * n);
-  const b = new Float64Array(n);
-  const x = new Float64Array(n);
+type ItemRows = Pick<ScoringModel, 'dim' | 'Q' | 'mu' | 'itemBias'>;
+
+/** r_k - mu - b_i - (q_i·z when an implicit term z is given), per posted rating. */
+export function itemResiduals(m: ItemRows, items: Int32Array, ratings: Float32Array, implicit?: Float32Array): Float64Array {
+  const out = new Float64Array(items.length);
   for (let k = 0; k < items.length; k++) {
     const i = items[k]!;
-    const residual = ratings[k]! - mu - (itemBias ? itemBias[i]! : 0);
-    const off = i * dim;
-    // Feature vector f = [q_i, 1]; A += f fᵀ, b += residual f.
-    for (let a = 0; a < n; a++) {
-      const fa = a < n - 1 ? Q[off + a]! : 1;
-      b[a] += residual * fa;
-      const row = a * n;
-      for (let c = a; c < n; c++) A[row + c] += fa * (c < n - 1 ? Q[off + c]! : 1);
-    }
+    out[k] = ratings[k]! - m.mu - (m.itemBias ? m.itemBias[i]! : 0) - (implicit ? dot(implicit, 0, m.Q, i * m.dim, m.dim) : 0);
   }
+  return out;
+}
+
+export function ridgeFoldIn(m: ItemRows, items: Int32Array, ratings: Float32Array, reg: number, regBias = reg, implicit?: Float32Array): RidgeFoldIn {
+  const { dim, Q } = m;
+  const n = dim + 1;
+  const A = new Float64Array(n * n);
+  const x = new Float64Array(n);
+  new BiasedGram(dim).add(Q, dim, items, itemResiduals(m, items, ratings, implicit), 0, items.length, 1, A, x);
   const count = Math.max(1, items.length);
-  for (let a = 0; a < n; a++) {
-    A[a * n + a] += (a < n - 1 ? reg : regBias) * count;
-    for (let c = 0; c < a; c++) A[a * n + c] = A[c * n + a]!;
-  }
+  for (let a = 0; a < n; a++) A[a * n + a] += (a < dim ? reg : regBias) * count;
   choleskyFactor(A, n);
-  choleskySolve(A, n, b, x);
+  choleskySolve(A, n, x, x);
   if (dim === 0) return { vec: undefined, bias: x[0]! };
   const vec = new Float32Array(dim);
-  for (let a = 0; a < dim; a++) vec[a] = x[a]!;
+  for (let a = 0; a < dim; a++) vec[a] = x[a]! + (implicit ? implicit[a]! : 0);
   return { vec, bias: x[dim]! };
 }

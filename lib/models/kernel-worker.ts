@@ -3,6 +3,7 @@
  * per-worker state. One line per kernel module: add yours to TASKS.
  */
 import { parentPort, threadId } from 'node:worker_threads';
+import { BPMF_TASKS } from './bpmf/rows';
 import { IALS_TASKS } from './ials/tasks';
 import type { TaskMessage, TaskReply } from './kernels/pool';
 import { SGD_TASKS } from './kernels/sgd-tasks';
@@ -12,6 +13,7 @@ const TASKS: Record<string, Task> = {
   ping: (_: unknown, ctx: TaskContext) => ctx.threadId,
   ...SGD_TASKS,
   ...IALS_TASKS,
+  ...BPMF_TASKS,
 };
 
 const port = parentPort;

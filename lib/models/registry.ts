@@ -1,4 +1,5 @@
 import { baselineTraining } from './baseline/train';
+import { bpmfTraining } from './bpmf/train';
 import type { Dataset } from '../data/dataset';
 import type { FitOptions, FitResult, ServingPart, TrainingPart } from './contract';
 import { easeTraining } from './ease/train';
@@ -8,6 +9,7 @@ import { popularityTraining } from './popularity/train';
 import { ModelParamsError } from './params';
 import { MODEL_KINDS, SERVING_PARTS, isModelKind, type ModelKind } from './serving-registry';
 import { svdTraining } from './svd/train';
+import { svdppTraining } from './svdpp/train';
 
 /** The training part of every kind in serving-registry.ts (the compiler checks both lists agree). */
 const TRAINING_PARTS = {
@@ -17,6 +19,8 @@ const TRAINING_PARTS = {
   baseline: baselineTraining,
   popularity: popularityTraining,
   ease: easeTraining,
+  svdpp: svdppTraining,
+  bpmf: bpmfTraining,
 } as const satisfies Record<ModelKind, TrainingPart>;
 
 export interface RegisteredModel {

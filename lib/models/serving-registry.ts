@@ -1,10 +1,12 @@
 import { baselineServing } from './baseline/serve';
+import { bpmfServing } from './bpmf/serve';
 import type { ServingPart } from './contract';
 import { easeServing } from './ease/serve';
 import { ialsServing } from './ials/serve';
 import { nsvdServing } from './nsvd/serve';
 import { popularityServing } from './popularity/serve';
 import { svdServing } from './svd/serve';
+import { svdppServing } from './svdpp/serve';
 
 /**
  * The serving part of every model kind, by kind: the list the recommend function is
@@ -19,6 +21,8 @@ export const SERVING_PARTS = {
   baseline: baselineServing,
   popularity: popularityServing,
   ease: easeServing,
+  svdpp: svdppServing,
+  bpmf: bpmfServing,
 } as const satisfies Record<string, ServingPart>;
 
 export type ModelKind = keyof typeof SERVING_PARTS;

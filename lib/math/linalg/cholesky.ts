@@ -28,14 +28,24 @@ export function choleskyFactor(A: Float64Array, n: number): void {
 
 /** Solves L Lᵀ x = b given the factor from choleskyFactor; x may alias b. */
 export function choleskySolve(L: Float64Array, n: number, b: ArrayLike<number>, x: Float64Array): void {
+  forwardSubstitute(L, n, b, x);
+  backSubstitute(L, n, x, x);
+}
+
+/** Solves L y = b for the lower-triangular factor L of choleskyFactor; y may alias b. */
+export function forwardSubstitute(L: Float64Array, n: number, b: ArrayLike<number>, y: Float64Array): void {
   for (let i = 0; i < n; i++) {
     const ri = i * n;
     let s = b[i]!;
-    for (let k = 0; k < i; k++) s -= L[ri + k]! * x[k]!;
-    x[i] = s / L[ri + i]!;
+    for (let k = 0; k < i; k++) s -= L[ri + k]! * y[k]!;
+    y[i] = s / L[ri + i]!;
   }
+}
+
+/** Solves Lᵀ x = y for the lower-triangular factor L of choleskyFactor; x may alias y. */
+export function backSubstitute(L: Float64Array, n: number, y: ArrayLike<number>, x: Float64Array): void {
   for (let i = n - 1; i >= 0; i--) {
-    let s = x[i]!;
+    let s = y[i]!;
     for (let k = i + 1; k < n; k++) s -= L[k * n + i]! * x[k]!;
     x[i] = s / L[i * n + i]!;
   }
