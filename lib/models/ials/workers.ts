@@ -11,14 +11,6 @@
 import { WorkerPool } from '../kernels/pool';
 import { GRAM_PARTS, kernelFor, runTask, type IalsKernel, type IalsTask, type SharedIalsState, type Side } from './tasks';
 
-/** A typed array of the same kind and contents over a SharedArrayBuffer. */
-export function toShared<T extends Float32Array | Float64Array | Int32Array | Uint32Array>(array: T): T {
-  const Ctor = array.constructor as new (buffer: SharedArrayBuffer) => T;
-  const shared = new Ctor(new SharedArrayBuffer(array.byteLength));
-  shared.set(array);
-  return shared;
-}
-
 /**
  * Row boundaries splitting [first, rows) into `parts` contiguous ranges of about equal
  * cost, a row costing (dim + 2 · its entries) multiply-adds per CG product.
