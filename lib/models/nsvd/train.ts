@@ -29,7 +29,8 @@
 import * as z from 'zod';
 import { meanRating, nItems, nUsers, type Dataset } from '../../data/dataset';
 import { ModelParamsError, MOMENTUM_FIELD_DEFAULTS, momentumParamFields, optimizerOverrides, parseParams, sgdParamFields } from '../params';
-import { createRng, fillGaussian, permutation, shuffleInPlace, shuffleRatings, type Rng } from '../../data/random';
+import { createRng, fillGaussian, permutation, shuffleRatings, type Rng } from '../../data/random';
+import { userEpoch } from '../kernels/user-epoch';
 import { squaredErrorRange } from '../kernels/sgd-kernel';
 import { WasmArena } from '../../wasm/runtime';
 import { bindWasmNsvd, sgdWasmModule, wasmSgdAvailable } from '../kernels/wasm-sgd';
@@ -163,52 +164,45 @@ export async function fitNsvd(train: Dataset, p: NsvdParams, options: FitOptions
   const { Q, Y, userBias, itemBias } = live;
   let steps = 0;
 
-  const runEpoch = (epoch: number, stop: () => boolean) => {
-    const lr = p.lr * Math.pow(p.lrDecay, epoch - 1);
-    shuffleInPlace(order, rng);
+  const stepUser = (u: number, lr: number): number => {
+    const from = rows.start[u]!;
+    const to = rows.start[u + 1]!;
+    if (from === to) return 0;
+    const used = nsvdUsedCount(to - from, rule);
+    if (wasmUser && at) {
+      return wasmUser(at.items, at.ratings, from, to, used, u, at.Q, at.Y, at.userBias, at.itemBias, at.p, at.g, dim, mu, lr, p.reg, p.regBias);
+    }
+    const norm = 1 / Math.sqrt(used);
+    sumItemRows(Y, dim, rows.items, from, from + used, norm, pu);
+    grad.fill(0);
     let sse = 0;
-    let count = 0;
-    let interrupted = false;
-    for (let k = 0; k < nU; k++) {
-      if ((k & 1023) === 1023 && stop()) {
-        interrupted = true;
-        break;
-      }
-      const u = order[k]!;
-      const from = rows.start[u]!;
-      const to = rows.start[u + 1]!;
-      if (from === to) continue;
-      const used = nsvdUsedCount(to - from, rule);
-      count += to - from;
-      if (wasmUser && at) {
-        sse += wasmUser(at.items, at.ratings, from, to, used, u, at.Q, at.Y, at.userBias, at.itemBias, at.p, at.g, dim, mu, lr, p.reg, p.regBias);
-        continue;
-      }
-      const norm = 1 / Math.sqrt(used);
-      sumItemRows(Y, dim, rows.items, from, from + used, norm, pu);
-      grad.fill(0);
-      for (let r = from; r < to; r++) {
-        const i = rows.items[r]!;
-        const qi = i * dim;
-        let dot = 0;
-        for (let d = 0; d < dim; d++) dot += pu[d]! * Q[qi + d]!;
-        const bu = userBias[u]!;
-        const bi = itemBias[i]!;
-        const e = rows.ratings[r]! - (mu + bu + bi + dot);
-        sse += e * e;
-        userBias[u] = bu + lr * (e - p.regBias * bu);
-        itemBias[i] = bi + lr * (e - p.regBias * bi);
-        for (let d = 0; d < dim; d++) {
-          const q = Q[qi + d]!;
-          grad[d] += e * q;
-          Q[qi + d] = q + lr * (e * pu[d]! - p.reg * q);
-        }
-      }
-      for (let r = from; r < from + used; r++) {
-        const yj = rows.items[r]! * dim;
-        for (let d = 0; d < dim; d++) Y[yj + d] += lr * (norm * grad[d]! - p.reg * Y[yj + d]!);
+    for (let r = from; r < to; r++) {
+      const i = rows.items[r]!;
+      const qi = i * dim;
+      let dot = 0;
+      for (let d = 0; d < dim; d++) dot += pu[d]! * Q[qi + d]!;
+      const bu = userBias[u]!;
+      const bi = itemBias[i]!;
+      const e = rows.ratings[r]! - (mu + bu + bi + dot);
+      sse += e * e;
+      userBias[u] = bu + lr * (e - p.regBias * bu);
+      itemBias[i] = bi + lr * (e - p.regBias * bi);
+      for (let d = 0; d < dim; d++) {
+        const q = Q[qi + d]!;
+        grad[d] += e * q;
+        Q[qi + d] = q + lr * (e * pu[d]! - p.reg * q);
       }
     }
+    for (let r = from; r < from + used; r++) {
+      const yj = rows.items[r]! * dim;
+      for (let d = 0; d < dim; d++) Y[yj + d] += lr * (norm * grad[d]! - p.reg * Y[yj + d]!);
+    }
+    return sse;
+  };
+
+  const runEpoch = (epoch: number, stop: () => boolean) => {
+    const lr = p.lr * Math.pow(p.lrDecay, epoch - 1);
+    const { sse, count, interrupted } = userEpoch(order, rows.start, rng, stop, (u) => stepUser(u, lr));
     steps += count;
     return { trainRmse: count ? Math.sqrt(sse / count) : NaN, step: steps, interrupted };
   };

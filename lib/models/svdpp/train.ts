@@ -28,7 +28,8 @@
 import * as z from 'zod';
 import { buildUserCsr, type UserCsr } from '../../data/csr';
 import { meanRating, nItems, nUsers, type Dataset } from '../../data/dataset';
-import { createRng, fillGaussian, permutation, shuffleInPlace, shuffleRatings } from '../../data/random';
+import { createRng, fillGaussian, permutation, shuffleRatings } from '../../data/random';
+import { userEpoch } from '../kernels/user-epoch';
 import type { Factors } from '../../math/factors';
 import type { FitOptions, FitResult, TrainingPart } from '../contract';
 import { squaredErrorRange } from '../kernels/sgd-kernel';
@@ -98,19 +99,7 @@ export async function fitSvdpp(train: Dataset, p: SvdppParams, options: FitOptio
 
   const runEpoch = (epoch: number, stop: () => boolean) => {
     const lr = p.lr * Math.pow(p.lrDecay, epoch - 1);
-    shuffleInPlace(order, rng);
-    let sse = 0;
-    let count = 0;
-    let interrupted = false;
-    for (let k = 0; k < nU; k++) {
-      if ((k & 255) === 255 && stop()) {
-        interrupted = true;
-        break;
-      }
-      const u = order[k]!;
-      sse += step(u, lr, p.reg, p.regImplicit, p.regBias);
-      count += rows.offsets[u + 1]! - rows.offsets[u]!;
-    }
+    const { sse, count, interrupted } = userEpoch(order, rows.offsets, rng, stop, (u) => step(u, lr, p.reg, p.regImplicit, p.regBias));
     steps += count;
     return { trainRmse: count ? Math.sqrt(sse / count) : NaN, step: steps, interrupted };
   };
