@@ -68,6 +68,25 @@ function gramTimes(G: usize, x: usize, out: usize, dim: i32, reg: f32): void {
   }
 }
 
+/** One CG move: x += α p, r −= α Ap; returns the new ‖r‖². */
+@inline function stepAlong(x: usize, r: usize, p: usize, ap: usize, step: f32, rowBytes: usize): f32 {
+  const alpha = f32x4.splat(step);
+  let rs = f32x4.splat(0);
+  for (let j: usize = 0; j < rowBytes; j += 16) {
+    v128.store(x + j, f32x4.add(v128.load(x + j), f32x4.mul(alpha, v128.load(p + j))));
+    const rj = f32x4.sub(v128.load(r + j), f32x4.mul(alpha, v128.load(ap + j)));
+    v128.store(r + j, rj);
+    rs = f32x4.add(rs, f32x4.mul(rj, rj));
+  }
+  return hsum(rs);
+}
+
+/** The next CG direction: p = r + β p. */
+@inline function nextDirection(p: usize, r: usize, beta: f32, rowBytes: usize): void {
+  const b = f32x4.splat(beta);
+  for (let j: usize = 0; j < rowBytes; j += 16) v128.store(p + j, f32x4.add(v128.load(r + j), f32x4.mul(b, v128.load(p + j))));
+}
+
 /** out = (G + λ I) x + Σ_{k ∈ [from, to)} w_k (y_k · x) y_k. */
 function applyRow(G: usize, cols: usize, weights: usize, from: i32, to: i32, fixed: usize, x: usize, out: usize, dim: i32, reg: f32): void {
   const rowBytes = <usize>dim << 2;
@@ -139,17 +158,8 @@ export function solveRows(
       applyRow(G, cols, weights, from, to, fixed, p, ap, dim, lambda);
       const pAp = dot(p, ap, rowBytes);
       if (!(pAp > 0)) break;
-      const alpha = f32x4.splat(rsOld / pAp);
-      rs = f32x4.splat(0);
-      for (j = 0; j < rowBytes; j += 16) {
-        v128.store(x + j, f32x4.add(v128.load(x + j), f32x4.mul(alpha, v128.load(p + j))));
-        const rj = f32x4.sub(v128.load(r + j), f32x4.mul(alpha, v128.load(ap + j)));
-        v128.store(r + j, rj);
-        rs = f32x4.add(rs, f32x4.mul(rj, rj));
-      }
-      const rsNew = hsum(rs);
-      const beta = f32x4.splat(rsNew / rsOld);
-      for (j = 0; j < rowBytes; j += 16) v128.store(p + j, f32x4.add(v128.load(r + j), f32x4.mul(beta, v128.load(p + j))));
+      const rsNew = stepAlong(x, r, p, ap, rsOld / pAp, rowBytes);
+      nextDirection(p, r, rsNew / rsOld, rowBytes);
       rsOld = rsNew;
     }
     if (withLoss) loss += rowLoss(cols, weights, from, to, fixed, x, lambda, rowBytes);
@@ -369,21 +379,12 @@ export function batchedDense(
       for (j = 0; j < rowBytes; j += 16) v128.store(p + j, zero);
       continue;
     }
-    const alpha = f32x4.splat(rsOld / pAp);
-    let acc = f32x4.splat(0);
-    for (j = 0; j < rowBytes; j += 16) {
-      v128.store(x + j, f32x4.add(v128.load(x + j), f32x4.mul(alpha, v128.load(p + j))));
-      const rj = f32x4.sub(v128.load(r + j), f32x4.mul(alpha, v128.load(ap + j)));
-      v128.store(r + j, rj);
-      acc = f32x4.add(acc, f32x4.mul(rj, rj));
-    }
-    const rsNew = hsum(acc);
+    const rsNew = stepAlong(x, r, p, ap, rsOld / pAp, rowBytes);
     store<f32>(rsAt, rsNew);
     if (!(rsNew > tol2)) {
       for (j = 0; j < rowBytes; j += 16) v128.store(p + j, zero);
       continue;
     }
-    const beta = f32x4.splat(rsNew / rsOld);
-    for (j = 0; j < rowBytes; j += 16) v128.store(p + j, f32x4.add(v128.load(r + j), f32x4.mul(beta, v128.load(p + j))));
+    nextDirection(p, r, rsNew / rsOld, rowBytes);
   }
 }
