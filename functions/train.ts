@@ -120,6 +120,7 @@ async function train(requested: TrainConfig, context: Context): Promise<TrainSum
 
   const store = new ObjectStore(bucket);
   try {
+    await store.requireBucket();
     const run = await runTraining(config, {
       onProgress: (p) => logger.debug('epoch', { ...p }),
       log: (message, data) => logger.info(message, data ?? {}),

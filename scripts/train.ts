@@ -137,6 +137,8 @@ async function main(): Promise<void> {
   const print = (line: string) => (bars ? bars.log(`${line}\n`) : console.log(line));
 
   let headerShown = false;
+  const store = o.publish ? publishStore() : undefined;
+  await store?.requireBucket();
   const started = Date.now();
   const run = await runTraining(config, {
     onProgress: (p) => {
@@ -156,24 +158,28 @@ async function main(): Promise<void> {
   if (o.json) {
     const { data, metrics, timings, params } = run;
     console.log(JSON.stringify({ model: config.model, data, params, metrics, timings, epochs: run.fit.curve.at(-1)?.epoch ?? 0, stoppedBy: run.fit.stoppedBy }));
-    if (o.publish) await publish(run, console.error);
+    if (store) await publish(store, run, console.error);
     return;
   }
   console.log(`duration: ${((Date.now() - started) / 1000).toFixed(2)}s (fit ${run.timings.fit}s)${run.fit.stoppedBy ? `, stopped by ${run.fit.stoppedBy}` : ''}`);
   for (const line of describeMetrics(m)) console.log(line);
   if (o.info && run.validation.size > 0) for (const line of predictionTable(run.fit.factors, run.train, run.validation)) console.log(line);
-  if (o.publish) await publish(run, console.log);
+  if (store) await publish(store, run, console.log);
 }
 
 /**
  * Publishes the run to MODEL_BUCKET at S3_ENDPOINT (defaults: npm start's local stack;
  * S3_ENDPOINT= (empty) for real AWS S3) and says where (on stderr when stdout holds the JSON report).
  */
-async function publish(run: TrainingRun, say: (line: string) => void): Promise<void> {
+async function publish(store: ObjectStore, run: TrainingRun, say: (line: string) => void): Promise<void> {
+  const manifest = await publishModel(store, toPublishInput(run));
+  say(`published model ${manifest.version} to s3://${store.bucket}/models/${manifest.version}/`);
+}
+
+/** MODEL_BUCKET at S3_ENDPOINT (defaults: npm start's local stack). */
+function publishStore(): ObjectStore {
   const { bucket, endpoint } = storeSettingsFromEnv();
-  const client = createS3Client({ ...s3SettingsFromEnv(), ...(endpoint ? { endpoint } : {}) });
-  const manifest = await publishModel(new ObjectStore(bucket, client), toPublishInput(run));
-  say(`published model ${manifest.version} to s3://${bucket}/models/${manifest.version}/`);
+  return new ObjectStore(bucket, createS3Client({ ...s3SettingsFromEnv(), ...(endpoint ? { endpoint } : {}) }));
 }
 
 main().catch((err: unknown) => {

@@ -128,6 +128,19 @@ export class ObjectStore {
     }
   }
 
+  /**
+   * Fails with a one-line error when the bucket is not there, so that work which ends in
+   * writing to it (a training run) stops before it starts rather than at its last step.
+   */
+  async requireBucket(): Promise<void> {
+    try {
+      await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
+    } catch (err) {
+      if (isNotFound(err)) throw new MissingBucketError(`bucket ${this.bucket} does not exist: create it (npm start does for the local stack) or set MODEL_BUCKET`);
+      throw err;
+    }
+  }
+
   /** Creates the bucket if it is not there (local stack and tests). */
   async ensureBucket(): Promise<void> {
     try {
@@ -137,6 +150,10 @@ export class ObjectStore {
       await this.client.send(new CreateBucketCommand({ Bucket: this.bucket }));
     }
   }
+}
+
+export class MissingBucketError extends Error {
+  override name = 'MissingBucketError';
 }
 
 function httpStatus(err: unknown): number | undefined {

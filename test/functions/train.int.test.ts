@@ -97,6 +97,17 @@ describe('the train Lambda handler', () => {
     expect(manifest.files[FILES.catalog]).toBeDefined();
   });
 
+  it('refuses a model bucket that does not exist before it trains, in one line', async () => {
+    process.env.MODEL_BUCKET = 'no-such-model-bucket';
+    try {
+      await expect(train.handler(event('schedule.json'), lambdaContext())).rejects.toThrow(
+        /^bucket no-such-model-bucket does not exist: create it .* or set MODEL_BUCKET$/,
+      );
+    } finally {
+      process.env.MODEL_BUCKET = BUCKET;
+    }
+  });
+
   it('stops at the Lambda deadline (remaining time minus the publish margin) and says so', async () => {
     process.env.TRAIN_PUBLISH_MARGIN_SECONDS = '60';
     try {
