@@ -12,7 +12,7 @@ import { MetricUnit, Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { publishModel } from '../lib/artifacts/publish';
+import { publishModel, requireModelBucket } from '../lib/artifacts/publish';
 import { BATCH_MANIFEST_FILE } from '../lib/batch/batch-manifest';
 import { outUrl } from '../lib/batch/out-location';
 import type { BatchRequest } from '../lib/batch/request';
@@ -120,7 +120,7 @@ async function train(requested: TrainConfig, context: Context): Promise<TrainSum
 
   const store = new ObjectStore(bucket);
   try {
-    await store.requireBucket();
+    await requireModelBucket(store);
     const run = await runTraining(config, {
       onProgress: (p) => logger.debug('epoch', { ...p }),
       log: (message, data) => logger.info(message, data ?? {}),

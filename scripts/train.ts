@@ -4,7 +4,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import cliProgress from 'cli-progress';
-import { publishModel } from '../lib/artifacts/publish';
+import { publishModel, requireModelBucket } from '../lib/artifacts/publish';
 import type { Progress } from '../lib/models/contract';
 import { getModel, MODEL_KINDS } from '../lib/models/registry';
 import { parseTrainConfig, type TrainConfigInput } from '../lib/pipeline/config';
@@ -138,7 +138,7 @@ async function main(): Promise<void> {
 
   let headerShown = false;
   const store = o.publish ? publishStore() : undefined;
-  await store?.requireBucket();
+  if (store) await requireModelBucket(store);
   const started = Date.now();
   const run = await runTraining(config, {
     onProgress: (p) => {

@@ -24,6 +24,10 @@ export interface PublishOptions {
  * to verify it, and only then points models/LATEST at it. Any failure throws before
  * LATEST is written, so readers keep the previous model. Finally prunes old versions.
  */
+/** Checks, before a run that ends in publishModel, that the model bucket is there (MissingBucketError, saying what to do). */
+export const requireModelBucket = (store: ObjectStore): Promise<void> =>
+  store.requireBucket('create it (npm start does for the local stack) or set MODEL_BUCKET');
+
 export async function publishModel(store: ObjectStore, input: PublishInput, options: PublishOptions = {}): Promise<Manifest> {
   const log = options.log ?? (() => {});
   const version = options.version ?? newVersionId();

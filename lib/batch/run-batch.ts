@@ -1,8 +1,9 @@
-import { ObjectStore } from '../storage/object-store';
+import { MissingBucketError, ObjectStore } from '../storage/object-store';
 import type { BatchManifest } from './batch-manifest';
 import { resolveFilter } from './filter';
 import { loadLiveModel } from './live-model';
-import { checkOutsideModels } from './out-location';
+import { BatchRequestError } from './errors';
+import { checkOutsideModels, outUrl, type OutLocation } from './out-location';
 import type { BatchRequest } from './request';
 import { writeBatch, type WriteBatchOptions } from './write-batch';
 
@@ -19,10 +20,21 @@ export type RunBatchOptions = Pick<WriteBatchOptions, 'onProgress' | 'onPart' | 
 export async function runBatch(request: BatchRequest, modelStore: ObjectStore, options: RunBatchOptions = {}): Promise<BatchManifest> {
   const { onModel, ...progress } = options;
   checkOutsideModels(request.out, modelStore.bucket);
+  const outStore = request.out.bucket === modelStore.bucket ? modelStore : new ObjectStore(request.out.bucket, modelStore.client);
+  await requireOutBucket(outStore, request.out);
   const started = Date.now();
   const model = await loadLiveModel(modelStore);
   const { filter, mask } = resolveFilter(model, request.filter);
   onModel?.({ version: model.version, nUsers: model.manifest.nUsers, nItems: model.manifest.nItems, loadMs: Date.now() - started });
-  const outStore = request.out.bucket === modelStore.bucket ? modelStore : new ObjectStore(request.out.bucket, modelStore.client);
   return writeBatch(model, outStore, request.out, { ...progress, n: request.n, partUsers: request.partUsers, filter, mask });
+}
+
+/** A bucket that is not there is the caller's error, said plainly, before the model loads. */
+async function requireOutBucket(store: ObjectStore, out: OutLocation): Promise<void> {
+  try {
+    await store.requireBucket();
+  } catch (err) {
+    if (err instanceof MissingBucketError) throw new BatchRequestError(`--out / out ${outUrl(out)}: ${err.message}`);
+    throw err;
+  }
 }

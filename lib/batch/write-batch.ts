@@ -1,9 +1,8 @@
 import type { ItemFilter, ItemMask } from '../serving/item-filter';
 import { topItems } from '../serving/recommender';
 import type { ServingModel } from '../serving/serving-model';
-import { isNotFound, type ObjectStore } from '../storage/object-store';
+import type { ObjectStore } from '../storage/object-store';
 import { BATCH_FORMAT_VERSION, BATCH_MANIFEST_FILE, BatchManifest, PART_FILE, partFile } from './batch-manifest';
-import { BatchRequestError } from './errors';
 import { outUrl, type OutLocation } from './out-location';
 import { PartUpload, type PartInfo } from './part-upload';
 import { UserLines } from './user-lines';
@@ -35,7 +34,7 @@ export async function writeBatch(model: ServingModel, store: ObjectStore, out: O
   const startedAt = new Date().toISOString();
   const total = model.manifest.nUsers;
   const manifestKey = out.prefix + BATCH_MANIFEST_FILE;
-  await reachOutput(store, out, () => store.deleteMany([manifestKey]));
+  await store.deleteMany([manifestKey]);
 
   const lines = new UserLines(model);
   const heap = model.heap(o.n);
@@ -106,14 +105,4 @@ async function removeStaleParts(store: ObjectStore, out: OutLocation, count: num
     return PART_FILE.test(file) && !keep.has(file);
   });
   if (stale.length) await store.deleteMany(stale);
-}
-
-/** The first request to the output: a bucket that is not there is the caller's error, said plainly. */
-async function reachOutput(store: ObjectStore, out: OutLocation, first: () => Promise<void>): Promise<void> {
-  try {
-    await first();
-  } catch (err) {
-    if (isNotFound(err)) throw new BatchRequestError(`--out / out ${outUrl(out)}: bucket ${out.bucket} does not exist`);
-    throw err;
-  }
 }

@@ -129,14 +129,15 @@ export class ObjectStore {
   }
 
   /**
-   * Fails with a one-line error when the bucket is not there, so that work which ends in
-   * writing to it (a training run) stops before it starts rather than at its last step.
+   * Fails with a one-line MissingBucketError (`whatToDo` appended) when the bucket is not
+   * there, so that work which ends in writing to it stops before it starts rather than
+   * at its last step.
    */
-  async requireBucket(): Promise<void> {
+  async requireBucket(whatToDo?: string): Promise<void> {
     try {
       await this.client.send(new HeadBucketCommand({ Bucket: this.bucket }));
     } catch (err) {
-      if (isNotFound(err)) throw new MissingBucketError(`bucket ${this.bucket} does not exist: create it (npm start does for the local stack) or set MODEL_BUCKET`);
+      if (isNotFound(err)) throw new MissingBucketError(`bucket ${this.bucket} does not exist${whatToDo ? `: ${whatToDo}` : ''}`);
       throw err;
     }
   }
