@@ -34,6 +34,11 @@ export function extraConfidence(rating: number, p: Pick<IalsFoldInParams, 'alpha
   return f > 0 ? p.alpha * f : 0;
 }
 
+/** A row's regulariser λ_u = λ · (nCols + Σ w)^ν, w its entries' extra confidences (the frequency-scaled λ of Rendle et al. 2022). */
+export function rowReg(p: Pick<IalsFoldInParams, 'reg' | 'regExponent'>, nCols: number, weightSum: number): number {
+  return p.regExponent === 0 ? p.reg : p.reg * Math.pow(nCols + weightSum, p.regExponent);
+}
+
 /** Reads IalsFoldInParams back from a manifest's loose foldIn record, or throws saying what is wrong. */
 export function parseIalsFoldIn(record: Record<string, number | string> | undefined): IalsFoldInParams {
   const num = (key: string): number => {
@@ -80,7 +85,7 @@ export function ialsFoldIn(
     out.fill(0, 0, dim);
     return;
   }
-  const reg = params.regExponent === 0 ? params.reg : params.reg * Math.pow(nItems + weightSum, params.regExponent);
+  const reg = rowReg(params, nItems, weightSum);
   for (let a = 0; a < dim; a++) A[a * dim + a] += reg;
   choleskyFactor(A, dim);
   const x = new Float64Array(dim);

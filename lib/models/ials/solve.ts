@@ -14,6 +14,7 @@
  * power ν (Rendle et al. 2022's frequency-scaled regulariser; ν = 0 is plain λ).
  */
 import { ConjugateGradient, type LinearOperator } from '../../math/linalg/cg';
+import { rowReg } from './fold-in';
 
 /** One side's interactions as CSR with per-entry extra confidence w = c − 1. */
 export interface WeightedCsr {
@@ -115,7 +116,7 @@ export class HalfStepSolver {
       }
       op.start = from;
       op.end = to;
-      op.reg = params.regExponent === 0 ? params.reg : params.reg * Math.pow(nCols + weightSum, params.regExponent);
+      op.reg = rowReg(params, nCols, weightSum);
       for (let a = 0; a < dim; a++) x[a] = target[rowOff + a]!;
       cg.solve(op, b, x, params.cgSteps);
       for (let a = 0; a < dim; a++) target[rowOff + a] = x[a]!;

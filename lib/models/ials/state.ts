@@ -4,6 +4,7 @@
  */
 import type { CsrArrays } from '../../data/csr';
 import { WasmArena } from '../../wasm/runtime';
+import { rowReg } from './fold-in';
 import type { HalfStepParams, WeightedCsr } from './solve';
 import { GRAM_PARTS, type SharedIalsState } from './tasks';
 import { ialsWasmModule, type BatchedLayout } from './wasm';
@@ -171,12 +172,12 @@ function wasmState(
   };
 }
 
-/** Each row's λ_u = λ · (nCols + Σ w)^ν (solve.ts), fixed for a job. */
-function rowLambdas(csr: WeightedCsr, nCols: number, p: HalfStepParams, out: Float32Array): void {
+/** Each row's λ_u (fold-in.ts rowReg), fixed for a job, into out[0..rows). */
+export function rowLambdas(csr: WeightedCsr, nCols: number, p: HalfStepParams, out: Float32Array | Float64Array): void {
   const { offsets, weights } = csr;
   for (let u = 0; u < out.length; u++) {
     let weightSum = 0;
     for (let k = offsets[u]!; k < offsets[u + 1]!; k++) weightSum += weights[k]!;
-    out[u] = p.regExponent === 0 ? p.reg : p.reg * Math.pow(nCols + weightSum, p.regExponent);
+    out[u] = rowReg(p, nCols, weightSum);
   }
 }

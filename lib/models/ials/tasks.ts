@@ -7,6 +7,7 @@
  */
 import { gram } from '../../math/linalg/dense';
 import type { TaskContext } from '../kernels/tasks';
+import { rowReg } from './fold-in';
 import { HalfStepSolver, type HalfStepParams, type WeightedCsr } from './solve';
 import { bindIalsWasm, type IalsWasm } from './wasm';
 
@@ -66,9 +67,6 @@ function sideArgs(s: SharedIalsState, side: Side) {
     ? { csr: s.userCsr, nCols: s.nItems, fixed: s.Q, target: s.P }
     : { csr: s.itemCsr, nCols: s.nUsers, fixed: s.P, target: s.Q };
 }
-
-const rowReg = (p: HalfStepParams, nCols: number, weightSum: number): number =>
-  p.regExponent === 0 ? p.reg : p.reg * Math.pow(nCols + weightSum, p.regExponent);
 
 /** The JS reference kernel, float64 arithmetic. */
 export function jsKernel(s: SharedIalsState): IalsKernel {

@@ -37,7 +37,7 @@ import { extraConfidence, type ConfidenceKind, type IalsFoldInParams } from './f
 import { RecallAtK } from './recall';
 import type { WeightedCsr } from './solve';
 import type { SharedIalsState } from './tasks';
-import { asCsrArrays, ialsState, type IalsSource } from './state';
+import { asCsrArrays, ialsState, rowLambdas, type IalsSource } from './state';
 import { wasmIalsAvailable } from './wasm';
 import { IalsThreads } from './workers';
 import type { Factors } from '../../math/factors';
@@ -112,18 +112,18 @@ function chooseWasm(p: IalsParams): boolean {
 /**
  * The training objective over nUsers·nItems cells, after a users step (so that
  * state.gram = QᵀQ): Σ_u x_uᵀ(QᵀQ)x_u + Σ_{observed} [c(1 − ŷ)² − ŷ²] + regularisers,
- * the users' part summed by the threads' kernels.
+ * the users' part summed by the threads' kernels; `itemLambdas` the items' λ_i (fixed
+ * for the job).
  */
-async function objective(s: SharedIalsState, threads: IalsThreads): Promise<number> {
-  const { dim, reg, regExponent } = s.params;
+async function objective(s: SharedIalsState, threads: IalsThreads, itemLambdas: Float64Array): Promise<number> {
+  const { dim } = s.params;
   const { Q, itemCsr, nUsers: nU, nItems: nI } = s;
   let loss = await threads.userObjective();
   for (let i = 0; i < nI; i++) {
-    let weightSum = 0;
-    for (let k = itemCsr.offsets[i]!; k < itemCsr.offsets[i + 1]!; k++) weightSum += itemCsr.weights[k]!;
+    if (itemCsr.offsets[i + 1]! === itemCsr.offsets[i]!) continue;
     let norm = 0;
     for (let a = 0; a < dim; a++) norm += Q[i * dim + a]! * Q[i * dim + a]!;
-    if (itemCsr.offsets[i + 1]! > itemCsr.offsets[i]!) loss += rowReg(reg, regExponent, nU, weightSum) * norm;
+    loss += itemLambdas[i]! * norm;
   }
   return loss / Math.max(1, nU * nI);
 }
@@ -135,8 +135,6 @@ function rowsInOrder(rows: Float32Array, order: Int32Array, dim: number): Float3
   return out;
 }
 
-const rowReg = (reg: number, exponent: number, nCols: number, weightSum: number): number =>
-  exponent === 0 ? reg : reg * Math.pow(nCols + weightSum, exponent);
 
 async function fit(train: Dataset, params: IalsParams, options: FitOptions = {}): Promise<FitResult<IalsParams>> {
   const threads = Math.max(1, Math.floor(options.threads ?? 1));
@@ -176,6 +174,8 @@ async function fit(train: Dataset, params: IalsParams, options: FitOptions = {})
   let best: { P: Float32Array; Q: Float32Array } | undefined;
   let sinceBest = 0;
   const earlyStopping = params.patience > 0 && recall !== undefined;
+  const itemLambdas = new Float64Array(nI);
+  rowLambdas(state.itemCsr, nU, state.params, itemLambdas);
   const pool = await IalsThreads.start(state, threads);
   // The clock starts after setup (the CSR tables, the workers), as the other kinds' do.
   const started = Date.now();
@@ -187,7 +187,7 @@ async function fit(train: Dataset, params: IalsParams, options: FitOptions = {})
       }
       await pool.halfStep('items');
       await pool.halfStep('users');
-      const batchError = await objective(state, pool);
+      const batchError = await objective(state, pool, itemLambdas);
       const testError = recall ? 1 - recall.measure(P, Q, dim) : batchError;
       const improved = testError < bestError;
       if (improved) {
