@@ -4,6 +4,7 @@
  */
 import type { CsrArrays } from '../../data/csr';
 import { WasmArena } from '../../wasm/runtime';
+import { allocate } from '../kernels/shared';
 import { rowReg } from './fold-in';
 import type { HalfStepParams, WeightedCsr } from './solve';
 import { GRAM_PARTS, type SharedIalsState } from './tasks';
@@ -59,10 +60,9 @@ export function ialsState(
   const { dim } = params;
   if (how.wasm) return wasmState(nUsers, nItems, source, params, how.threads, how.batchLimitBytes ?? BATCH_LIMIT_BYTES);
   const shared = how.threads > 1;
-  const typed = <T>(Ctor: new (b: ArrayBufferLike) => T, bytes: number, n: number): T => new Ctor(shared ? new SharedArrayBuffer(n * bytes) : new ArrayBuffer(n * bytes));
-  const f32 = (n: number): Float32Array => typed(Float32Array, 4, n);
-  const f64 = (n: number): Float64Array => typed(Float64Array, 8, n);
-  const csr = (rows: number): WeightedCsr => ({ offsets: typed(Uint32Array, 4, rows + 1), cols: typed(Int32Array, 4, source.entries), weights: f32(source.entries) });
+  const f32 = (n: number): Float32Array => allocate(Float32Array, n, shared);
+  const f64 = (n: number): Float64Array => allocate(Float64Array, n, shared);
+  const csr = (rows: number): WeightedCsr => ({ offsets: allocate(Uint32Array, rows + 1, shared), cols: allocate(Int32Array, source.entries, shared), weights: f32(source.entries) });
   const [userCsr, itemCsr] = [csr(nUsers), csr(nItems)];
   source.fill(userCsr, itemCsr);
   return {
