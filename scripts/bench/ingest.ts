@@ -1,8 +1,10 @@
 /**
- * `npm run bench -- ingest [--input FILE] [--lines N] [--users N] [--ids int|string] [--runs R] [--chunk BYTES]
- *   [--size-hint N|auto] [--huge-pages on|off] [--json]`
+ * `npm run bench -- ingest [--input FILE] [--lines N] [--users N] [--ids int|string] [--runs R] [--threads N]
+ *   [--chunk BYTES] [--size-hint N|auto] [--huge-pages on|off] [--json]`
  *
- * Parses a ratings file through parseRatings from fs.createReadStream and reports
+ * Parses a ratings file as the product reads a local file, through parseRatingsFile
+ * (a large file with integer ids in ranges on --threads threads, default the cores up
+ * to 4; `--threads 1`: one stream through parseRatings, in --chunk reads) and reports
  * lines, seconds, linesPerSecond and peakRssMB (median of the runs), plus the median
  * process CPU seconds and the 1-minute load average, since wall time on a shared
  * machine says little on its own: with --json as one JSON object on stdout, otherwise
@@ -24,7 +26,7 @@ import { createReadStream, openSync, writeSync, closeSync, mkdtempSync, rmSync, 
 import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InvalidArgumentError, Option } from 'commander';
-import { parseRatings } from '../../lib/data/parse';
+import { parseRatings, parseRatingsFile } from '../../lib/data/parse';
 import { createRng } from '../../lib/data/random';
 import { benchCommand, nonNegativeInt, positiveInt } from './support/cli';
 import { median } from './support/stats';
@@ -74,6 +76,7 @@ interface IngestOptions {
   input?: string;
   lines: number;
   runs: number;
+  threads?: number;
   chunk: number;
   sizeHint: number | 'auto';
   hugePages: 'on' | 'off';
@@ -98,6 +101,7 @@ export function parseIngestArgs(argv: string[]): IngestOptions {
     .option('--users <n>', 'synthetic distinct users', positiveInt, 200_000)
     .addOption(new Option('--ids <kind>', 'synthetic user ids').choices(['int', 'string']).default('int'))
     .option('--runs <n>', 'parses (the median is reported)', positiveInt, 3)
+    .option('--threads <n>', 'parse threads (default: the cores, at most 4; 1 = one stream)', positiveInt)
     .option('--chunk <bytes>', 'read stream highWaterMark', positiveInt, 1 << 20)
     .option('--size-hint <n>', "expected lines passed to the parser; 'auto' = file bytes / 6, 0 = none", sizeHintArg, 'auto')
     .addOption(new Option('--huge-pages <mode>', 'rerun with glibc.malloc.hugetlb=1').choices(['on', 'off']).default('off'))
@@ -142,10 +146,11 @@ export async function main(argv: string[]): Promise<void> {
       const timer = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 50);
       const started = performance.now();
       const cpuStart = process.cpuUsage();
-      const result = await parseRatings(createReadStream(input, { highWaterMark: o.chunk }), {
-        name: input,
-        ...(sizeHint ? { sizeHint } : {}),
-      });
+      const options = { name: input, ...(sizeHint ? { sizeHint } : {}) };
+      const result =
+        o.threads === 1
+          ? await parseRatings(createReadStream(input, { highWaterMark: o.chunk }), options)
+          : await parseRatingsFile(input, { ...options, ...(o.threads ? { threads: o.threads } : {}) });
       const elapsed = (performance.now() - started) / 1000;
       const cpu = process.cpuUsage(cpuStart);
       cpuSeconds.push((cpu.user + cpu.system) / 1e6);
@@ -161,6 +166,7 @@ export async function main(argv: string[]): Promise<void> {
     const s = median(seconds);
     const report = {
       lines,
+      threads: o.threads ?? Math.min(4, os.availableParallelism()),
       seconds: +s.toFixed(3),
       duplicateSeconds: +median(duplicateSeconds).toFixed(3),
       linesPerSecond: Math.round(lines / s),

@@ -2,7 +2,8 @@
 // and the training engine's worker entries, into one folder with no node_modules.
 //   node scripts/build/bundle-train.mjs [outdir=dist/train]
 // The folder holds train.mjs (handler `train.handler`), kernel-worker.mjs (the training
-// engine's worker threads, SGD and iALS alike), source maps and a package.json marking ESM.
+// engine's worker threads, SGD and iALS alike), parse-worker.mjs (a large file's ranges
+// parsed at once), source maps and a package.json marking ESM.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

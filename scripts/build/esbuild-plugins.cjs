@@ -2,7 +2,7 @@
 // for the Dockerfile's bundle (scripts/build/bundle-train.mjs).
 //
 // The training engine runs worker threads from their own entry file, found next to the
-// bundle: lib/models/kernels/pool.ts loads `kernel-worker.mjs`. When the bundle being
+// bundle: lib/models/kernels/pool.ts loads `kernel-worker.mjs`, lib/data/parse/file.ts `parse-worker.mjs`. When the bundle being
 // built is functions/train, this plugin bundles the worker entries into the same folder
 // (ESM, like the handler).
 const { mkdirSync } = require('node:fs');
@@ -10,6 +10,7 @@ const path = require('node:path');
 
 const WORKERS = [
   { entry: 'lib/models/kernel-worker.ts', out: 'kernel-worker.mjs' },
+  { entry: 'lib/data/parse/range-worker.ts', out: 'parse-worker.mjs' },
 ];
 
 const banner = {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -37,7 +38,7 @@ describe('the train container bundle', () => {
     const built = await run(process.execPath, ['scripts/build/bundle-train.mjs', out], { timeoutMs: 60_000 });
     expect(built.code, built.stderr).toBe(0);
     const files = await readdir(out);
-    expect(files).toEqual(expect.arrayContaining(['train.mjs', 'kernel-worker.mjs', 'package.json']));
+    expect(files).toEqual(expect.arrayContaining(['train.mjs', 'kernel-worker.mjs', 'parse-worker.mjs', 'package.json']));
     expect(files.some((f) => f === 'node_modules')).toBe(false);
     expect(existsSync(join(out, 'train.mjs.map'))).toBe(true);
 
@@ -71,5 +72,26 @@ describe('the train container bundle', () => {
     expect(batch.code, batch.stderr).toBe(0);
     const batchManifest = JSON.parse((await s3.store.get('batch/bundle/manifest.json'))!.toString('utf8'));
     expect(batchManifest).toMatchObject({ model: { version: result.version }, n: 5, totalUsers: 2000 });
+  }, 150_000);
+
+  it('parses a large local file in ranges with the bundled parse worker, as one stream would', async () => {
+    // Over the 64 MiB below which a file is read as one stream; distinct pairs, one bad line late in the file.
+    const users = 20_000;
+    const lines: string[] = [];
+    for (let k = 0; k < 3_000_000; k++) lines.push(k === 2_900_000 ? 'not a rating line' : `${1 + (k % users)}::${1 + Math.floor(k / users)}::${1 + (k % 5)}::978300760`);
+    const text = `${lines.join('\n')}\n`;
+    expect(text.length).toBeGreaterThan(64 << 20);
+    const file = join(out, 'big.dat');
+    writeFileSync(file, text);
+    const event = join(out, 'big-event.json');
+    writeFileSync(event, JSON.stringify({ source: file, model: 'popularity' }));
+    const invoked = await run(process.execPath, [join(ROOT, 'test/infra/invoke-bundle.mjs'), out, event], {
+      timeoutMs: 90_000,
+      env: { S3_ENDPOINT: s3.endpoint, MODEL_BUCKET: BUCKET, POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'WARN', NODE_PATH: '', TRAIN_LOCAL_FILES: 'allow' },
+    });
+    expect(invoked.code, invoked.stderr).toBe(0);
+    const result = JSON.parse(invoked.stdout.split('\n').find((l) => l.startsWith('RESULT '))!.slice(7));
+    const manifest = await verifyVersion(s3.store, result.version);
+    expect(manifest.dataset).toMatchObject({ nRatings: lines.length - 1, nUsers: users, sha256: createHash('sha256').update(text).digest('hex') });
   }, 150_000);
 });

@@ -23,6 +23,15 @@ export class BadLineCollector {
     if (this.examples.length < MAX_EXAMPLES) this.examples.push({ line, text: clip(text), reason });
   }
 
+  /** Counts another range's bad lines after this one's; its line numbers start `lineOffset` lines later. */
+  absorb(other: BadLineReport, lineOffset: number): void {
+    this.count += other.count;
+    for (const b of other.examples) {
+      if (this.examples.length === MAX_EXAMPLES) break;
+      this.examples.push({ ...b, line: b.line + lineOffset });
+    }
+  }
+
   report(): BadLineReport {
     return { count: this.count, examples: [...this.examples] };
   }

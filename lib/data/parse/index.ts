@@ -8,6 +8,7 @@ export type {
   CatalogParseOptions,
 } from './types';
 export { parseRatings, parseRatingsBuffer } from './ratings';
+export { parseRatingsFile, type FileParseOptions } from './file';
 export { parseCatalog, parseCatalogText, U_ITEM_GENRES, type CatalogFormat } from './catalog';
 export { decodeUtf8OrLatin1 } from './text';
 export type { RatingRecord } from './format';

@@ -1,6 +1,7 @@
 import { MAX_BATCH } from '../byte-ids';
 import { IdMap, StringIdMap, type Ids } from '../id-map';
 import type { ExternalId } from '../external-id';
+import type { Interactions } from './duplicates';
 
 interface Block {
   users: Int32Array;
@@ -110,6 +111,38 @@ export class RatingsSink {
     q.rating[k] = rating;
     q.time[k] = time;
     if (this.batched === MAX_BATCH) this.flush();
+  }
+
+  /**
+   * Appends the rows of another range of the file, in its order: `rows` holds indices
+   * into that range's own id lists (integer ids, in their first appearance there), which
+   * are interned here after this sink's own, so indices still follow first appearance.
+   */
+  appendRange(rows: Interactions, userIds: Int32Array, itemIds: Int32Array): void {
+    this.flush();
+    const users = this.intUsers;
+    const items = this.intItems;
+    if (!users || !items) throw new Error('only a sink of integer ids takes a range of integer ids');
+    const userOf = Int32Array.from(userIds, (id) => users.intern(id));
+    const itemOf = Int32Array.from(itemIds, (id) => items.intern(id));
+    const n = rows.users.length;
+    for (let r = 0; r < n; ) {
+      if (this.at === this.users.length) this.nextBlock();
+      const at = this.at;
+      const room = Math.min(n - r, this.users.length - at);
+      const { users: toUsers, items: toItems } = this;
+      for (let k = 0; k < room; k++) {
+        toUsers[at + k] = userOf[rows.users[r + k]!]!;
+        toItems[at + k] = itemOf[rows.items[r + k]!]!;
+      }
+      this.ratings.set(rows.ratings.subarray(r, r + room), at);
+      if (this.times) {
+        if (rows.times) this.times.set(rows.times.subarray(r, r + room), at);
+        else this.times.fill(NaN, at, at + room);
+      }
+      this.at += room;
+      r += room;
+    }
   }
 
   /** Interns and stores the batched lines of addFromBytes. */

@@ -9,16 +9,16 @@ import type { RatingScale } from '../dataset';
 import { DataError } from '../errors';
 import { detectSeparator } from '../format-detect';
 import { BadLineCollector, checkMaxBadShare, decodeQuote, describeBadLines, enforceBadShare } from './bad-lines';
-import { resolveDuplicates } from './duplicates';
+import { resolveDuplicates, type Interactions } from './duplicates';
 import { MAX_ID_BYTES } from '../external-id';
 import { RatingsSink } from './ratings-sink';
 import { isPositionalRatings, resolveLayout, type ColumnLayout } from './schema';
 import { FORMAT_SEPARATORS, MAX_ID, parseLineSlow, SEPARATORS, splitFields, type LineRules, type Separator } from './slow-line';
-import type { ParseOptions, ParseResult } from './types';
+import type { BadLineReport, ParseOptions, ParseResult } from './types';
 import { COLON, CR, DOT, NL, SPACE, TAB, ZERO } from './bytes';
 
 /** How many bytes to look at before deciding the format. */
-const SNIFF_BYTES = 64 * 1024;
+export const SNIFF_BYTES = 64 * 1024;
 /** Lines the layout is decided from (header, field count, what the values and ids look like). */
 const LAYOUT_LINES = 2000;
 
@@ -30,7 +30,7 @@ const POW10 = Array.from({ length: MAX_FAST_DIGITS + 1 }, (_, k) => 10 ** k);
 
 const utf8 = new TextDecoder('utf-8');
 
-class RatingsParser {
+export class RatingsParser {
   private readonly name: string;
   private readonly lo: number;
   private readonly hi: number;
@@ -39,7 +39,6 @@ class RatingsParser {
   private sink!: RatingsSink;
   private readonly bad = new BadLineCollector();
 
-  private sep: Separator | undefined;
   /** Separator: 2 = '::', 1 = the single byte sepByte, 0 = runs of spaces/tabs. */
   private sepKind = 0;
   private sepByte = 0;
@@ -53,6 +52,8 @@ class RatingsParser {
   private timeAllowed = false;
   private timeRequired = false;
   private headerPending = false;
+  /** Line 1 of this input is the file's first line (a BOM is dropped only there). */
+  private atFileStart = true;
 
   private pending: Uint8Array[] = [];
   private pendingBytes = 0;
@@ -65,7 +66,14 @@ class RatingsParser {
   private min = Infinity;
   private max = -Infinity;
 
-  constructor(private readonly options: ParseOptions) {
+  /**
+   * `start`, when the plan is already made (ParsePlan): the parser reads a range of the
+   * file with it; `header` says the range is the file's start (a BOM, the header line).
+   */
+  constructor(
+    private readonly options: ParseOptions,
+    start?: { plan: ParsePlan; header: boolean },
+  ) {
     this.name = options.name ?? 'ratings';
     this.givenScale = options.scale;
     if (this.givenScale && !(this.givenScale.min <= this.givenScale.max)) {
@@ -74,13 +82,10 @@ class RatingsParser {
     this.lo = this.givenScale?.min ?? -Infinity;
     this.hi = this.givenScale?.max ?? Infinity;
     this.maxBadShare = checkMaxBadShare(options.maxBadShare ?? 0.01);
-    if (options.separator !== undefined) {
-      if (!Object.hasOwn(SEPARATORS, options.separator)) {
-        throw new DataError(`unknown separator ${JSON.stringify(options.separator)}; use one of ${Object.keys(SEPARATORS).map((k) => JSON.stringify(k)).join(', ')}`);
-      }
-      this.sep = SEPARATORS[options.separator as keyof typeof SEPARATORS];
-    } else if (options.format && options.format !== 'auto') {
-      this.sep = FORMAT_SEPARATORS[options.format];
+    givenSeparator(options); // an unknown separator is refused before any byte is read
+    if (start) {
+      this.apply(start.plan, start.header);
+      this.atFileStart = start.header;
     }
   }
 
@@ -98,12 +103,45 @@ class RatingsParser {
     if (this.pendingBytes >= SNIFF_BYTES) this.decideLayout();
   }
 
-  end(): ParseResult {
+  /** The ratings of this input so far, as one range of a file, for another parser's absorb(). */
+  part(): RangePart {
+    this.finishInput();
+    const { userIds, itemIds } = this.sink;
+    if (userIds.kind !== 'int' || itemIds.kind !== 'int') throw new Error('a file range is parsed only with integer ids');
+    return {
+      rows: this.sink.build(),
+      userIds: userIds.toArray(),
+      itemIds: itemIds.toArray(),
+      lines: this.lineNo,
+      dataLines: this.dataLines,
+      bad: this.bad.report(),
+      min: this.min,
+      max: this.max,
+    };
+  }
+
+  /** Appends the next range of the file (parsed elsewhere with the same plan), as if this parser had read it. */
+  absorb(part: RangePart): void {
+    this.finishInput();
+    this.bad.absorb(part.bad, this.lineNo);
+    this.lineNo += part.lines;
+    this.dataLines += part.dataLines;
+    this.min = Math.min(this.min, part.min);
+    this.max = Math.max(this.max, part.max);
+    this.sink.appendRange(part.rows, part.userIds, part.itemIds);
+  }
+
+  private finishInput(): void {
     if (!this.rules) this.decideLayout(true);
     if (this.carryLen > 0 || this.carryOverflow) {
       this.line(this.carry, 0, this.carryLen);
       this.carryLen = 0;
+      this.carryOverflow = false;
     }
+  }
+
+  end(): ParseResult {
+    this.finishInput();
     const report = this.bad.report();
     if (this.sink.size === 0) {
       const why = report.count > 0 ? `: ${describeBadLines(this.name, report, this.dataLines)}` : '';
@@ -143,41 +181,29 @@ class RatingsParser {
 
   /** Separator (unless given) and column layout, from the first bytes; then the buffered chunks are parsed. */
   private decideLayout(wholeInput = false): void {
-    const head = concat(this.pending, this.pendingBytes);
-    if (!this.sep) {
-      const detected = detectSeparator(head);
-      if (detected) this.sep = SEPARATORS[detected];
-      else if (isBlank(head)) this.sep = SEPARATORS[' ']; // nothing to read yet; any separator does
-      else {
-        const firstLineEnd = head.indexOf(NL) === -1 ? head.length : head.indexOf(NL);
-        const first = decodeQuote(head, 0, firstLineEnd).trim();
-        throw new DataError(
-          `cannot tell the format of ${this.name}: no '::', tab, comma, ';', '|' or space separated fields ` +
-            `(first line: ${JSON.stringify(first)}); pass the separator (--separator)`,
-          undefined,
-          { quotesData: true },
-        );
-      }
-    }
-    const sep = this.sep;
-    this.sepKind = sep.kind;
-    this.sepByte = sep.byte;
-    this.layout = resolveLayout(this.options, firstLines(head, sep, wholeInput), this.name);
-    this.stringIds = this.layout.userIds === 'string' || this.layout.itemIds === 'string';
-    // String ids have a byte-level fast path for separated fields; runs of spaces go the string way.
-    this.general = !isPositionalRatings(this.layout) || (this.stringIds && sep.kind === 0);
-    this.timeAllowed = this.layout.fields === 4;
-    this.timeRequired = this.layout.minFields === 4;
-    this.headerPending = this.layout.skipHeader;
-    this.sink = new RatingsSink(this.options.sizeHint ?? 0, this.layout.timestamp !== undefined, {
-      users: this.layout.userIds,
-      items: this.layout.itemIds,
-    });
-    this.rules = { sep, layout: this.layout, min: this.lo, max: this.hi, eventWeights: this.options.eventWeights };
+    const plan = planParse(concat(this.pending, this.pendingBytes), this.options, wholeInput);
+    this.apply(plan, plan.layout.skipHeader);
     const pending = this.pending;
     this.pending = [];
     this.pendingBytes = 0;
     for (const chunk of pending) this.feed(chunk);
+  }
+
+  private apply({ sep, layout }: ParsePlan, header: boolean): void {
+    this.sepKind = sep.kind;
+    this.sepByte = sep.byte;
+    this.layout = layout;
+    this.stringIds = layout.userIds === 'string' || layout.itemIds === 'string';
+    // String ids have a byte-level fast path for separated fields; runs of spaces go the string way.
+    this.general = !isPositionalRatings(layout) || (this.stringIds && sep.kind === 0);
+    this.timeAllowed = layout.fields === 4;
+    this.timeRequired = layout.minFields === 4;
+    this.headerPending = header && layout.skipHeader;
+    this.sink = new RatingsSink(this.options.sizeHint ?? 0, layout.timestamp !== undefined, {
+      users: layout.userIds,
+      items: layout.itemIds,
+    });
+    this.rules = { sep, layout, min: this.lo, max: this.hi, eventWeights: this.options.eventWeights };
   }
 
   private feed(chunk: Uint8Array): void {
@@ -370,7 +396,7 @@ class RatingsParser {
   /** One line [s, e) without its '\n'. */
   private line(b: Uint8Array, s: number, e: number): void {
     const lineNo = ++this.lineNo;
-    if (lineNo === 1 && e - s >= 3 && b[s] === 0xef && b[s + 1] === 0xbb && b[s + 2] === 0xbf) s += 3;
+    if (lineNo === 1 && this.atFileStart && e - s >= 3 && b[s] === 0xef && b[s + 1] === 0xbb && b[s + 2] === 0xbf) s += 3;
     if (e > s && b[e - 1] === CR) e--;
     if (s === e) return;
     if (this.headerPending) {
@@ -500,6 +526,57 @@ function idEnd(b: Uint8Array, p: number, sep: number, two: boolean): number {
   const len = p - start;
   if (len === 0 || len > MAX_ID_BYTES || b[start] === SPACE || b[p - 1] === SPACE) return -1;
   return p;
+}
+
+/** How a file's columns read, decided once from its first bytes; a parallel parse hands it to every range. */
+export interface ParsePlan {
+  sep: Separator;
+  layout: ColumnLayout;
+}
+
+/** One range of a file, parsed with the file's plan: its rows in local id indices, and those ids in first-appearance order. */
+export interface RangePart {
+  rows: Interactions;
+  userIds: Int32Array;
+  itemIds: Int32Array;
+  /** Physical lines of the range (bad-line numbers are counted from its start). */
+  lines: number;
+  dataLines: number;
+  bad: BadLineReport;
+  min: number;
+  max: number;
+}
+
+function givenSeparator(options: ParseOptions): Separator | undefined {
+  if (options.separator !== undefined) {
+    if (!Object.hasOwn(SEPARATORS, options.separator)) {
+      throw new DataError(`unknown separator ${JSON.stringify(options.separator)}; use one of ${Object.keys(SEPARATORS).map((k) => JSON.stringify(k)).join(', ')}`);
+    }
+    return SEPARATORS[options.separator as keyof typeof SEPARATORS];
+  }
+  return options.format && options.format !== 'auto' ? FORMAT_SEPARATORS[options.format] : undefined;
+}
+
+/** The separator (given, or sniffed from `head`) and the column layout; `wholeInput`: head is all of it. */
+export function planParse(head: Uint8Array, options: ParseOptions, wholeInput: boolean): ParsePlan {
+  const name = options.name ?? 'ratings';
+  let sep = givenSeparator(options);
+  if (!sep) {
+    const detected = detectSeparator(head);
+    if (detected) sep = SEPARATORS[detected];
+    else if (isBlank(head)) sep = SEPARATORS[' ']; // nothing to read yet; any separator does
+    else {
+      const firstLineEnd = head.indexOf(NL) === -1 ? head.length : head.indexOf(NL);
+      const first = decodeQuote(head, 0, firstLineEnd).trim();
+      throw new DataError(
+        `cannot tell the format of ${name}: no '::', tab, comma, ';', '|' or space separated fields ` +
+          `(first line: ${JSON.stringify(first)}); pass the separator (--separator)`,
+        undefined,
+        { quotesData: true },
+      );
+    }
+  }
+  return { sep, layout: resolveLayout(options, firstLines(head, sep, wholeInput), name) };
 }
 
 /** The first non-blank lines of `head` (BOM and CR removed), split into fields; `whole`: head is all the input. */

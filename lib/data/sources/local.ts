@@ -8,7 +8,10 @@ import type { Opened } from './opened';
 import type { MovieLensName } from './spec';
 
 const isFile = async (path: string) => (await stat(path).catch(() => undefined))?.isFile() ?? false;
-const chunksOf = (path: string) => createReadStream(path, { highWaterMark: 1 << 20 });
+/** Opened only when read: a local file may be parsed by path instead (parseRatingsFile). */
+const chunksOf = (path: string): AsyncIterable<Uint8Array> => ({
+  [Symbol.asyncIterator]: () => createReadStream(path, { highWaterMark: 1 << 20 })[Symbol.asyncIterator](),
+});
 
 /**
  * Opens a local source: a ratings file, a folder with a MovieLens layout (u.data +
@@ -59,6 +62,7 @@ export async function openLocal(
     source: spec.path,
     fileName: basename(ratingsPath),
     chunks: chunksOf(ratingsPath),
+    path: ratingsPath,
     size,
     ...schema,
     ...(catalogPath !== undefined

@@ -14,6 +14,8 @@ export interface Opened {
   /** The file or object's own name: decides zip or not, MovieLens layout and format. */
   fileName: string;
   chunks: AsyncIterable<Uint8Array>;
+  /** A plain local file holding the chunks: it may be parsed in ranges on several threads instead. */
+  path?: string;
   /** Bytes, when known (for the parser's size hint). */
   size?: number;
   /** A MovieLens release whose layout and scale hold (by name, or a release zip named after itself). */

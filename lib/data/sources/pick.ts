@@ -10,6 +10,8 @@ export interface Picked {
   name: string;
   source: string;
   chunks: AsyncIterable<Uint8Array>;
+  /** The chunks are this plain local file's (read.ts may parse it by path, on several threads). */
+  path?: string;
   format: RatingsFormat;
   scale?: RatingScale;
   schema?: InteractionsFormat;
@@ -65,6 +67,7 @@ export function pickEntries(o: Opened, limits: DataLimits = limitsFromEnv()): Pi
   return {
     ...common,
     chunks: o.chunks,
+    ...(o.path !== undefined ? { path: o.path } : {}),
     format: o.format ?? layout?.ratingsFormat ?? ratingsFormatOf(o.fileName),
     ...(sizeHint ? { sizeHint } : {}),
     catalog: async () => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DataError } from '../errors';
-import { parseCatalog, parseRatings } from '../parse';
+import { parseCatalog, parseRatings, parseRatingsFile } from '../parse';
 import type { LoadedDataset, SourceContext } from './context';
 import type { Picked } from './pick';
 import { ZipError } from './zip-entries';
@@ -21,7 +21,7 @@ export async function readPicked(picked: Picked, ctx: SourceContext): Promise<Lo
   }
   const onWarning = ctx.log ? { onWarning: ctx.log } : {};
   try {
-    const result = await parseRatings(hashed(), {
+    const options = {
       format: picked.format,
       name: picked.name,
       ...(picked.scale ? { scale: picked.scale } : {}),
@@ -29,7 +29,10 @@ export async function readPicked(picked: Picked, ctx: SourceContext): Promise<Lo
       ...(picked.sizeHint ? { sizeHint: picked.sizeHint } : {}),
       ...(ctx.maxBadShare !== undefined ? { maxBadShare: ctx.maxBadShare } : {}),
       ...onWarning,
-    });
+    };
+    const result = picked.path
+      ? await parseRatingsFile(picked.path, { ...options, onBytes: (chunk) => void hash.update(chunk) })
+      : await parseRatings(hashed(), options);
     const file = await picked.catalog();
     const catalog = file && (await parseCatalog(file.chunks, file.format, { name: file.name, ids: result.dataset.itemIds.kind, ...onWarning }));
     return {

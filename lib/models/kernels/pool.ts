@@ -1,6 +1,5 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { workerSource } from '../../threads/worker-source';
 
 /**
  * A pool of worker threads that run named tasks (see tasks.ts) over shared memory.
@@ -21,33 +20,8 @@ export type TaskReply = { id: number; result: unknown } | { id: number; error: s
 
 export const BUNDLED_WORKER_NAME = 'kernel-worker.mjs';
 
-function workerSource(): { code: string | URL; eval: boolean } {
-  const override = process.env.KERNEL_WORKER;
-  if (override) return { code: override.startsWith('file:') ? new URL(override) : override, eval: false };
-  // A CommonJS bundle has no import.meta.url; __filename names the bundle there.
-  const here = import.meta.url ?? pathToFileURL(__filename).href;
-  if (/\.[cm]?ts$/.test(new URL(here).pathname)) {
-    const entry = new URL('../kernel-worker.ts', here).href;
-    const tsx = resolveTsxApi(here);
-    const code = `import(${JSON.stringify(tsx)}).then((m) => { (m.register ?? m.default.register)(); return import(${JSON.stringify(entry)}); })`;
-    return { code, eval: true };
-  }
-  return { code: new URL(`./${BUNDLED_WORKER_NAME}`, here), eval: false };
-}
-
-/** The ESM entry of tsx's register API, as a URL the eval'd worker can import from any cwd. */
-function resolveTsxApi(from: string): string {
-  try {
-    if (typeof import.meta.resolve === 'function') return import.meta.resolve('tsx/esm/api');
-  } catch {
-    // not resolvable this way under some runners; try require's resolution
-  }
-  try {
-    return pathToFileURL(createRequire(from).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
-  } catch {
-    return 'tsx/esm/api';
-  }
-}
+const kernelWorker = () =>
+  workerSource({ from: import.meta.url, source: '../kernel-worker.ts', bundled: BUNDLED_WORKER_NAME, override: process.env.KERNEL_WORKER });
 
 export class WorkerPool {
   private nextId = 1;
@@ -66,7 +40,7 @@ export class WorkerPool {
 
   /** Starts `size` workers and waits until each answers a ping. */
   static async create(size: number): Promise<WorkerPool> {
-    const src = workerSource();
+    const src = kernelWorker();
     const workers = Array.from({ length: size }, () => new Worker(src.code, { eval: src.eval }));
     const pool = new WorkerPool(workers);
     try {
