@@ -41,6 +41,11 @@ export class ByteIds {
     return this.count;
   }
 
+  /** Bytes held by the table, the arena and the starts (strings made on request come on top). */
+  get byteLength(): number {
+    return this.table.byteLength + this.arena.byteLength + this.starts.byteLength;
+  }
+
   /** The index of the id b[s..e), adding it if new. */
   intern(b: Uint8Array, s: number, e: number): number {
     this.digest(b, s, e);
@@ -147,6 +152,25 @@ export class ByteIds {
   }
 
   /** The id of an index, as a string (made once, then kept). */
+  /** Every id's bytes, in index order: id k is bytes[starts[k] .. starts[k + 1]). Copies, to send to another thread. */
+  portable(): { bytes: Uint8Array; starts: Int32Array } {
+    const starts = new Int32Array(this.count + 1);
+    starts.set(this.starts.subarray(0, this.count));
+    starts[this.count] = this.used;
+    return { bytes: this.arena.slice(0, this.used), starts };
+  }
+
+  /** Interns the ids of another table's portable(), in their order; returns each one's index here. */
+  internAll({ bytes, starts }: { bytes: Uint8Array; starts: Int32Array }): Int32Array {
+    const n = starts.length - 1;
+    const out = new Int32Array(n);
+    for (let k = 0; k < n; k += MAX_BATCH) {
+      const m = Math.min(MAX_BATCH, n - k);
+      this.internMany(bytes, starts.subarray(k, k + m), starts.subarray(k + 1, k + 1 + m), m, out.subarray(k, k + m));
+    }
+    return out;
+  }
+
   string(index: number): string {
     return (this.strings[index] ??= decoder.decode(this.arena.subarray(this.starts[index]!, this.end(index))));
   }

@@ -39,6 +39,11 @@ export class IdMap {
     return this.count;
   }
 
+  /** Bytes held by the lookup table and the id list (ids past the table, in a Map, come on top). */
+  get byteLength(): number {
+    return this.direct.byteLength + this.externalIds.byteLength;
+  }
+
   /** Dense index of an external id, or -1 if it was never seen. */
   index(externalId: number | string): number {
     if (typeof externalId !== 'number') return -1;
@@ -96,6 +101,17 @@ export class IdMap {
   toArray(): Int32Array {
     return this.externalIds.slice(0, this.count);
   }
+
+  /** The ids in index order, in a form that crosses threads (structured clone, transferable buffers). */
+  portable(): PortableIds {
+    return { kind: 'int', ids: this.toArray() };
+  }
+
+  /** Interns another map's portable() ids in their order; returns each one's index here. */
+  internAll(other: PortableIds): Int32Array {
+    if (other.kind !== 'int') throw new TypeError('integer ids cannot take string ids');
+    return Int32Array.from(other.ids, (id) => this.intern(id));
+  }
 }
 
 /**
@@ -120,6 +136,10 @@ export class StringIdMap {
     return this.bytes.size;
   }
 
+  get byteLength(): number {
+    return this.bytes.byteLength;
+  }
+
   index(externalId: ExternalId): number {
     return typeof externalId === 'string' ? this.bytes.findString(externalId) : -1;
   }
@@ -139,7 +159,19 @@ export class StringIdMap {
   toArray(): string[] {
     return Array.from({ length: this.size }, (_, i) => this.bytes.string(i));
   }
+
+  portable(): PortableIds {
+    return { kind: 'string', ...this.bytes.portable() };
+  }
+
+  internAll(other: PortableIds): Int32Array {
+    if (other.kind !== 'string') throw new TypeError('string ids cannot take integer ids');
+    return this.bytes.internAll(other);
+  }
 }
+
+/** A map's ids in index order, as plain typed arrays (to send to another thread, or to take from one). */
+export type PortableIds = { kind: 'int'; ids: Int32Array } | { kind: 'string'; bytes: Uint8Array; starts: Int32Array };
 
 /** A data set's user or item ids: integers (as MovieLens has them) or strings. */
 export type Ids = IdMap | StringIdMap;

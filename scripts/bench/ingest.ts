@@ -12,7 +12,8 @@
  * writes a temporary synthetic .dat of N lines (default 30,000,000, about 750 MB) in
  * the ML-1M shape `user::item::rating::timestamp` (`--users` distinct users, default
  * 200,000; `--ids string` writes them as `u-<n>`, string ids), and deletes it afterwards.
- * `duplicateSeconds` is the part spent finding and resolving repeated (user, item) pairs.
+ * `duplicateSeconds` is the part spent finding and resolving repeated (user, item) pairs;
+ * `userIdMapMB` what the user id map holds (ByteIds for string ids).
  * --size-hint auto (the default) passes file bytes / 6, an upper bound on the number of
  * lines, as a caller that knows the file size would; --size-hint 0 passes none.
  *
@@ -140,6 +141,7 @@ export async function main(argv: string[]): Promise<void> {
     const duplicateSeconds: number[] = [];
     const cpuSeconds: number[] = [];
     let lines = 0;
+    let userIdMapBytes = 0;
     let peakRss = process.memoryUsage.rss();
     for (let run = 0; run < o.runs; run++) {
       globalThis.gc?.();
@@ -157,6 +159,7 @@ export async function main(argv: string[]): Promise<void> {
       clearInterval(timer);
       peakRss = Math.max(peakRss, process.memoryUsage.rss());
       lines = result.lines;
+      userIdMapBytes = result.dataset.userIds.byteLength;
       seconds.push(elapsed);
       duplicateSeconds.push(result.duplicateSeconds);
       say(
@@ -171,6 +174,7 @@ export async function main(argv: string[]): Promise<void> {
       duplicateSeconds: +median(duplicateSeconds).toFixed(3),
       linesPerSecond: Math.round(lines / s),
       peakRssMB: Math.round(peakRss / 2 ** 20),
+      userIdMapMB: +(userIdMapBytes / 2 ** 20).toFixed(1),
       cpuSeconds: +median(cpuSeconds).toFixed(3),
       mallocHugePages: hugePages,
       loadAverage: +os.loadavg()[0]!.toFixed(2),

@@ -38,15 +38,18 @@ const id = fc.oneof({ arbitrary: fc.integer({ min: 1, max: 40 }), weight: 5 }, {
 const goodLine = fc
   .tuple(id, id, fc.integer({ min: 1, max: 10 }), fc.integer({ min: 900_000_000, max: 1_000_000_000 }))
   .map(([u, i, r, t]) => `${u},${i},${r / 2},${t}`);
+/** String user ids (`u-7`), the fast path's byte-level interning, and an odd one the careful path reads. */
+const withStringUsers = (line: string): string => (/^\d/.test(line) ? (line.startsWith('1') ? `"u 1${line}` : `u-${line}`) : line);
 const otherLine = fc.constantFrom('', 'x,1,3,900000000', '7,7', '3,4,not-a-rating,900000001', '  ', '"5",6,4,900000002');
 const lines = fc.array(fc.oneof({ arbitrary: goodLine, weight: 12 }, { arbitrary: otherLine, weight: 1 }), { minLength: 1, maxLength: 300 });
 
 describe('parseRatingsFile', () => {
   it('gives the one-stream result for any file, cut into ranges on worker threads', async () => {
     await fc.assert(
-      fc.asyncProperty(lines, fc.boolean(), fc.boolean(), fc.boolean(), fc.integer({ min: 2, max: 4 }), async (body, header, crlf, trailingNewline, threads) => {
+      fc.asyncProperty(lines, fc.boolean(), fc.boolean(), fc.boolean(), fc.boolean(), fc.integer({ min: 2, max: 4 }), async (body, header, crlf, trailingNewline, stringUsers, threads) => {
         const eol = crlf ? '\r\n' : '\n';
-        const text = (header ? ['user,item,rating,timestamp', ...body] : body).join(eol) + (trailingNewline ? eol : '');
+        const rows = stringUsers ? body.map(withStringUsers) : body;
+        const text = (header ? ['user,item,rating,timestamp', ...rows] : rows).join(eol) + (trailingNewline ? eol : '');
         const options: ParseOptions = { name: 'ratings', maxBadShare: 1, duplicates: 'last' };
         let one: ParseResult | Error;
         try {
@@ -74,10 +77,10 @@ describe('parseRatingsFile', () => {
     expect(r.lines).toBe(4000);
   });
 
-  it('reads string ids as one stream, with the same result', async () => {
-    const text = 'user,item,rating\nu-1,m-1,4\nu-2,m-1,3\nu-1,m-2,5\n';
-    const r = await parseRatingsFile(write(text), { threads: 2, minParallelBytes: 0 });
-    expect(summary(r)).toEqual(summary(parseRatingsBuffer(encode(text))));
-    expect(r.dataset.userIds.toArray()).toEqual(['u-1', 'u-2']);
+  it('interns string ids of a later range after the first range\'s, in first appearance', async () => {
+    const text = `user,item,rating\n${Array.from({ length: 3000 }, (_, k) => `u-${k % 7 === 0 ? 'late' : k % 50},m-${k % 13},${1 + (k % 5)}`).join('\n')}\n`;
+    const r = await parseRatingsFile(write(text), { threads: 3, minParallelBytes: 0, duplicates: 'first' });
+    expect(summary(r)).toEqual(summary(parseRatingsBuffer(encode(text), { duplicates: 'first' })));
+    expect(r.dataset.userIds.toArray().slice(0, 3)).toEqual(['u-late', 'u-1', 'u-2']);
   });
 });

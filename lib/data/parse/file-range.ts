@@ -27,7 +27,6 @@ export async function parseFileRange(job: RangeJob): Promise<RangePart> {
 /** The buffers of a part, to transfer rather than copy between threads. */
 export function partBuffers(part: RangePart): ArrayBuffer[] {
   const { rows } = part;
-  return [rows.users, rows.items, rows.ratings, rows.times, part.userIds, part.itemIds]
-    .filter((a) => a !== undefined)
-    .map((a) => a.buffer as ArrayBuffer);
+  const ids = [part.userIds, part.itemIds].flatMap((p) => (p.kind === 'int' ? [p.ids] : [p.bytes, p.starts]));
+  return [rows.users, rows.items, rows.ratings, rows.times, ...ids].filter((a) => a !== undefined).map((a) => a.buffer as ArrayBuffer);
 }

@@ -26,13 +26,13 @@ export interface FileParseOptions extends ParseOptions {
 }
 
 /**
- * Parses a local ratings file. A large file with integer ids is cut into line-aligned
+ * Parses a local ratings file. A large file is cut into line-aligned
  * ranges parsed at once, the first on this thread, the rest on worker threads with the
  * same plan (separator and layout, decided from the file's first chunk exactly as a
  * stream parse decides it), and the ranges are joined in file order: ids interned in
  * first appearance, bad lines numbered in the file, duplicates resolved over the whole
- * file. The result is the one parseRatings gives for the same bytes. Anything else
- * (string ids, a small file, one thread) is read as one stream.
+ * file. The result is the one parseRatings gives for the same bytes. A small file, or
+ * one thread, is read as one stream.
  */
 export async function parseRatingsFile(path: string, options: FileParseOptions = {}): Promise<ParseResult> {
   const { threads = Math.min(MAX_THREADS, availableParallelism()), onBytes, minParallelBytes = PARALLEL_MIN_BYTES, ...parse } = options;
@@ -40,7 +40,7 @@ export async function parseRatingsFile(path: string, options: FileParseOptions =
   const sizeHint = parse.sizeHint ?? Math.ceil(size / 6) + 1;
   const ranges = threads > 1 && size >= minParallelBytes ? await lineRanges(path, size, threads) : [];
   const plan = ranges.length > 1 ? planParse(await readHead(path, size), parse, size < SNIFF_BYTES) : undefined;
-  if (!plan || plan.layout.userIds !== 'int' || plan.layout.itemIds !== 'int') {
+  if (!plan) {
     return parseRatings(tapped(createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }), onBytes), { ...parse, sizeHint });
   }
   const { onWarning: _callback, ...portable } = parse;

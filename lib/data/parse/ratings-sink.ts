@@ -1,5 +1,5 @@
 import { MAX_BATCH } from '../byte-ids';
-import { IdMap, StringIdMap, type Ids } from '../id-map';
+import { IdMap, StringIdMap, type Ids, type PortableIds } from '../id-map';
 import type { ExternalId } from '../external-id';
 import type { Interactions } from './duplicates';
 
@@ -115,16 +115,13 @@ export class RatingsSink {
 
   /**
    * Appends the rows of another range of the file, in its order: `rows` holds indices
-   * into that range's own id lists (integer ids, in their first appearance there), which
+   * into that range's own id lists (in their first appearance there), which
    * are interned here after this sink's own, so indices still follow first appearance.
    */
-  appendRange(rows: Interactions, userIds: Int32Array, itemIds: Int32Array): void {
+  appendRange(rows: Interactions, userIds: PortableIds, itemIds: PortableIds): void {
     this.flush();
-    const users = this.intUsers;
-    const items = this.intItems;
-    if (!users || !items) throw new Error('only a sink of integer ids takes a range of integer ids');
-    const userOf = Int32Array.from(userIds, (id) => users.intern(id));
-    const itemOf = Int32Array.from(itemIds, (id) => items.intern(id));
+    const userOf = this.userIds.internAll(userIds);
+    const itemOf = this.itemIds.internAll(itemIds);
     const n = rows.users.length;
     for (let r = 0; r < n; ) {
       if (this.at === this.users.length) this.nextBlock();

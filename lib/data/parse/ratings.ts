@@ -11,6 +11,7 @@ import { detectSeparator } from '../format-detect';
 import { BadLineCollector, checkMaxBadShare, decodeQuote, describeBadLines, enforceBadShare } from './bad-lines';
 import { resolveDuplicates, type Interactions } from './duplicates';
 import { MAX_ID_BYTES } from '../external-id';
+import type { PortableIds } from '../id-map';
 import { RatingsSink } from './ratings-sink';
 import { isPositionalRatings, resolveLayout, type ColumnLayout } from './schema';
 import { FORMAT_SEPARATORS, MAX_ID, parseLineSlow, SEPARATORS, splitFields, type LineRules, type Separator } from './slow-line';
@@ -106,12 +107,10 @@ export class RatingsParser {
   /** The ratings of this input so far, as one range of a file, for another parser's absorb(). */
   part(): RangePart {
     this.finishInput();
-    const { userIds, itemIds } = this.sink;
-    if (userIds.kind !== 'int' || itemIds.kind !== 'int') throw new Error('a file range is parsed only with integer ids');
     return {
       rows: this.sink.build(),
-      userIds: userIds.toArray(),
-      itemIds: itemIds.toArray(),
+      userIds: this.sink.userIds.portable(),
+      itemIds: this.sink.itemIds.portable(),
       lines: this.lineNo,
       dataLines: this.dataLines,
       bad: this.bad.report(),
@@ -537,8 +536,8 @@ export interface ParsePlan {
 /** One range of a file, parsed with the file's plan: its rows in local id indices, and those ids in first-appearance order. */
 export interface RangePart {
   rows: Interactions;
-  userIds: Int32Array;
-  itemIds: Int32Array;
+  userIds: PortableIds;
+  itemIds: PortableIds;
   /** Physical lines of the range (bad-line numbers are counted from its start). */
   lines: number;
   dataLines: number;
