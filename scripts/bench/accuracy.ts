@@ -3,7 +3,9 @@
  *
  * Fits each chosen model under one evaluation protocol for each seed and reports the
  * mean over seeds (and per seed, per fold) of rmse/mae (rating models) and the ranking
- * metrics at k. --json prints one JSON object per model per line; otherwise a table.
+ * metrics at k, ± their standard deviation over all folds. `--vs surprise --peers DIR`
+ * adds Surprise's SVD and SVD++ (defaults) on the same kfold folds (support/peer-surprise.ts).
+ * --json prints one JSON object per model per line; otherwise a table.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import type { Dataset } from '../../lib/data/dataset';
@@ -21,6 +23,8 @@ import {
 import { ModelParamsError } from '../../lib/models/params';
 import { getModel, MODEL_KINDS, type RegisteredModel } from '../../lib/models/registry';
 import { positiveInt } from './support/cli';
+import { peersDir } from './support/peer';
+import { runSurpriseFolds, SURPRISE_ALGOS, surpriseBuild, type SurpriseAlgo } from './support/peer-surprise';
 
 export interface AccuracyOptions {
   data: string;
@@ -34,6 +38,8 @@ export interface AccuracyOptions {
   threads?: number;
   earlyStop: number;
   json: boolean;
+  /** Surprise's build folder, when its rows are wanted (--vs surprise). */
+  surprise?: string;
 }
 
 const fraction = (name: string, allowZero: boolean) => (value: string) => {
@@ -79,7 +85,9 @@ export function parseArgs(argv: string[]): AccuracyOptions {
     .option('--param <key=value>', 'hyper-parameter override (repeatable)', parseParam, {})
     .option('--threads <n>', 'training threads', positiveInt)
     .option('--early-stop <fraction>', "share of a fold's training part used for early stopping", fraction('--early-stop', true), 0.1)
-    .option('--json', 'one JSON object per model per line', false);
+    .option('--json', 'one JSON object per model per line', false)
+    .addOption(new Option('--vs <peer>', "also run the peer on the same folds (kfold)").choices(['surprise']))
+    .option('--peers <dir>', 'the folder the peers were built into (default: PEERS_DIR)');
   program.parse(argv, { from: 'user' });
   const o = program.opts<{
     data: string;
@@ -93,8 +101,12 @@ export function parseArgs(argv: string[]): AccuracyOptions {
     threads?: number;
     earlyStop: number;
     json: boolean;
+    vs?: 'surprise';
+    peers?: string;
   }>();
   if (o.protocol === 'kfold' && o.folds < 2) throw new InvalidArgumentError('--folds must be at least 2');
+  if (o.vs && o.protocol !== 'kfold') throw new InvalidArgumentError('--vs surprise compares RMSE on kfold folds: use --protocol kfold');
+  if (!o.vs && o.peers !== undefined) throw new InvalidArgumentError('--peers goes with --vs');
   const requested = o.model.length === 0 ? ['all'] : o.model;
   const models = [...new Set(requested.flatMap((m) => (m === 'all' ? MODEL_KINDS : [m])))];
   for (const m of models) getModel(m); // unknown names fail here, listing the known ones
@@ -110,6 +122,7 @@ export function parseArgs(argv: string[]): AccuracyOptions {
     ...(o.threads !== undefined ? { threads: o.threads } : {}),
     earlyStop: o.earlyStop,
     json: o.json,
+    ...(o.vs ? { surprise: surpriseBuild(peersDir(o.peers)) } : {}),
   };
 }
 
@@ -181,11 +194,43 @@ export async function* runAccuracy(o: AccuracyOptions, dataset: Dataset): AsyncG
       perSeed,
     };
   }
+  if (o.surprise) for (const algo of SURPRISE_ALGOS) yield await surpriseRow(o.surprise, algo, dataset, o);
+}
+
+/** Surprise's `algo` on the folds crossValidate makes for each seed, as a row of the same table. */
+async function surpriseRow(build: string, algo: SurpriseAlgo, dataset: Dataset, o: AccuracyOptions): Promise<AccuracyRow> {
+  const perSeed: AccuracyRow['perSeed'] = [];
+  const folds: Array<Record<string, number>> = [];
+  for (const seed of o.seeds) {
+    const started = performance.now();
+    const run = await runSurpriseFolds(build, algo, dataset, o.folds, seed);
+    const mine = run.rmse.map((rmse, f) => ({ rmse, mae: run.mae[f]! }));
+    folds.push(...mine);
+    const fitSeconds = meanOf(run.fitSeconds.map((s) => ({ s })))['s']!;
+    perSeed.push({ seed, seconds: (performance.now() - started) / 1000, fitSeconds, metrics: meanOf(mine), folds: [] });
+  }
+  const timing = meanOf(perSeed.map((s) => ({ seconds: s.seconds, fitSeconds: s.fitSeconds })));
+  return {
+    dataset: dataset.name,
+    protocol: o.protocol,
+    model: `surprise ${algo}`,
+    k: o.k,
+    folds: o.folds,
+    seeds: o.seeds,
+    params: { defaults: 'Surprise 1.1.4', random_state: 'seed' },
+    ...meanOf(perSeed.map((s) => s.metrics)),
+    std: stdOf(folds),
+    seconds: timing['seconds']!,
+    fitSeconds: timing['fitSeconds']!,
+    perSeed,
+  };
 }
 
 const round = (x: unknown, digits: number): string => (typeof x === 'number' && Number.isFinite(x) ? x.toFixed(digits) : '-');
+const withStd = (x: unknown, std: number | undefined, digits: number): string =>
+  typeof x === 'number' && Number.isFinite(x) && std !== undefined ? `${x.toFixed(digits)} ± ${std.toFixed(digits)}` : round(x, digits);
 
-/** Aligned text table, one row per model. */
+/** Aligned text table, one row per model: each metric's mean ± its standard deviation over the folds. */
 export function formatTable(rows: AccuracyRow[], k: number): string {
   const metricColumns = ['rmse', 'mae', `ndcg@${k}`, `precision@${k}`, `recall@${k}`, `map@${k}`, 'coverage'];
   const header = ['dataset', 'protocol', 'model', ...metricColumns, 'fit s/fold', 'seconds'];
@@ -193,7 +238,7 @@ export function formatTable(rows: AccuracyRow[], k: number): string {
     r.dataset,
     r.protocol,
     r.model,
-    ...metricColumns.map((m) => round(r[m], 4)),
+    ...metricColumns.map((m) => withStd(r[m], r.std[m], 4)),
     round(r.fitSeconds, 2),
     round(r.seconds, 2),
   ]);

@@ -94,6 +94,24 @@ describe('accuracy benchmark runs', () => {
     expect(lines[2]!.length).toBe(lines[0]!.length);
   });
 
+  it('gives each kfold metric with its standard deviation over the folds', async () => {
+    const { out } = await run(['--data', ratingsFile, '--model', 'baseline', '--folds', '3', '--param', 'epochs=2']);
+    const row = out.trim().split('\n')[2]!;
+    const [, mean, std] = /kfold\s+baseline\s+(\d\.\d{4}) ± (\d\.\d{4})/.exec(row) ?? [];
+    expect(Number(mean)).toBeGreaterThan(0.5);
+    expect(Number(std)).toBeGreaterThan(0);
+    expect(Number(std)).toBeLessThan(Number(mean));
+  });
+
+  it('runs Surprise only on kfold folds and says how to build it when it is not built', async () => {
+    let r = await run(['--data', ratingsFile, '--model', 'baseline', '--protocol', 'holdout', '--vs', 'surprise', '--peers', dir]);
+    expect(r.err).toMatch(/^accuracy: --vs surprise compares RMSE on kfold folds/);
+    expect(process.exitCode).toBe(2);
+    r = await run(['--data', ratingsFile, '--model', 'baseline', '--vs', 'surprise', '--peers', dir]);
+    expect(r.err).toContain(`Surprise is not built in ${dir}: from the peers folder run build-surprise.sh ${join(dir, 'surprise')}`);
+    expect(r.out).toBe('');
+  });
+
   it('reports bad arguments, bad params and unreadable data on stderr with an exit code', async () => {
     let r = await run(['--data', ratingsFile, '--protocol', 'nope']);
     expect(r.err).toMatch(/^accuracy: .*protocol/);

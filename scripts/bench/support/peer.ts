@@ -49,7 +49,7 @@ export function peersDir(flag: string | undefined, env: NodeJS.ProcessEnv = proc
   const dir = flag ?? env.PEERS_DIR;
   if (!dir) {
     throw new BenchError(
-      '--vs needs the folder the peers were built into: pass --peers DIR or set PEERS_DIR (build them with the peers folder\'s build-libmf.sh DIR/libmf, build-implicit.sh DIR/implicit)',
+      '--vs needs the folder the peers were built into: pass --peers DIR or set PEERS_DIR (build them with the peers folder\'s build-libmf.sh DIR/libmf, build-implicit.sh DIR/implicit, build-surprise.sh DIR/surprise)',
     );
   }
   return dir;
