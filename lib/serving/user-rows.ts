@@ -88,6 +88,8 @@ export class UserRows {
   /** seen_ratings.f32, read on the first explained request: whole (small models) or its block checksums (ranged). */
   private wholeRatings: Promise<Float32Array> | undefined;
   private ratingBlocks: Promise<BlockHashes | undefined> | undefined;
+  /** Ranged models: users' ratings once read, in their own LRU (a quarter of the rows' budget). */
+  private readonly ratingsCache: LRUCache<number, Float32Array> | undefined;
   hits = 0;
   misses = 0;
   /** Ranged rows refused by their checks (a corrupt model file). */
@@ -110,6 +112,11 @@ export class UserRows {
         maxSize: options.cacheBytes ?? 64 * 1024 * 1024,
         sizeCalculation: (v) => 64 + (v.row?.byteLength ?? 0) + v.seen.byteLength,
         fetchMethod: (user) => this.fetch(user),
+      });
+      this.ratingsCache = new LRUCache<number, Float32Array>({
+        maxSize: Math.max(1, Math.floor((options.cacheBytes ?? 64 * 1024 * 1024) / 4)),
+        sizeCalculation: (v) => 64 + v.byteLength,
+        fetchMethod: (user) => this.rangedRatings(user, this.a.seenRatings!.key),
       });
     } else {
       this.memory = {
@@ -166,7 +173,8 @@ export class UserRows {
    * The user's rating of each of their seen items (in seen order), or undefined for a
    * model that stores none (format 2 and older). Only reasons need them, so they are not
    * part of the cached state: a small model reads seen_ratings.f32 whole on the first call
-   * (sha256-checked); a large one reads this user's range (block-checked) on every call.
+   * (sha256-checked); a large one reads this user's range (block-checked) on the user's
+   * first explained request and keeps it in an LRU of its own.
    */
   async ratings(user: number): Promise<Float32Array | undefined> {
     const file = this.a.seenRatings;
@@ -181,7 +189,7 @@ export class UserRows {
         });
         return (await this.wholeRatings).subarray(seenOffsets[user]!, seenOffsets[user + 1]!);
       }
-      return await this.rangedRatings(user, file.key);
+      return (await this.ratingsCache!.fetch(user))!;
     } catch (err) {
       if (err instanceof ArtifactError) throw err;
       throw new StorageUnavailableError(`could not read this user's ratings from model storage; try again shortly`, { cause: err });
