@@ -2,6 +2,9 @@ import type { Contributions, ItemExplainer } from '../math/contributions';
 import type { ExternalId } from '../data/external-id';
 import { TopN } from '../math/scoring';
 
+/** Shares to three decimals, as answers give them: a reason's weight, not a measurement. */
+export const shareOf = (share: number): number => Math.round(share * 1000) / 1000;
+
 /** At most this many reasons per movie. */
 export const MAX_REASONS = 3;
 
@@ -27,14 +30,27 @@ export class ReasonPicker implements Contributions {
     this.heap.offer(ratedItem, contribution);
   }
 
-  /** The reasons of `item`, largest share first. */
-  pick(explainer: ItemExplainer, item: number, describe: (ratedItem: number, share: number) => Reason): Reason[] {
+  /** Explains `item`; returns how many reasons it has: item(k) and share(k) for k < count, largest share first. */
+  collect(explainer: ItemExplainer, item: number): number {
     this.heap.reset();
     this.positive = 0;
     explainer.explain(item, this);
-    const count = this.heap.sortDescending();
+    return this.heap.sortDescending();
+  }
+
+  item(k: number): number {
+    return this.heap.items[k]!;
+  }
+
+  share(k: number): number {
+    return this.heap.scores[k]! / this.positive;
+  }
+
+  /** The reasons of `item`, largest share first. */
+  pick(explainer: ItemExplainer, item: number, describe: (ratedItem: number, share: number) => Reason): Reason[] {
+    const count = this.collect(explainer, item);
     const out = new Array<Reason>(count);
-    for (let k = 0; k < count; k++) out[k] = describe(this.heap.items[k]!, this.heap.scores[k]! / this.positive);
+    for (let k = 0; k < count; k++) out[k] = describe(this.item(k), this.share(k));
     return out;
   }
 }

@@ -4,7 +4,7 @@ import { clip, selectTopN, type TopN } from '../math/scoring';
 import { FoldInError, type ItemExplainer } from '../models/contract';
 import { InvalidRequestError, UnknownMovieError } from './errors';
 import type { ItemMask } from './item-filter';
-import type { Reason } from './reasons';
+import { shareOf, type Reason } from './reasons';
 import type { ServingModel } from './serving-model';
 
 /**
@@ -105,7 +105,8 @@ function topMovies(model: ServingModel, user: UserState, n: number, mask: ItemMa
   return movies;
 }
 
-function explainerOf(model: ServingModel, user: UserState, ratings: Float32Array): ItemExplainer | undefined {
+/** The kind's explainer for this user, or undefined when it has none or cannot make one (FoldInError). */
+export function explainerOf(model: ServingModel, user: UserState, ratings: Float32Array): ItemExplainer | undefined {
   try {
     return model.scorer.explain?.(user, ratings);
   } catch (err) {
@@ -114,11 +115,10 @@ function explainerOf(model: ServingModel, user: UserState, ratings: Float32Array
   }
 }
 
-/** Shares to three decimals: a reason's weight, not a measurement. */
 const reason = (model: ServingModel, item: number, share: number): Reason => ({
   id: model.movieId(item),
   title: model.catalogEntry(item)?.title ?? null,
-  share: Math.round(share * 1000) / 1000,
+  share: shareOf(share),
 });
 
 const withoutReasons = (movies: MovieScore[]): MovieScore[] => movies.map((m) => ({ ...m, reasons: [] }));

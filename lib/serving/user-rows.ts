@@ -182,18 +182,34 @@ export class UserRows {
     try {
       if (this.memory) {
         const { seenOffsets } = this.memory;
-        const { manifest, nSeen } = this.a;
-        this.wholeRatings ??= readTyped(this.store, manifest, FILES.seenRatings, Float32Array, nSeen).catch((err: unknown) => {
-          this.wholeRatings = undefined; // the next request tries again
-          throw err;
-        });
-        return (await this.wholeRatings).subarray(seenOffsets[user]!, seenOffsets[user + 1]!);
+        return (await this.readWholeRatings()).subarray(seenOffsets[user]!, seenOffsets[user + 1]!);
       }
       return (await this.ratingsCache!.fetch(user))!;
     } catch (err) {
       if (err instanceof ArtifactError) throw err;
       throw new StorageUnavailableError(`could not read this user's ratings from model storage; try again shortly`, { cause: err });
     }
+  }
+
+  /**
+   * A small (in-memory) model's ratings of every user at once, for a pass over all users
+   * (the batch export): read whole on the first call. Undefined when the model stores none
+   * or its per-user files are ranged.
+   */
+  async allRatings(): Promise<((user: number) => Float32Array) | undefined> {
+    if (!this.a.seenRatings || !this.memory) return undefined;
+    const { seenOffsets } = this.memory;
+    const all = await this.readWholeRatings();
+    return (user) => all.subarray(seenOffsets[user]!, seenOffsets[user + 1]!);
+  }
+
+  private readWholeRatings(): Promise<Float32Array> {
+    const { manifest, nSeen } = this.a;
+    this.wholeRatings ??= readTyped(this.store, manifest, FILES.seenRatings, Float32Array, nSeen).catch((err: unknown) => {
+      this.wholeRatings = undefined; // the next request tries again
+      throw err;
+    });
+    return this.wholeRatings;
   }
 
   private async rangedRatings(user: number, key: string): Promise<Float32Array> {
