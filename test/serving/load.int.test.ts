@@ -5,6 +5,7 @@ import { ArtifactError } from '../../lib/artifacts/errors';
 import { loadModelArtifacts } from '../../lib/artifacts/load';
 import { StorageUnavailableError } from '../../lib/serving/errors';
 import { buildIdIndex } from '../../lib/serving/id-index';
+import { recommendForUser } from '../../lib/serving/recommender';
 import { ServingModel } from '../../lib/serving/serving-model';
 import { ObjectStore } from '../../lib/storage/object-store';
 import { createS3Client } from '../../lib/storage/s3-client';
@@ -216,6 +217,11 @@ describe('loadModelArtifacts', () => {
     for (const u of [0, 5, 29]) {
       expect([...(await whole.userRows.ratings(u))!]).toEqual(want(u));
       expect([...(await ranged.userRows.ratings(u))!]).toEqual(want(u));
+      // Reasons, whole or ranged, are the same.
+      const id = fixture.userId(u);
+      const explained = (await recommendForUser(whole, id, 5, undefined, true)).movies;
+      expect(explained.some((m) => m.reasons!.length > 0)).toBe(true);
+      expect((await recommendForUser(ranged, id, 5, undefined, true)).movies).toEqual(explained);
     }
     await publishFixture(s3.store, fixture, 'v-format2');
     const key = fileKey('v-format2', FILES.manifest);
