@@ -107,6 +107,7 @@ function topMovies(model: ServingModel, user: UserState, n: number, mask: ItemMa
 
 /** The kind's explainer for this user, or undefined when it has none or cannot make one (FoldInError). */
 export function explainerOf(model: ServingModel, user: UserState, ratings: Float32Array): ItemExplainer | undefined {
+  if (ratings.length !== user.seen.length) throw new Error(`${ratings.length} ratings for ${user.seen.length} seen items`);
   try {
     return model.scorer.explain?.(user, ratings);
   } catch (err) {

@@ -177,8 +177,7 @@ export class UserRows {
    * first explained request and keeps it in an LRU of its own.
    */
   async ratings(user: number): Promise<Float32Array | undefined> {
-    const file = this.a.seenRatings;
-    if (!file) return undefined;
+    if (!this.a.seenRatings) return undefined;
     try {
       if (this.memory) {
         const { seenOffsets } = this.memory;

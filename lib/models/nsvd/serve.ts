@@ -10,7 +10,8 @@ import { nsvdSizeRule, nsvdUsedCount, nsvdUserVector, type NsvdSizeRule } from '
  * code training uses). The visitor's bias is the mean residual r - mu - b_i - p·q_i,
  * shrunk by regBias (as a ridge on the bias alone would).
  * Reasons are exact: p·q_i = Σ_{j ∈ S(u)} n(u) q_i·y_j, one term per rated item that
- * enters S(u) (a known user's p was materialised from Y the same way); biases are not split.
+ * enters S(u), for p made from all the user's rated items (a known user's trained p is
+ * the same sum over their training ratings); biases are not split.
  */
 export const nsvdServing: ServingPart = {
   kind: 'nsvd',
