@@ -33,6 +33,7 @@ interface Flags {
   excludeGenres?: string[];
   exclude?: string[];
   years?: string;
+  explain?: boolean;
   json?: boolean;
 }
 
@@ -45,6 +46,7 @@ const program = new Command('batch')
   .option('--exclude-genres <list>', 'no movie of these genres', commaList)
   .option('--exclude <ids>', 'never these movie ids', commaList)
   .option('--years <range>', 'released in 1995 or 1990-1999')
+  .option('--explain', "each movie's reasons too, as explain=true gives them")
   .option('--json', 'print the manifest as JSON')
   .showHelpAfterError();
 
@@ -58,6 +60,7 @@ async function main(): Promise<void> {
     ...(o.excludeGenres ? { excludeGenres: o.excludeGenres } : {}),
     ...(o.exclude ? { exclude: o.exclude } : {}),
     ...(o.years !== undefined ? { years: o.years } : {}),
+    ...(o.explain ? { explain: true } : {}),
   };
   const request = parseBatchRequest(input);
   const { bucket, endpoint } = storeSettingsFromEnv();

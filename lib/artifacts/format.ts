@@ -2,18 +2,20 @@ import * as z from 'zod';
 import { MODEL_KINDS, isModelKind } from '../models/serving-registry';
 
 /**
- * The model artifact format, version 2: one folder per version under `models/`,
+ * The model artifact format, version 3: one folder per version under `models/`,
  * plus `models/LATEST` naming the live one. Binary files are little-endian with no
  * header, so row i of a float32 matrix with `dim` columns starts at byte i * dim * 4
  * and one user's row is one ranged GET. The manifest gives every file's byte length,
  * sha256, dtype and shape, and for each per-user file the checksums of its blocks.
  */
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 /**
- * Versions this build reads. Version 1 is version 2 without string ids (its ids are
- * always user_ids.i32 / item_ids.i32), so it loads as it is.
+ * Versions this build reads. Version 2 is version 3 without seen_ratings.f32: it loads,
+ * and its known users get no reasons (explain=true gives them empty lists; visitors
+ * still get theirs). Version 1 is version 2 without string ids (its ids are always
+ * user_ids.i32 / item_ids.i32), so it loads as it is.
  */
-export const READABLE_FORMAT_VERSIONS = [1, 2] as const;
+export const READABLE_FORMAT_VERSIONS = [1, 2, 3] as const;
 export const MODELS_PREFIX = 'models/';
 export const LATEST_KEY = `${MODELS_PREFIX}LATEST`;
 
@@ -30,6 +32,8 @@ export const FILES = {
   /** Seen items as CSR: offsets uint32 (nUsers + 1), then item indices int32. */
   seenIndex: 'seen.idx',
   seenItems: 'seen.items',
+  /** The user's rating of each entry of seen.items, float32, same length (format 3; read only to explain). */
+  seenRatings: 'seen_ratings.f32',
   /** External ids in index order: int32 for integer ids, else UTF-8 text, one id per line (ids hold no control characters). */
   userIds: 'user_ids.i32',
   itemIds: 'item_ids.i32',
@@ -73,7 +77,7 @@ export const CurvePoint = z.object({
 });
 
 export const Manifest = z.object({
-  formatVersion: z.union([z.literal(1), z.literal(2)], {
+  formatVersion: z.union([z.literal(1), z.literal(2), z.literal(3)], {
     error: (issue) => `model format version ${String(issue.input)} is not one this build reads (${READABLE_FORMAT_VERSIONS.join(', ')}); retrain or upgrade`,
   }),
   version: z.string().regex(/^[A-Za-z0-9._-]+$/),

@@ -70,6 +70,11 @@ export interface ModelArtifacts {
   seenItems: PerUserFile<Int32Array>;
   /** Entries in seen.items (the last seen offset). */
   nSeen: number;
+  /**
+   * seen_ratings.f32 (format 3), checked against nSeen but not read: only reasons need it,
+   * so UserRows reads it on the first explained request. Absent from older models.
+   */
+  seenRatings?: { key: string };
 }
 
 type TypedArrayCtor<T> = { new (buffer: ArrayBuffer): T; readonly BYTES_PER_ELEMENT: number };
@@ -136,7 +141,7 @@ async function readPerUser<T>(
 }
 
 /** The block checksums of a per-user file, read whole and sha256-checked; undefined for a model published without them. */
-async function readBlockHashes(store: ObjectStore, manifest: Manifest, file: string, bytes: number): Promise<BlockHashes | undefined> {
+export async function readBlockHashes(store: ObjectStore, manifest: Manifest, file: string, bytes: number): Promise<BlockHashes | undefined> {
   const blocks = entry(manifest, file).blocks;
   if (!blocks) return undefined;
   const digests = new Uint8Array(await readVerified(store, manifest, blocks.file));
@@ -184,6 +189,8 @@ export async function loadModelArtifacts(store: ObjectStore, version: string, op
     userBiasBytes,
   ];
   const ranged = perUserBytes.some((bytes) => bytes > wholeUpTo);
+  const hasSeenRatings = manifest.files[FILES.seenRatings] !== undefined;
+  if (hasSeenRatings) checkedBytes(manifest, FILES.seenRatings, Float32Array, nSeen);
   // user_ids first: on a large model it is the biggest file read whole, the one a cold start waits for.
   const [userIds, Q, itemBias, Y, itemIds, popular, catalog, seenOffsets, seenItems, P, userBias] = await Promise.all([
     readIds(store, manifest, FILES.userIds, FILES.userIdsText, nUsers),
@@ -218,6 +225,7 @@ export async function loadModelArtifacts(store: ObjectStore, version: string, op
     seenOffsets,
     seenItems,
     nSeen,
+    ...(hasSeenRatings ? { seenRatings: { key: fileKey(version, FILES.seenRatings) } } : {}),
   };
 }
 

@@ -116,7 +116,11 @@ export function buildArtifactFiles(input: PublishInput, version: string): Artifa
   if (f.userBias) files.push(...withBlocks(vector(FILES.userBias, f.userBias, 'f32')));
 
   const seen = buildSeenCsr(d);
-  files.push(...withBlocks(vector(FILES.seenIndex, seen.offsets, 'u32')), ...withBlocks(vector(FILES.seenItems, seen.items, 'i32')));
+  files.push(
+    ...withBlocks(vector(FILES.seenIndex, seen.offsets, 'u32')),
+    ...withBlocks(vector(FILES.seenItems, seen.items, 'i32')),
+    ...withBlocks(vector(FILES.seenRatings, seen.ratings, 'f32')),
+  );
   files.push(ids(FILES.userIds, FILES.userIdsText, d.userIds), ids(FILES.itemIds, FILES.itemIdsText, d.itemIds));
   files.push(vector(FILES.popular, popularItems(d), 'i32'));
 

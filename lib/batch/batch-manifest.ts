@@ -19,6 +19,8 @@ export const BatchManifest = z
     format: z.literal(BATCH_FORMAT_VERSION),
     model: z.object({ version: z.string(), kind: z.string(), nUsers: z.number().int(), nItems: z.number().int() }).strict(),
     n: z.number().int().positive(),
+    /** Whether lines carry `reasons` (absent: written before reasons, so no). */
+    explain: z.boolean().optional(),
     /** The filter as read against the model (movie ids as the model's); {} for none. */
     filters: z
       .object({

@@ -19,6 +19,8 @@ const BatchRequestSchema = z
     n: z.number().int().min(1).max(MAX_BATCH_N).default(DEFAULT_BATCH_N),
     out: z.string({ error: 'out is required: s3://bucket/prefix/' }),
     partUsers: z.number().int().min(1).max(10_000_000).default(DEFAULT_PART_USERS),
+    /** Each line also gives every movie's reasons, as explain=true does. */
+    explain: z.boolean().default(false),
     ...BatchFilterFields,
   })
   .strict();
@@ -29,6 +31,7 @@ export interface BatchRequest {
   n: number;
   out: OutLocation;
   partUsers: number;
+  explain: boolean;
   filter: BatchFilter;
 }
 
@@ -42,6 +45,6 @@ export function parseBatchRequest(input: unknown): BatchRequest {
     });
     throw new BatchRequestError(`invalid batch request: ${issues.join('; ')}`);
   }
-  const { n, out, partUsers, mode: _mode, ...filter } = parsed.data;
-  return { n, out: parseOutLocation(out), partUsers, filter };
+  const { n, out, partUsers, explain, mode: _mode, ...filter } = parsed.data;
+  return { n, out: parseOutLocation(out), partUsers, explain, filter };
 }

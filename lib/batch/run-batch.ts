@@ -26,7 +26,7 @@ export async function runBatch(request: BatchRequest, modelStore: ObjectStore, o
   const model = await loadLiveModel(modelStore);
   const { filter, mask } = resolveFilter(model, request.filter);
   onModel?.({ version: model.version, nUsers: model.manifest.nUsers, nItems: model.manifest.nItems, loadMs: Date.now() - started });
-  return writeBatch(model, outStore, request.out, { ...progress, n: request.n, partUsers: request.partUsers, filter, mask });
+  return writeBatch(model, outStore, request.out, { ...progress, n: request.n, partUsers: request.partUsers, explain: request.explain, filter, mask });
 }
 
 /** A bucket that is not there is the caller's error, said plainly, before the model loads. */

@@ -1,4 +1,6 @@
+import type { ItemExplainer } from '../math/contributions';
 import type { TopN } from '../math/scoring';
+import { shareOf } from '../serving/reasons';
 import type { ServingModel } from '../serving/serving-model';
 import { float32Text } from './score-text';
 
@@ -17,15 +19,33 @@ export class UserLines {
     this.itemJson = Array.from({ length: itemIds.length }, (_, i) => jsonId(itemIds[i]!));
   }
 
-  /** The line of user index `user`, from the first `count` entries of a sorted heap. */
-  line(user: number, heap: TopN, count: number): string {
+  /**
+   * The line of user index `user`, from the first `count` entries of a sorted heap. With
+   * an explainer (null: explained, but this user has no reasons), the line also has
+   * `"reasons"`: per item, a list of {"id", "share"}, as explain=true gives them.
+   */
+  line(user: number, heap: TopN, count: number, explainer?: ItemExplainer | null): string {
     let items = '';
     let scores = '';
+    let reasons = '';
     for (let k = 0; k < count; k++) {
       const sep = k === 0 ? '' : ',';
       items += sep + this.itemJson[heap.items[k]!]!;
       scores += sep + float32Text(heap.scores[k]!);
+      if (explainer !== undefined) reasons += sep + this.reasons(explainer, heap.items[k]!);
     }
-    return `{"userId":${jsonId(this.model.artifacts.userIds[user]!)},"items":[${items}],"scores":[${scores}]}\n`;
+    const explained = explainer === undefined ? '' : `,"reasons":[${reasons}]`;
+    return `{"userId":${jsonId(this.model.artifacts.userIds[user]!)},"items":[${items}],"scores":[${scores}]${explained}}\n`;
+  }
+
+  private reasons(explainer: ItemExplainer | null, item: number): string {
+    if (!explainer) return '[]';
+    const picker = this.model.reasons;
+    const count = picker.collect(explainer, item);
+    let out = '';
+    for (let k = 0; k < count; k++) {
+      out += `${k === 0 ? '' : ','}{"id":${this.itemJson[picker.item(k)]!},"share":${shareOf(picker.share(k))}}`;
+    }
+    return `[${out}]`;
   }
 }

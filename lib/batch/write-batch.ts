@@ -1,5 +1,5 @@
 import type { ItemFilter, ItemMask } from '../serving/item-filter';
-import { topItems } from '../serving/recommender';
+import { explainerOf, topItems } from '../serving/recommender';
 import type { ServingModel } from '../serving/serving-model';
 import type { ObjectStore } from '../storage/object-store';
 import { BATCH_FORMAT_VERSION, BATCH_MANIFEST_FILE, BatchManifest, PART_FILE, partFile } from './batch-manifest';
@@ -10,6 +10,8 @@ import { UserLines } from './user-lines';
 export interface WriteBatchOptions {
   n: number;
   partUsers: number;
+  /** Lines give each movie's reasons (empty lists where the model gives none). */
+  explain?: boolean;
   filter: ItemFilter;
   mask: ItemMask | undefined;
   /** Users done so far, of all; called every few thousand users. */
@@ -38,10 +40,14 @@ export async function writeBatch(model: ServingModel, store: ObjectStore, out: O
 
   const lines = new UserLines(model);
   const heap = model.heap(o.n);
+  const ratingsOf = o.explain && model.scorer.explain ? await model.userRows.allRatings() : undefined;
   const lineOf = (user: number): string => {
     const state = model.userRows.peek(user);
     if (!state) throw new Error(`user ${user}'s row is not in memory: load the model with its per-user files whole`);
-    return lines.line(user, heap, topItems(model, state, heap, o.mask));
+    const count = topItems(model, state, heap, o.mask);
+    if (!o.explain) return lines.line(user, heap, count);
+    const ratings = ratingsOf?.(user);
+    return lines.line(user, heap, count, ratings && state.seen.length ? explainerOf(model, state, ratings) : null);
   };
   const parts: PartInfo[] = [];
   for (let start = 0; start < total; start += o.partUsers) {
@@ -59,6 +65,7 @@ export async function writeBatch(model: ServingModel, store: ObjectStore, out: O
     format: BATCH_FORMAT_VERSION,
     model: { version: model.version, kind: model.kind, nUsers: total, nItems: model.manifest.nItems },
     n: o.n,
+    explain: o.explain ?? false,
     filters: o.filter,
     filteredItems: o.mask?.removed ?? 0,
     parts: parts.map((p) => ({ file: p.key.slice(out.prefix.length), users: p.users, bytes: p.bytes })),

@@ -119,3 +119,11 @@ export function parseRecoParams(sources: ParamSource[]): RecoQuery {
   const n = single(sources, ['n_recos', 'n']);
   return RecoQuery.parse({ userId, ...(n !== undefined ? { n } : {}) });
 }
+
+const ExplainText = z.enum(['true', 'false'], { error: (issue) => `explain must be true or false, got ${JSON.stringify(issue.input)}` });
+
+/** `explain=true|false` (absent: false); anything else is a 400. */
+export function parseExplain(sources: ParamSource[]): boolean {
+  const text = single(sources, ['explain']);
+  return text === undefined ? false : ExplainText.parse(text) === 'true';
+}

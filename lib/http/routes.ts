@@ -8,7 +8,7 @@ import type { ServingModel } from '../serving/serving-model';
 import { HttpError } from './errors';
 import { filterFromBody, filterFromParams } from './filter-params';
 import { checkPostedId, idFromText } from './ids';
-import { CountQuery, DEFAULT_RECOS, VisitorBody, formParams, parseRecoParams, queryParams } from './params';
+import { CountQuery, DEFAULT_RECOS, VisitorBody, formParams, parseExplain, parseRecoParams, queryParams } from './params';
 import { json, type HttpResult } from './responses';
 
 /** A request after middy's normalizers and the body parser: body is parsed (or undefined). */
@@ -62,31 +62,33 @@ function answer(model: ServingModel, n: number, reco: Recommendations, mask: Ite
   });
 }
 
-/** GET /reco?UsrID=40&n_recos=5 (also userId / n, also as a urlencoded GET body). */
+/** GET /reco?UsrID=40&n_recos=5&explain=true (also userId / n, also as a urlencoded GET body). */
 export function getReco(deps: RouteDeps) {
   return async (event: ParsedEvent): Promise<HttpResult> => {
     const sources = [queryParams(event), formParams(event.body)];
     const params = parseRecoParams(sources);
+    const explain = parseExplain(sources);
     const n = params.n ?? DEFAULT_RECOS;
     const model = await deps.cache.current();
     const userId = idFromText(model.users, params.userId, 'user');
     const mask = model.masks.mask(filterFromParams(sources, model.items));
-    const reco = await countingRowReads(deps.metrics, model, () => recommendForUser(model, userId, n, mask));
+    const reco = await countingRowReads(deps.metrics, model, () => recommendForUser(model, userId, n, mask, explain));
     if (reco.fallback) deps.metrics.addMetric('fallbackPopular', MetricUnit.Count, 1);
     return answer(model, n, reco, mask, { user: userId });
   };
 }
 
-/** POST /reco {ratings: [{movieId, rating}], n}: a visitor the model has not seen. */
+/** POST /reco?explain=true {ratings: [{movieId, rating}], n}: a visitor the model has not seen. */
 export function postReco(deps: RouteDeps) {
   return async (event: ParsedEvent): Promise<HttpResult> => {
     if (event.body === undefined) throw new HttpError(400, 'invalid-request', 'POST /reco needs a JSON body {ratings: [{movieId, rating}], n}');
+    const explain = parseExplain([queryParams(event)]);
     const body = VisitorBody.parse(event.body);
     const n = body.n ?? body.n_recos ?? DEFAULT_RECOS;
     const model = await deps.cache.current();
     for (const r of body.ratings) checkPostedId(model.items, r.movieId, 'movie');
     const mask = model.masks.mask(filterFromBody(body, model.items));
-    const reco = recommendForVisitor(model, body.ratings, n, mask);
+    const reco = recommendForVisitor(model, body.ratings, n, mask, explain);
     return answer(model, n, reco, mask, { user: null, rated: body.ratings.length });
   };
 }

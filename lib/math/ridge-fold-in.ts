@@ -20,8 +20,13 @@ export interface RidgeFoldIn {
 type ItemRows = Pick<ScoringModel, 'dim' | 'Q' | 'mu' | 'itemBias'>;
 
 /** r_k - mu - b_i - (q_i·z when an implicit term z is given), per posted rating. */
-export function itemResiduals(m: ItemRows, items: Int32Array, ratings: Float32Array, implicit?: Float32Array): Float64Array {
-  const out = new Float64Array(items.length);
+export function itemResiduals(
+  m: ItemRows,
+  items: Int32Array,
+  ratings: Float32Array,
+  implicit?: Float32Array,
+  out: Float64Array = new Float64Array(items.length),
+): Float64Array {
   for (let k = 0; k < items.length; k++) {
     const i = items[k]!;
     out[k] = ratings[k]! - m.mu - (m.itemBias ? m.itemBias[i]! : 0) - (implicit ? dot(implicit, 0, m.Q, i * m.dim, m.dim) : 0);

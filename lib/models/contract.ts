@@ -1,6 +1,7 @@
 import type * as z from 'zod';
 import type { Dataset } from '../data/dataset';
 import type { Factors, ItemSide, UserState } from '../math/factors';
+import type { ItemExplainer } from '../math/contributions';
 import type { TopN } from '../math/scoring';
 
 /**
@@ -92,7 +93,18 @@ export interface Scorer {
   foldIn(items: Int32Array, ratings: Float32Array): UserState;
   /** Fills heap with the items nearest to `item` (itself, and items `allowed` marks 0, excluded); returns the count, best first. */
   similar(item: number, heap: TopN, allowed?: Uint8Array): number;
+  /**
+   * Optional: why items score as they do for one user, as per-rated-item terms of the
+   * score (the kind's serve.ts states its algebra and what the terms sum to). `ratings`
+   * are the ratings (or confidences' source values) of user.seen, in its order. The work
+   * that depends only on the user (a factorisation) is done here, once; the explainer
+   * returned is owned by the scorer and valid until its next explain call. A kind without
+   * it gives no reasons.
+   */
+  explain?(user: UserState, ratings: Float32Array): ItemExplainer;
 }
+
+export type { Contributions, ItemExplainer } from '../math/contributions';
 
 export interface ServingPart {
   readonly kind: string;

@@ -1,3 +1,4 @@
+import type { ItemExplainer } from '../math/contributions';
 import type { ItemSide, UserState } from '../math/factors';
 import { itemNorms, scoreAllFactors, similarItems, type TopN } from '../math/scoring';
 import { WasmItemScores, wasmItemScoresAvailable } from '../math/wasm-item-scores';
@@ -8,15 +9,20 @@ import { FoldInError, type Scorer } from './contract';
  * cosine of item rows), given the kind's own fold-in. The item scan (WebAssembly SIMD
  * where the runtime has it: a copy of the item rows in its memory) is set up on the
  * first scoreAll, and item norms on the first similar-items call, so a cold start pays
- * only for what it answers.
+ * only for what it answers. `explain`, when the kind has one, is passed through.
  */
-export function factorScorer(model: ItemSide, foldIn: (items: Int32Array, ratings: Float32Array) => UserState): Scorer {
+export function factorScorer(
+  model: ItemSide,
+  foldIn: (items: Int32Array, ratings: Float32Array) => UserState,
+  explain?: (user: UserState, ratings: Float32Array) => ItemExplainer,
+): Scorer {
   let norms: Float32Array | undefined;
   let scoreAll: ((user: UserState) => Float32Array) | undefined;
   return {
     scoreAll: (user) => (scoreAll ??= itemScan(model))(user),
     foldIn,
     similar: (item: number, heap: TopN, allowed?: Uint8Array) => similarItems(model, (norms ??= itemNorms(model)), item, heap, allowed),
+    ...(explain ? { explain } : {}),
   };
 }
 

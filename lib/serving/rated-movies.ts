@@ -12,9 +12,9 @@ export interface RatedMovies {
 
 /**
  * The movies a known user rated, those the model scores highest for them first (ties by
- * item order); undefined for a user the model does not know. A model keeps which movies
- * each user rated (seen.items), not the ratings, so its own score stands in for how much
- * they liked each one.
+ * item order); undefined for a user the model does not know. The model's own score stands
+ * in for how much they liked each one: models before format 3 keep which movies each user
+ * rated (seen.items), not the ratings, and format 3 reads its ratings only for reasons.
  */
 export async function ratedMovies(model: ServingModel, userId: ExternalId, n: number): Promise<RatedMovies | undefined> {
   const user = model.users.indexOf(userId);

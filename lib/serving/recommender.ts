@@ -1,9 +1,10 @@
 import type { ExternalId } from '../data/external-id';
 import type { UserState } from '../math/factors';
 import { clip, selectTopN, type TopN } from '../math/scoring';
-import { FoldInError } from '../models/contract';
+import { FoldInError, type ItemExplainer } from '../models/contract';
 import { InvalidRequestError, UnknownMovieError } from './errors';
 import type { ItemMask } from './item-filter';
+import { shareOf, type Reason } from './reasons';
 import type { ServingModel } from './serving-model';
 
 /**
@@ -20,6 +21,8 @@ export interface MovieScore {
   year?: number;
   /** Predicted rating (rating models), ranking score (iALS), cosine (similar), or baseline score (popular). */
   score: number | null;
+  /** With explain: the user's rated movies behind this one (reasons.ts); empty where the model gives none. */
+  reasons?: Reason[];
 }
 
 export interface Recommendations {
@@ -84,22 +87,61 @@ export function topItems(model: ServingModel, user: UserState, heap: TopN, mask:
   return selectTopN(scores, itemSide.nItems, heap, user.seen, clipTo, mask?.allowed);
 }
 
-/** The n best-scored movies for `user` that are not in user.seen and pass `mask`. */
-function topMovies(model: ServingModel, user: UserState, n: number, mask: ItemMask | undefined): MovieScore[] {
+/**
+ * The n best-scored movies for `user` that are not in user.seen and pass `mask`. With
+ * `explain`, the ratings of user.seen (or null where the model stores none), each movie
+ * gets its reasons: none when the kind has no Scorer.explain, the ratings are missing,
+ * or the kind's fold-in cannot be made (FoldInError).
+ */
+function topMovies(model: ServingModel, user: UserState, n: number, mask: ItemMask | undefined, explain?: Float32Array | null): MovieScore[] {
   const heap = model.heap(n);
-  return fromHeap(model, heap, topItems(model, user, heap, mask));
+  const movies = fromHeap(model, heap, topItems(model, user, heap, mask));
+  if (explain !== undefined) {
+    const explainer = explain && user.seen.length ? explainerOf(model, user, explain) : undefined;
+    movies.forEach((m, k) => {
+      m.reasons = explainer ? model.reasons.pick(explainer, heap.items[k]!, (item, share) => reason(model, item, share)) : [];
+    });
+  }
+  return movies;
 }
 
-/** Top n unseen movies for a known user; the popular list for a user the model does not know. Both pass `mask`. */
-export async function recommendForUser(model: ServingModel, userId: ExternalId, n: number, mask?: ItemMask): Promise<Recommendations> {
+/** The kind's explainer for this user, or undefined when it has none or cannot make one (FoldInError). */
+export function explainerOf(model: ServingModel, user: UserState, ratings: Float32Array): ItemExplainer | undefined {
+  if (ratings.length !== user.seen.length) throw new Error(`${ratings.length} ratings for ${user.seen.length} seen items`);
+  try {
+    return model.scorer.explain?.(user, ratings);
+  } catch (err) {
+    if (err instanceof FoldInError) return undefined;
+    throw err;
+  }
+}
+
+const reason = (model: ServingModel, item: number, share: number): Reason => ({
+  id: model.movieId(item),
+  title: model.catalogEntry(item)?.title ?? null,
+  share: shareOf(share),
+});
+
+const withoutReasons = (movies: MovieScore[]): MovieScore[] => movies.map((m) => ({ ...m, reasons: [] }));
+
+/**
+ * Top n unseen movies for a known user; the popular list for a user the model does not
+ * know. Both pass `mask`. With `explain`, every movie has `reasons` (empty for the popular list).
+ */
+export async function recommendForUser(model: ServingModel, userId: ExternalId, n: number, mask?: ItemMask, explain = false): Promise<Recommendations> {
   const user = model.users.indexOf(userId);
-  if (user < 0) return { movies: popularMovies(model, n, undefined, mask), fallback: 'popular' };
+  if (user < 0) {
+    const movies = popularMovies(model, n, undefined, mask);
+    return { movies: explain ? withoutReasons(movies) : movies, fallback: 'popular' };
+  }
   const state = model.userRows.peek(user) ?? (await model.userRows.load(user));
-  return { movies: topMovies(model, state, n, mask) };
+  let ratings: Float32Array | null | undefined;
+  if (explain) ratings = model.scorer.explain ? ((await model.userRows.ratings(user)) ?? null) : null;
+  return { movies: topMovies(model, state, n, mask, ratings) };
 }
 
 /** Top n movies for a visitor from their ratings alone (fold-in), never one they posted. */
-export function recommendForVisitor(model: ServingModel, ratings: PostedRating[], n: number, mask?: ItemMask): Recommendations {
+export function recommendForVisitor(model: ServingModel, ratings: PostedRating[], n: number, mask?: ItemMask, explain = false): Recommendations {
   const { scale } = model.manifest;
   const unknown: ExternalId[] = [];
   const indexed: Array<{ item: number; rating: number }> = [];
@@ -119,7 +161,10 @@ export function recommendForVisitor(model: ServingModel, ratings: PostedRating[]
   for (let k = 1; k < items.length; k++) {
     if (items[k] === items[k - 1]) throw new InvalidRequestError(`movie ${model.movieId(items[k]!)} is rated more than once`);
   }
-  if (!model.part.personal) return { movies: popularMovies(model, n, items, mask), fallback: 'popular' };
+  if (!model.part.personal) {
+    const movies = popularMovies(model, n, items, mask);
+    return { movies: explain ? withoutReasons(movies) : movies, fallback: 'popular' };
+  }
   let visitor: UserState;
   try {
     visitor = model.scorer.foldIn(items, values);
@@ -127,7 +172,7 @@ export function recommendForVisitor(model: ServingModel, ratings: PostedRating[]
     if (err instanceof FoldInError) throw new InvalidRequestError(`this model cannot fold in new users: ${err.message}`);
     throw err;
   }
-  return { movies: topMovies(model, visitor, n, mask) };
+  return { movies: topMovies(model, visitor, n, mask, explain ? values : undefined) };
 }
 
 /** The n movies closest to `movieId` (the model kind's own similarity: cosine of item rows for factor models). */

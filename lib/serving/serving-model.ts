@@ -8,6 +8,7 @@ import { servingPart } from '../models/serving-registry';
 import type { ObjectStore } from '../storage/object-store';
 import { buildIdIndex, type IdIndex } from './id-index';
 import { ItemMasks } from './item-filter';
+import { ReasonPicker } from './reasons';
 import { UserRows, type UserRowsOptions } from './user-rows';
 
 /**
@@ -30,6 +31,8 @@ export class ServingModel {
   /** Filters resolved against this model's catalogue, cached by filter. */
   readonly masks: ItemMasks;
   readonly loadedAt = Date.now();
+  /** Picks each recommended movie's reasons (reused: explaining is synchronous, like the heaps). */
+  readonly reasons = new ReasonPicker();
   private readonly heaps = new Map<number, TopN>();
 
   constructor(

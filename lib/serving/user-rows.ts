@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import { BlockChecksumError, type BlockHashes } from '../artifacts/blocks';
 import { ArtifactError } from '../artifacts/errors';
-import { copyInto, readTyped, type ModelArtifacts, type PerUserFile } from '../artifacts/load';
+import { copyInto, readBlockHashes, readTyped, type ModelArtifacts, type PerUserFile } from '../artifacts/load';
 import { FILES } from '../artifacts/format';
 import type { ObjectStore } from '../storage/object-store';
 import { StorageUnavailableError } from './errors';
@@ -85,6 +85,11 @@ export class UserRows {
   private offsets: Uint32Array | undefined;
   private biases: Float32Array | undefined;
   private later: Promise<void> | undefined;
+  /** seen_ratings.f32, read on the first explained request: whole (small models) or its block checksums (ranged). */
+  private wholeRatings: Promise<Float32Array> | undefined;
+  private ratingBlocks: Promise<BlockHashes | undefined> | undefined;
+  /** Ranged models: users' ratings once read, in their own LRU (a quarter of the rows' budget). */
+  private readonly ratingsCache: LRUCache<number, Float32Array> | undefined;
   hits = 0;
   misses = 0;
   /** Ranged rows refused by their checks (a corrupt model file). */
@@ -107,6 +112,11 @@ export class UserRows {
         maxSize: options.cacheBytes ?? 64 * 1024 * 1024,
         sizeCalculation: (v) => 64 + (v.row?.byteLength ?? 0) + v.seen.byteLength,
         fetchMethod: (user) => this.fetch(user),
+      });
+      this.ratingsCache = new LRUCache<number, Float32Array>({
+        maxSize: Math.max(1, Math.floor((options.cacheBytes ?? 64 * 1024 * 1024) / 4)),
+        sizeCalculation: (v) => 64 + v.byteLength,
+        fetchMethod: (user) => this.rangedRatings(user, this.a.seenRatings!.key),
       });
     } else {
       this.memory = {
@@ -157,6 +167,72 @@ export class UserRows {
       this.later = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.readWhole());
     }
     return { vec: fetched!.row, offset: 0, bias: fetched!.bias, seen: fetched!.seen };
+  }
+
+  /**
+   * The user's rating of each of their seen items (in seen order), or undefined for a
+   * model that stores none (format 2 and older). Only reasons need them, so they are not
+   * part of the cached state: a small model reads seen_ratings.f32 whole on the first call
+   * (sha256-checked); a large one reads this user's range (block-checked) on the user's
+   * first explained request and keeps it in an LRU of its own.
+   */
+  async ratings(user: number): Promise<Float32Array | undefined> {
+    if (!this.a.seenRatings) return undefined;
+    try {
+      if (this.memory) {
+        const { seenOffsets } = this.memory;
+        return (await this.readWholeRatings()).subarray(seenOffsets[user]!, seenOffsets[user + 1]!);
+      }
+      return (await this.ratingsCache!.fetch(user))!;
+    } catch (err) {
+      if (err instanceof ArtifactError) throw err;
+      throw new StorageUnavailableError(`could not read this user's ratings from model storage; try again shortly`, { cause: err });
+    }
+  }
+
+  /**
+   * A small (in-memory) model's ratings of every user at once, for a pass over all users
+   * (the batch export): read whole on the first call. Undefined when the model stores none
+   * or its per-user files are ranged.
+   */
+  async allRatings(): Promise<((user: number) => Float32Array) | undefined> {
+    if (!this.a.seenRatings || !this.memory) return undefined;
+    const { seenOffsets } = this.memory;
+    const all = await this.readWholeRatings();
+    return (user) => all.subarray(seenOffsets[user]!, seenOffsets[user + 1]!);
+  }
+
+  private readWholeRatings(): Promise<Float32Array> {
+    const { manifest, nSeen } = this.a;
+    this.wholeRatings ??= readTyped(this.store, manifest, FILES.seenRatings, Float32Array, nSeen).catch((err: unknown) => {
+      this.wholeRatings = undefined; // the next request tries again
+      throw err;
+    });
+    return this.wholeRatings;
+  }
+
+  private async rangedRatings(user: number, key: string): Promise<Float32Array> {
+    const { manifest, nSeen } = this.a;
+    const [start, end] = this.offsets
+      ? [this.offsets[user]!, this.offsets[user + 1]!]
+      : await this.range(this.keys!.seenOffsets, user * 4, user * 4 + 8).then((b) => [b.readUInt32LE(0), b.readUInt32LE(4)]);
+    if (start > end || end > nSeen) {
+      throw new ArtifactError(`model ${manifest.version}: ${FILES.seenIndex} gives user ${user} entries ${start}..${end} of the ${nSeen} in ${FILES.seenRatings}`);
+    }
+    if (start === end) return new Float32Array(0);
+    this.ratingBlocks ??= readBlockHashes(this.store, manifest, FILES.seenRatings, nSeen * 4).catch((err: unknown) => {
+      this.ratingBlocks = undefined;
+      throw err;
+    });
+    const blocks = await this.ratingBlocks;
+    const ratings = copyInto(await this.range({ key, blocks }, start * 4, end * 4), new Float32Array(end - start));
+    for (const r of ratings) {
+      if (!(Number.isFinite(r) && Math.abs(r) <= MAX_SANE_VALUE)) {
+        this.corrupt++;
+        throw new CorruptRowError(`model ${manifest.version}: user ${user}'s stored ratings are corrupt`);
+      }
+    }
+    return ratings;
   }
 
   /** Settles when the background read of seen.idx and user_bias.f32 is over (or was never started); true if it is in memory. */

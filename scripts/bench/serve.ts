@@ -10,6 +10,9 @@
  * - cachedP50Ms / cachedP99Ms: the middy handler invoked in-process for users whose rows
  *   are cached; uncachedP50Ms: random users whose rows come by ranged GET; filteredP50Ms /
  *   filteredP99Ms: the same cached users with a genre filter (filteredToCachedP50: the ratio);
+ *   explainedP50Ms / explainedP99Ms: the same cached users with explain=true (their ratings
+ *   read on a first pass, as rows are; explainedToCachedP50: the ratio, target <= 2;
+ *   reasonsPerMovie: how many reasons the answers gave, so an empty explanation shows);
  * - httpRps / httpErrors: autocannon (--connections, --duration) against serverless-offline
  *   (--offline-mode in-process: one shared model like one warm container; worker: a worker
  *   thread per concurrent request, each loading its own model).
@@ -115,7 +118,7 @@ async function inProcess(endpoint: string, o: ServeOptions) {
   process.env.POWERTOOLS_LOG_LEVEL = 'WARN';
   process.env.MODEL_REFRESH_SECONDS = '3600';
   const { handler } = (await import('../../functions/recommend')) as unknown as {
-    handler: (e: unknown, c: unknown) => Promise<{ statusCode: number }>;
+    handler: (e: unknown, c: unknown) => Promise<{ statusCode: number; body?: string }>;
   };
   const context = lambdaContext();
   const rng = createRng(7);
@@ -142,6 +145,12 @@ async function inProcess(endpoint: string, o: ServeOptions) {
   const filteredEvents = Array.from(users, (u) => httpEvent('GET', '/reco', { query: `UsrID=${u}&n_recos=10&genres=${FILTER_GENRE}` }));
   await time(filteredEvents);
   const filtered = await time(filteredEvents);
+  // The same cached users with reasons; the first pass reads their ratings (ranged models) and warms up.
+  const explainedEvents = Array.from(users, (u) => httpEvent('GET', '/reco', { query: `UsrID=${u}&n_recos=10&explain=true` }));
+  await time(explainedEvents);
+  const explained = await time(explainedEvents);
+  const sample = JSON.parse((await handler(explainedEvents[0], context)).body ?? '{}') as { movies?: { reasons?: unknown[] }[] };
+  const movies = sample.movies ?? [];
   return {
     uncachedP50Ms: percentile(uncached, 0.5),
     uncachedP99Ms: percentile(uncached, 0.99),
@@ -152,6 +161,10 @@ async function inProcess(endpoint: string, o: ServeOptions) {
     filteredP99Ms: percentile(filtered, 0.99),
     filteredToCachedP50: round(percentile(filtered, 0.5) / percentile(cachedWarm, 0.5), 2),
     filter: `genres=${FILTER_GENRE}`,
+    explainedP50Ms: percentile(explained, 0.5),
+    explainedP99Ms: percentile(explained, 0.99),
+    explainedToCachedP50: round(percentile(explained, 0.5) / percentile(cachedWarm, 0.5), 2),
+    reasonsPerMovie: round(movies.reduce((a, m) => a + (m.reasons?.length ?? 0), 0) / Math.max(1, movies.length), 2),
   };
 }
 

@@ -33,7 +33,7 @@ describe('publishModel against a real s3rver', () => {
     expect(uploaded.at(-1)).toBe(FILES.manifest);
     expect(await readManifest(s3.store, manifest.version)).toEqual(manifest);
 
-    for (const name of [FILES.items, FILES.users, FILES.itemBias, FILES.userBias, FILES.seenIndex, FILES.seenItems,
+    for (const name of [FILES.items, FILES.users, FILES.itemBias, FILES.userBias, FILES.seenIndex, FILES.seenItems, FILES.seenRatings,
       FILES.userIds, FILES.itemIds, FILES.popular, FILES.catalog, FILES.reportMetrics, FILES.reportCurve]) {
       const body = await s3.store.get(fileKey(manifest.version, name));
       expect(body, name).toBeDefined();
@@ -71,6 +71,14 @@ describe('publishModel against a real s3rver', () => {
     expect(seenItems.length).toBeLessThan(dataset.size); // the fixture repeats some ratings
     for (let u = 0; u < nu; u++) {
       expect([...seenItems.subarray(offsets[u]!, offsets[u + 1]!)]).toEqual([...expected[u]!].sort((a, b) => a - b));
+    }
+    // Each seen item's rating beside it: of a repeated pair, the one later in the data set.
+    const seenRatings = asF32((await s3.store.get(fileKey(manifest.version, FILES.seenRatings)))!);
+    expect(seenRatings.length).toBe(seenItems.length);
+    const lastRating = new Map<string, number>();
+    for (let r = 0; r < dataset.size; r++) lastRating.set(`${dataset.users[r]} ${dataset.items[r]}`, dataset.ratings[r]!);
+    for (let u = 0; u < nu; u++) {
+      for (let k = offsets[u]!; k < offsets[u + 1]!; k++) expect(seenRatings[k]).toBe(lastRating.get(`${u} ${seenItems[k]}`));
     }
 
     // Popularity: all items, counts never increasing.

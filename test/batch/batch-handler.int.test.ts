@@ -45,7 +45,7 @@ describe('the train function in batch mode', () => {
   it('reads the example event as a batch export, and anything without a mode as training', () => {
     expect(parseTrainEvent(example)).toEqual({
       mode: 'batch',
-      request: { n: 20, partUsers: 100_000, out: { bucket: 'movie-reco-local', prefix: 'batch/top20/' }, filter: { excludeGenres: ['Horror'] } },
+      request: { n: 20, partUsers: 100_000, explain: false, out: { bucket: 'movie-reco-local', prefix: 'batch/top20/' }, filter: { excludeGenres: ['Horror'] } },
     });
     expect(parseTrainEvent({ ...schedule, detail: { mode: 'batch', out: 's3://b-1/x/' } })).toMatchObject({ mode: 'batch', request: { n: 10 } });
     expect(parseTrainEvent({ mode: 'train', model: 'svd' })).toMatchObject({ mode: 'train', config: { model: 'svd' } });

@@ -108,6 +108,24 @@ describe('a batch export', () => {
     }
   });
 
+  it('gives each movie its reasons with explain, as explain=true answers them', async () => {
+    const manifest = await runBatch(request({ prefix: 'exports/explained/', n: 5, explain: true }), store);
+    expect(manifest.explain).toBe(true);
+    const lines = (await readParts(store, 'exports/explained/', manifest)).flat() as Array<Line & { reasons: { id: number; share: number }[][] }>;
+    let given = 0;
+    for (const line of lines) {
+      const reco = await recommendForUser(model, line.userId, 5, undefined, true);
+      expect(line.items).toEqual(reco.movies.map((m) => m.id));
+      expect(line.reasons).toEqual(reco.movies.map((m) => m.reasons!.map(({ id, share }) => ({ id, share }))));
+      given += line.reasons.flat().length;
+    }
+    expect(given).toBeGreaterThan(0);
+    // Without explain, no reasons field.
+    const plain = await runBatch(request({ prefix: 'exports/plain/', n: 5 }), store);
+    expect(plain.explain).toBe(false);
+    for (const line of (await readParts(store, 'exports/plain/', plain)).flat()) expect(line).not.toHaveProperty('reasons');
+  });
+
   it('writes the manifest last, and it says what was written', async () => {
     store.written.length = 0;
     const manifest = await runBatch(request({ prefix: 'exports/m/', n: 5 }), store);

@@ -53,6 +53,7 @@ describe('parseBatchRequest', () => {
     expect(parseBatchRequest({ mode: 'batch', out: 's3://b-1/p/', genres: ['Drama'], exclude: [1, 'x'], years: '1990-1999' })).toEqual({
       n: 10,
       partUsers: 100_000,
+      explain: false,
       out: { bucket: 'b-1', prefix: 'p/' },
       filter: { genres: ['Drama'], exclude: [1, 'x'], years: '1990-1999' },
     });

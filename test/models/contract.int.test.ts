@@ -139,6 +139,31 @@ describe.each(MODEL_KINDS)('the %s kind', (kind) => {
     expect((await recommendForUser(model, data.userIds.external(user), N, none)).movies).toEqual([]);
   });
 
+  it('explains with its optional Scorer.explain: at most three of the rated movies a movie, largest share first; none without it', async () => {
+    const rated = new Set(Array.from(userItems, (i) => data.itemIds.external(i)));
+    const posted = Array.from(userItems, (i, k) => ({ movieId: data.itemIds.external(i), rating: userRatings[k]! }));
+    const known = await recommendForUser(model, data.userIds.external(user), N, undefined, true);
+    const visitor = recommendForVisitor(model, posted, N, undefined, true);
+    const plain = await recommendForUser(model, data.userIds.external(user), N);
+    // Reasons change nothing else of the answer.
+    expect(known.movies.map(({ reasons: _r, ...m }) => m)).toEqual(plain.movies);
+    for (const movies of [known.movies, visitor.movies]) {
+      let given = 0;
+      for (const m of movies) {
+        expect(m.reasons!.length).toBeLessThanOrEqual(3);
+        given += m.reasons!.length;
+        for (const r of m.reasons!) {
+          expect(rated.has(r.id)).toBe(true);
+          expect(r.share).toBeGreaterThan(0);
+          expect(r.share).toBeLessThanOrEqual(1);
+        }
+        for (let k = 1; k < m.reasons!.length; k++) expect(m.reasons![k - 1]!.share).toBeGreaterThanOrEqual(m.reasons![k]!.share);
+      }
+      if (model.scorer.explain) expect(given).toBeGreaterThan(0);
+      else expect(given).toBe(0);
+    }
+  });
+
   it('finds similar movies: at most n, best first, never the movie itself', () => {
     const movieId = data.itemIds.external(3);
     const got = similarMovies(model, movieId, N);

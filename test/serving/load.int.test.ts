@@ -5,6 +5,7 @@ import { ArtifactError } from '../../lib/artifacts/errors';
 import { loadModelArtifacts } from '../../lib/artifacts/load';
 import { StorageUnavailableError } from '../../lib/serving/errors';
 import { buildIdIndex } from '../../lib/serving/id-index';
+import { recommendForUser } from '../../lib/serving/recommender';
 import { ServingModel } from '../../lib/serving/serving-model';
 import { ObjectStore } from '../../lib/storage/object-store';
 import { createS3Client } from '../../lib/storage/s3-client';
@@ -200,8 +201,36 @@ describe('loadModelArtifacts', () => {
     await s3.store.put(key, JSON.stringify({ ...manifest, formatVersion: 1 }));
     const old = await loadModelArtifacts(s3.store, 'v-old');
     expect([...old.userIds]).toEqual([...fixture.dataset.userIds.toArray()]);
-    await s3.store.put(key, JSON.stringify({ ...manifest, formatVersion: 3 }));
-    await expect(loadModelArtifacts(s3.store, 'v-old')).rejects.toThrow(/format version 3 is not one this build reads \(1, 2\)/);
+    await s3.store.put(key, JSON.stringify({ ...manifest, formatVersion: 4 }));
+    await expect(loadModelArtifacts(s3.store, 'v-old')).rejects.toThrow(/format version 4 is not one this build reads \(1, 2, 3\)/);
+  });
+
+  it("reads a user's ratings only when asked, whole or by range, and none from a format-2 model", async () => {
+    const d = fixture.dataset;
+    const want = (u: number): number[] => {
+      const last = new Map<number, number>();
+      for (let r = 0; r < d.size; r++) if (d.users[r] === u) last.set(d.items[r]!, d.ratings[r]!);
+      return [...last.entries()].sort((a, b) => a[0] - b[0]).map(([, rating]) => rating);
+    };
+    const whole = new ServingModel(await loadModelArtifacts(s3.store, 'v1'), s3.store);
+    const ranged = new ServingModel(await loadModelArtifacts(s3.store, 'v1', { wholeUpToBytes: 0 }), s3.store);
+    for (const u of [0, 5, 29]) {
+      expect([...(await whole.userRows.ratings(u))!]).toEqual(want(u));
+      expect([...(await ranged.userRows.ratings(u))!]).toEqual(want(u));
+      // Reasons, whole or ranged, are the same.
+      const id = fixture.userId(u);
+      const explained = (await recommendForUser(whole, id, 5, undefined, true)).movies;
+      expect(explained.some((m) => m.reasons!.length > 0)).toBe(true);
+      expect((await recommendForUser(ranged, id, 5, undefined, true)).movies).toEqual(explained);
+    }
+    await publishFixture(s3.store, fixture, 'v-format2');
+    const key = fileKey('v-format2', FILES.manifest);
+    const manifest = JSON.parse((await s3.store.get(key))!.toString('utf8')) as { files: Record<string, unknown> };
+    delete manifest.files[FILES.seenRatings];
+    await s3.store.put(key, JSON.stringify({ ...manifest, formatVersion: 2 }));
+    const old = await loadModelArtifacts(s3.store, 'v-format2');
+    expect(old.seenRatings).toBeUndefined();
+    expect(await new ServingModel(old, s3.store).userRows.ratings(0)).toBeUndefined();
   });
 
   it('refuses a version without a manifest', async () => {

@@ -112,6 +112,10 @@ describe.skipIf(!chromiumPath)(chromiumPath ? 'the demo page in headless Chromiu
     for (const title of [...rated, ...recommended]) expect(title).toMatch(/^Movie \d+ \(\d{4}\)$/);
     expect(recommended.filter((t) => rated.includes(t))).toEqual([]);
     await expect(page.getByRole('heading', { name: `Recommended for user ${USER}` }).isVisible()).resolves.toBe(true);
+    // The page asks for explain=true: recommendations name the rated movies behind them, with their shares.
+    const reasons = await page.locator(`${LISTS.reco} .reasons`).allTextContents();
+    expect(reasons.length).toBeGreaterThan(0);
+    for (const line of reasons) expect(line).toMatch(/^Because of Movie \d+ \(\d{4}\) \d+%(, Movie \d+ \(\d{4}\) \d+%){0,2}$/);
   });
 
   it('keeps to the ticked genre', async () => {

@@ -1,12 +1,13 @@
 import type { UserState } from '../../math/factors';
 import type { TopN } from '../../math/scoring';
-import type { ServingPart } from '../contract';
+import type { Contributions, ItemExplainer, ServingPart } from '../contract';
 
 /**
  * EASE serving. The item rows Q are the rows of B (dim = nItems), so with x_u the
  * user's binary row, score(u) = x_u B = Σ_{j ∈ seen(u)} B[j, :]: one axpy of length
  * nItems per item the user has. A visitor is the same sum over the posted items (fold-in
  * is free). Similar items to i: the largest B[i, j], j ≠ i (diag(B) is 0).
+ * Reasons are exact: score_i = Σ_{j ∈ seen(u)} x_uj B[j, i], one term per rated item.
  */
 export const easeServing: ServingPart = {
   kind: 'ease',
@@ -15,6 +16,12 @@ export const easeServing: ServingPart = {
   open(model) {
     const { Q: B, nItems } = model;
     let out: Float32Array | undefined;
+    let explained: Int32Array = new Int32Array(0);
+    const explainer: ItemExplainer = {
+      explain(item: number, sink: Contributions): void {
+        for (let k = 0; k < explained.length; k++) sink.add(explained[k]!, B[explained[k]! * nItems + item]!);
+      },
+    };
     return {
       scoreAll(user: UserState): Float32Array {
         out ??= new Float32Array(nItems);
@@ -32,6 +39,10 @@ export const easeServing: ServingPart = {
         const row = item * nItems;
         for (let j = 0; j < nItems; j++) if (j !== item && (!allowed || allowed[j] === 1)) heap.offer(j, B[row + j]!);
         return heap.sortDescending();
+      },
+      explain(user: UserState): ItemExplainer {
+        explained = user.seen;
+        return explainer;
       },
     };
   },

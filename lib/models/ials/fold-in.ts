@@ -54,6 +54,41 @@ export function parseIalsFoldIn(record: Record<string, number | string> | undefi
 }
 
 /**
+ * The user's system A = QᵀQ + Σ w_i q_i q_iᵀ + λ_u I into A (dim x dim, unfactored) and,
+ * when given, b = Σ (1 + w_i) q_i; the confidences c_i = 1 + w_i into `confidences` when
+ * given (same order as items). The one place fold-in and its reasons build it.
+ */
+export function ialsUserSystem(
+  Q: Float32Array,
+  dim: number,
+  gram: ArrayLike<number>,
+  items: Int32Array,
+  ratings: Float32Array,
+  params: IalsFoldInParams,
+  A: Float64Array,
+  b?: Float64Array,
+  confidences?: Float64Array,
+): void {
+  if (items.length !== ratings.length) throw new RangeError('items and ratings differ in length');
+  if (gram.length < dim * dim) throw new RangeError(`gram must be ${dim} x ${dim}`);
+  const nItems = Math.floor(Q.length / dim);
+  for (let k = 0; k < dim * dim; k++) A[k] = gram[k]!;
+  b?.fill(0, 0, dim);
+  let weightSum = 0;
+  for (let k = 0; k < items.length; k++) {
+    const i = items[k]!;
+    if (!(i >= 0 && i < nItems)) throw new RangeError(`item index ${i} is not in [0, ${nItems})`);
+    const w = extraConfidence(ratings[k]!, params);
+    weightSum += w;
+    if (confidences) confidences[k] = 1 + w;
+    addOuter(A, dim, w, Q, i * dim);
+    if (b) for (let a = 0; a < dim; a++) b[a] += (1 + w) * Q[i * dim + a]!;
+  }
+  const reg = rowReg(params, nItems, weightSum);
+  for (let a = 0; a < dim; a++) A[a * dim + a] += reg;
+}
+
+/**
  * Writes the folded-in user vector into out[0 .. dim). `gram` is QᵀQ (dim x dim,
  * row-major, computed once per loaded model); items are item indices with their
  * ratings. No items gives the zero vector.
@@ -67,26 +102,13 @@ export function ialsFoldIn(
   params: IalsFoldInParams,
   out: Float32Array,
 ): void {
-  if (items.length !== ratings.length) throw new RangeError('items and ratings differ in length');
-  if (gram.length < dim * dim) throw new RangeError(`gram must be ${dim} x ${dim}`);
-  const nItems = Math.floor(Q.length / dim);
-  const A = Float64Array.from({ length: dim * dim }, (_, k) => gram[k]!);
+  const A = new Float64Array(dim * dim);
   const b = new Float64Array(dim);
-  let weightSum = 0;
-  for (let k = 0; k < items.length; k++) {
-    const i = items[k]!;
-    if (!(i >= 0 && i < nItems)) throw new RangeError(`item index ${i} is not in [0, ${nItems})`);
-    const w = extraConfidence(ratings[k]!, params);
-    weightSum += w;
-    addOuter(A, dim, w, Q, i * dim);
-    for (let a = 0; a < dim; a++) b[a] += (1 + w) * Q[i * dim + a]!;
-  }
+  ialsUserSystem(Q, dim, gram, items, ratings, params, A, b);
   if (items.length === 0) {
     out.fill(0, 0, dim);
     return;
   }
-  const reg = rowReg(params, nItems, weightSum);
-  for (let a = 0; a < dim; a++) A[a * dim + a] += reg;
   choleskyFactor(A, dim);
   const x = new Float64Array(dim);
   choleskySolve(A, dim, b, x);

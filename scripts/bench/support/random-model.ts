@@ -1,3 +1,4 @@
+import { FORMAT_VERSION } from '../../../lib/artifacts/format';
 import { publishModel, type PublishInput } from '../../../lib/artifacts/publish';
 import { readLatest, readManifest } from '../../../lib/artifacts/versions';
 import { DatasetBuilder, type Catalog } from '../../../lib/data/dataset';
@@ -73,12 +74,12 @@ export function randomModel(o: RandomModelShape, seed = 42): PublishInput {
   };
 }
 
-/** Publishes a random model of this shape unless the live one already is one; returns the live version. */
+/** Publishes a random model of this shape unless the live one already is one (of this build's format); returns the live version. */
 export async function ensureRandomModel(store: ObjectStore, o: RandomModelShape, say: (m: string) => void): Promise<string> {
   const live = await readLatest(store);
   if (live) {
     const m = await readManifest(store, live).catch(() => undefined);
-    if (m && m.nUsers === o.users && m.nItems === o.movies && m.dim === o.dim && m.dataset.source === randomModelSource(o)) {
+    if (m && m.nUsers === o.users && m.nItems === o.movies && m.dim === o.dim && m.dataset.source === randomModelSource(o) && m.formatVersion === FORMAT_VERSION) {
       say(`reusing model ${live}`);
       return live;
     }
