@@ -116,10 +116,10 @@ class DatLineWriter {
       pos = putUint(buf, pos, items[r]!);
       buf[pos++] = COLON;
       buf[pos++] = COLON;
-      buf[pos++] = 48 + ratings[r]!;
+      buf[pos++] = 48 + (ratings[r]! | 0);
       buf[pos++] = COLON;
       buf[pos++] = COLON;
-      pos = putUint(buf, pos, T0 + (((Math.imul(user, 0x9e3779b1) + Math.imul(nth, 0x85ebca6b)) >>> 0) % SPAN));
+      pos = putUint(buf, pos, T0 + uint32ModSpan(Math.imul(user, 0x9e3779b1) + Math.imul(nth, 0x85ebca6b)));
       buf[pos++] = NL;
     }
     this.pos = pos;
@@ -129,16 +129,25 @@ class DatLineWriter {
   }
 }
 
-/** Writes a non-negative integer (< 2^32) in decimal at pos; returns the position after it. */
+/**
+ * (h >>> 0) % SPAN in int32 arithmetic: a uint32 above 2^31 is a double in V8, and a
+ * double's % is a call to fmod; halving first keeps every step a small integer.
+ */
+function uint32ModSpan(h: number): number {
+  const u = h >>> 0;
+  return ((((u >>> 1) % SPAN) * 2) + (u & 1)) % SPAN;
+}
+
+/** Writes a non-negative integer (< 2^31) in decimal at pos; returns the position after it. Integer division (| 0) keeps V8 off doubles. */
 function putUint(buf: Buffer, pos: number, value: number): number {
   const digits =
     value < 10 ? 1 : value < 100 ? 2 : value < 1000 ? 3 : value < 10000 ? 4 : value < 100000 ? 5
     : value < 1000000 ? 6 : value < 10000000 ? 7 : value < 100000000 ? 8 : value < 1000000000 ? 9 : 10;
   const end = pos + digits;
   let p = end;
-  let v = value;
+  let v = value | 0;
   while (v >= 10) {
-    const q = Math.floor(v / 10);
+    const q = (v / 10) | 0;
     buf[--p] = 48 + v - q * 10;
     v = q;
   }
