@@ -109,5 +109,17 @@ export const Manifest = z.object({
     curve: z.array(CurvePoint),
   }),
   files: z.record(z.string(), FileEntry),
+  /** The newest events/ object this version has taken in (training merged it, or a refresh read it): the next refresh starts after it. */
+  events: z.object({ through: z.string(), merged: z.number().int().nonnegative() }).optional(),
+  /** A refresh (users re-solved against fixed items): the version it started from and the one whose item files it copied. */
+  refresh: z
+    .object({
+      from: z.string(),
+      itemsFrom: z.string(),
+      events: z.number().int().nonnegative(),
+      users: z.number().int().nonnegative(),
+      newUsers: z.number().int().nonnegative(),
+    })
+    .optional(),
 });
 export type Manifest = z.infer<typeof Manifest>;

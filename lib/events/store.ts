@@ -1,0 +1,53 @@
+import type { ObjectStore } from '../storage/object-store';
+import { EVENTS_PREFIX, newEventsKey } from './keys';
+import { StoredEventSchema, toJsonLines, type StoredEvent } from './schema';
+
+/** Writes one call's events as one JSON Lines object; resolves only once S3 has it. */
+export async function writeEvents(store: ObjectStore, events: readonly StoredEvent[], nowMs: number): Promise<string> {
+  const key = newEventsKey(nowMs);
+  await store.put(key, toJsonLines(events), 'application/x-ndjson');
+  return key;
+}
+
+export interface ReadEvent extends StoredEvent {
+  /** The object it came from (its key sorts by time of receipt). */
+  key: string;
+}
+
+export interface EventsRead {
+  /** In order of receipt (object key), then line. */
+  events: ReadEvent[];
+  objects: number;
+  /** The newest object read: the next read starts after it. */
+  lastKey?: string;
+  bad: { count: number; examples: string[] };
+}
+
+const MAX_BAD_EXAMPLES = 5;
+
+/** Every event object under events/ after `afterKey` (all of them without one); malformed lines are counted, not fatal. */
+export async function readEvents(store: ObjectStore, afterKey?: string): Promise<EventsRead> {
+  const keys = (await store.list(EVENTS_PREFIX, afterKey)).filter((k) => k.endsWith('.jsonl')).sort();
+  const events: ReadEvent[] = [];
+  const bad = { count: 0, examples: [] as string[] };
+  for (const key of keys) {
+    const body = await store.get(key);
+    if (!body) continue;
+    const lines = body.toString('utf8').split('\n');
+    lines.forEach((line, n) => {
+      if (line.trim() === '') return;
+      let parsed: ReturnType<typeof StoredEventSchema.safeParse> | undefined;
+      try {
+        parsed = StoredEventSchema.safeParse(JSON.parse(line));
+      } catch {
+        parsed = undefined;
+      }
+      if (parsed?.success) events.push({ ...parsed.data, key } as ReadEvent);
+      else {
+        bad.count++;
+        if (bad.examples.length < MAX_BAD_EXAMPLES) bad.examples.push(`${key}:${n + 1}: ${line.slice(0, 120)}`);
+      }
+    });
+  }
+  return { events, objects: keys.length, ...(keys.length ? { lastKey: keys.at(-1)! } : {}), bad };
+}
