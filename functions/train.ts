@@ -82,7 +82,7 @@ async function refresh(request: RefreshRequest): Promise<RefreshSummary> {
   const started = Date.now();
   const store = new ObjectStore(modelBucket());
   try {
-    const result = await runRefresh(store, request, (message, data) => logger.info(message, data ?? {}));
+    const result = await runRefresh(store, request, { log: (message, data) => logger.info(message, data ?? {}) });
     if (!result.published) logger.info('refresh published nothing', { reason: result.reason, from: result.from });
     metrics.addMetric('refresh_users', MetricUnit.Count, result.users);
     return { mode: 'refresh', ...result, seconds: (Date.now() - started) / 1000 };

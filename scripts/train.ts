@@ -184,13 +184,17 @@ async function publish(store: ObjectStore, run: TrainingRun, say: (line: string)
   say(`published model ${manifest.version} to s3://${store.bucket}/models/${manifest.version}/`);
 }
 
+const LOCAL_SETTLE_MS = 2000;
+
 /** `--refresh`: the live model's users with new events re-solved and published (or why not). */
 async function refresh(o: Flags): Promise<void> {
   const store = publishStore();
   await requireModelBucket(store);
   const duplicates = o.duplicates as 'last' | 'first' | 'mean' | 'max' | undefined;
   const weights = formatFromFlags(o)?.eventWeights;
-  const result = await runRefresh(store, { ...(duplicates ? { duplicates } : {}), ...(weights ? { eventWeights: weights } : {}) });
+  // Locally a 202 means the object is written; the deployed schedule leaves EVENTS_SETTLE_MS for PUTs still in flight.
+  const until = Date.now() - LOCAL_SETTLE_MS;
+  const result = await runRefresh(store, { ...(duplicates ? { duplicates } : {}), ...(weights ? { eventWeights: weights } : {}) }, { until });
   if (o.json) console.log(JSON.stringify(result));
   else if (result.published) console.log(`refreshed ${result.from} -> ${result.version}: ${result.events} events, ${result.users} users re-solved (${result.newUsers} new)`);
   else console.log(`refresh: nothing published (${result.reason})`);

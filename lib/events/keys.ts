@@ -15,6 +15,14 @@ export function eventsKeyAt(ms: number): string {
   return `${EVENTS_PREFIX}${d.getUTCFullYear()}/${pad(d.getUTCMonth() + 1)}/${pad(d.getUTCDate())}/${pad(Math.max(0, Math.floor(ms)), 13)}`;
 }
 
+/**
+ * How long after its key's time an events object is surely complete: the key is made when
+ * the call arrives, the PUT may finish a few seconds later (the events function times out
+ * at 6 s), so a reader that took in a newer key could otherwise pass an older one still
+ * being written. Readers stop at keys older than this, and the next read starts there.
+ */
+export const EVENTS_SETTLE_MS = 30_000;
+
 /** A fresh key for one call's events received at `ms`. */
 export const newEventsKey = (ms: number): string => `${eventsKeyAt(ms)}-${randomUUID()}.jsonl`;
 

@@ -19,7 +19,7 @@ export interface EventsMergeReport {
   newerThan?: number;
   /** Repeated (user, item) pairs after the merge, resolved by the duplicates policy. */
   duplicates: DuplicateReport;
-  /** The newest event object read: a refresh of the model trained on this starts after it. */
+  /** Where the read of events/ stopped: a refresh of the model trained on this starts after it. */
   through?: string;
 }
 

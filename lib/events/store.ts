@@ -1,5 +1,5 @@
 import type { ObjectStore } from '../storage/object-store';
-import { EVENTS_PREFIX, newEventsKey } from './keys';
+import { EVENTS_PREFIX, EVENTS_SETTLE_MS, eventsKeyAt, newEventsKey } from './keys';
 import { StoredEventSchema, toJsonLines, type StoredEvent } from './schema';
 
 /** Writes one call's events as one JSON Lines object; resolves only once S3 has it. */
@@ -18,16 +18,23 @@ export interface EventsRead {
   /** In order of receipt (object key), then line. */
   events: ReadEvent[];
   objects: number;
-  /** The newest object read: the next read starts after it. */
-  lastKey?: string;
+  /** Where this read stopped: the next read starts after it. */
+  through: string;
   bad: { count: number; examples: string[] };
 }
 
 const MAX_BAD_EXAMPLES = 5;
 
-/** Every event object under events/ after `afterKey` (all of them without one); malformed lines are counted, not fatal. */
-export async function readEvents(store: ObjectStore, afterKey?: string): Promise<EventsRead> {
-  const keys = (await store.list(EVENTS_PREFIX, afterKey)).filter((k) => k.endsWith('.jsonl')).sort();
+/**
+ * The event objects under events/ after `afterKey` (from the first without one) and
+ * received before `untilMs` (default: EVENTS_SETTLE_MS ago, so none is still being
+ * written); malformed lines are counted, not fatal.
+ */
+export async function readEvents(store: ObjectStore, afterKey?: string, untilMs: number = Date.now() - EVENTS_SETTLE_MS): Promise<EventsRead> {
+  const through = eventsKeyAt(untilMs);
+  const keys = (await store.list(EVENTS_PREFIX, afterKey))
+    .filter((k) => k.endsWith('.jsonl') && k < through)
+    .sort();
   const events: ReadEvent[] = [];
   const bad = { count: 0, examples: [] as string[] };
   for (const key of keys) {
@@ -49,5 +56,5 @@ export async function readEvents(store: ObjectStore, afterKey?: string): Promise
       }
     });
   }
-  return { events, objects: keys.length, ...(keys.length ? { lastKey: keys.at(-1)! } : {}), bad };
+  return { events, objects: keys.length, through, bad };
 }

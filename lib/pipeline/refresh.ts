@@ -83,7 +83,14 @@ const noOp = (reason: string, extra: Partial<RefreshResult> = {}): RefreshResult
   ...extra,
 });
 
-export async function runRefresh(store: ObjectStore, input: unknown = {}, log: Log = () => {}): Promise<RefreshResult> {
+export interface RefreshOptions {
+  log?: Log;
+  /** Take the events received before this time (epoch ms; default readEvents' settled ones). */
+  until?: number;
+}
+
+export async function runRefresh(store: ObjectStore, input: unknown = {}, options: RefreshOptions = {}): Promise<RefreshResult> {
+  const log = options.log ?? (() => {});
   const request = RefreshRequest.parse(input ?? {});
   const live = await readLatest(store);
   if (!live) return noOp('no model is live');
@@ -92,7 +99,7 @@ export async function runRefresh(store: ObjectStore, input: unknown = {}, log: L
   if (!part.personal) return noOp(`model kind ${base.model.kind} has no personal scores to refresh`, { from: live });
 
   const after = eventsAfter(base);
-  const got = await readEvents(store, after);
+  const got = await readEvents(store, after, options.until);
   if (got.events.length === 0) {
     log('refresh: no new events', { from: live, after, malformed: got.bad.count });
     return noOp('no new events', { from: live, dropped: { malformed: got.bad.count, unknownMovie: 0, wrongIdKind: 0, outsideScale: 0 }, examples: got.bad.examples });
@@ -205,7 +212,7 @@ export async function runRefresh(store: ObjectStore, input: unknown = {}, log: L
     side.userBias = next;
   }
   const events = got.events.length;
-  const manifest = await publishRefresh(store, base, side, { events, users: solved.size, newUsers: newIds.length, through: got.lastKey!, addedRatings }, { log });
+  const manifest = await publishRefresh(store, base, side, { events, users: solved.size, newUsers: newIds.length, through: got.through, addedRatings }, { log });
   const result: RefreshResult = { published: true, from: live, version: manifest.version, events, users: solved.size, newUsers: newIds.length, dropped, examples };
   log('refresh: published', { ...result });
   return result;

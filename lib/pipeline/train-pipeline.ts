@@ -7,7 +7,6 @@ import { evaluateRatings } from '../eval/rating';
 import type { FitResult, Progress } from '../models/contract';
 import { fitModel, getModel } from '../models/registry';
 import type { ObjectStore } from '../storage/object-store';
-import { eventsKeyAt } from '../events/keys';
 import { mergeEvents, type EventsMergeReport } from '../events/merge';
 import { readEvents } from '../events/store';
 import { defaultThreads, parseTrainConfig, type TrainConfig, type TrainConfigInput } from './config';
@@ -25,6 +24,8 @@ export interface TrainingHooks {
   sourceContext?: SourceContext;
   /** The model bucket: its events/ (POST /events) are merged into the data (unless config.events is false). */
   eventsStore?: ObjectStore;
+  /** Merge the events received before this time (epoch ms; default readEvents' settled ones). */
+  eventsUntil?: number;
 }
 
 /** Everything one run produced; publishing takes it from here (publish-input.ts). */
@@ -64,7 +65,7 @@ export async function runTraining(input: TrainConfig | TrainConfigInput, hooks: 
   const model = getModel(config.model);
 
   const read = await stage('load', () => loadDataset(withFormat(parseSource(config.source), config.format, config.items), hooks.sourceContext as SourceContext));
-  const { loaded, events } = hooks.eventsStore && config.events ? await stage('events', () => withEvents(read, hooks.eventsStore!, config)) : { loaded: read, events: undefined };
+  const { loaded, events } = hooks.eventsStore && config.events ? await stage('events', () => withEvents(read, hooks.eventsStore!, config, hooks.eventsUntil)) : { loaded: read, events: undefined };
   const data = { ...dataReport(loaded), ...(events ? { events } : {}) };
   log('loaded', { ...data, seconds: timings.load });
   hooks.onLoaded?.(data);
@@ -99,16 +100,16 @@ const asSeconds = (t: number): number => (t > 1e11 ? t / 1000 : t);
  * duplicates policy. Every event object is listed: a client's timestamp need not match
  * the time the object was received, so events are kept or dropped by their own timestamps.
  */
-async function withEvents(read: LoadedDataset, store: ObjectStore, config: TrainConfig): Promise<{ loaded: LoadedDataset; events: EventsMergeReport }> {
+async function withEvents(read: LoadedDataset, store: ObjectStore, config: TrainConfig, until?: number): Promise<{ loaded: LoadedDataset; events: EventsMergeReport }> {
   const newerThan = read.newestTime !== undefined ? asSeconds(read.newestTime) : undefined;
-  const got = await readEvents(store);
+  const got = await readEvents(store, undefined, until);
   const { dataset, report } = mergeEvents(read.dataset, got.events, {
     ...(newerThan !== undefined ? { newerThan } : {}),
     policy: config.format?.duplicates ?? 'last',
     ...(config.format?.eventWeights ? { eventWeights: config.format.eventWeights } : {}),
     malformed: got.bad,
     objects: got.objects,
-    ...(got.lastKey ? { through: got.lastKey } : { through: eventsKeyAt(Date.now()) }),
+    through: got.through,
   });
   if (report.merged === 0) return { loaded: read, events: report };
   return { loaded: { ...read, dataset, sha256: `${read.sha256}+events:${report.through ?? ''}` }, events: report };

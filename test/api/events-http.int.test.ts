@@ -104,7 +104,7 @@ describe('POST /events over HTTP (authorizer + s3rver)', () => {
 
   it('a refresh re-solves that user against the same item files, and /reco then excludes the posted movie', async () => {
     const before = await call(`/reco?UsrID=${userId}&n_recos=5`);
-    const result = await runRefresh(s3.store);
+    const result = await runRefresh(s3.store, {}, { until: Date.now() + 1000 });
     expect(result).toMatchObject({ published: true, from: 'v1', events: 3, users: 2, newUsers: 1 });
     const version = result.version!;
     expect(await readLatest(s3.store)).toBe(version);
@@ -132,7 +132,7 @@ describe('POST /events over HTTP (authorizer + s3rver)', () => {
 
   it('a refresh with no new events publishes nothing', async () => {
     const live = await readLatest(s3.store);
-    const result = await runRefresh(s3.store);
+    const result = await runRefresh(s3.store, {}, { until: Date.now() + 1000 });
     expect(result).toMatchObject({ published: false, reason: 'no new events', from: live });
     expect(await readLatest(s3.store)).toBe(live);
   });
