@@ -9,6 +9,11 @@ import type { RatingScale } from '../data/dataset';
  * seconds (the time of receipt when absent).
  */
 export const MAX_EVENTS_PER_CALL = 100;
+/**
+ * How far ahead of the time of receipt a timestamp may be (clock skew). It bounds where a
+ * reader must look: an event newer than T is in an object received after T minus this.
+ */
+export const MAX_CLOCK_SKEW_SECONDS = 300;
 export const MAX_EVENT_NAME = 32;
 
 const Id = z.union([
@@ -78,6 +83,9 @@ export function validateEvents(body: unknown, ctx: ValidationContext): StoredEve
     const e = parsed.data;
     if (e.rating !== undefined && ctx.scale && (e.rating < ctx.scale.min || e.rating > ctx.scale.max)) {
       throw new EventsInputError(`events[${index}].rating: ${e.rating} is outside the model's scale ${ctx.scale.min}..${ctx.scale.max}`, index, 'rating');
+    }
+    if (e.timestamp !== undefined && e.timestamp > ctx.now + MAX_CLOCK_SKEW_SECONDS) {
+      throw new EventsInputError(`events[${index}].timestamp: ${e.timestamp} is in the future (now is ${ctx.now})`, index, 'timestamp');
     }
     return {
       userId: e.userId,

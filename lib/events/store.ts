@@ -24,6 +24,21 @@ export interface EventsRead {
 }
 
 const MAX_BAD_EXAMPLES = 5;
+/** Event objects are small (at most 100 lines): many GETs in flight, not one after another. */
+const GETS_IN_FLIGHT = 16;
+
+async function getAll(store: ObjectStore, keys: readonly string[]): Promise<(Buffer | undefined)[]> {
+  const out = new Array<Buffer | undefined>(keys.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < keys.length) {
+      const k = next++;
+      out[k] = await store.get(keys[k]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(GETS_IN_FLIGHT, keys.length) }, worker));
+  return out;
+}
 
 /**
  * The event objects under events/ after `afterKey` (from the first without one) and
@@ -37,9 +52,10 @@ export async function readEvents(store: ObjectStore, afterKey?: string, untilMs:
     .sort();
   const events: ReadEvent[] = [];
   const bad = { count: 0, examples: [] as string[] };
-  for (const key of keys) {
-    const body = await store.get(key);
-    if (!body) continue;
+  const bodies = await getAll(store, keys);
+  keys.forEach((key, k) => {
+    const body = bodies[k];
+    if (!body) return;
     const lines = body.toString('utf8').split('\n');
     lines.forEach((line, n) => {
       if (line.trim() === '') return;
@@ -55,6 +71,6 @@ export async function readEvents(store: ObjectStore, afterKey?: string, untilMs:
         if (bad.examples.length < MAX_BAD_EXAMPLES) bad.examples.push(`${key}:${n + 1}: ${line.slice(0, 120)}`);
       }
     });
-  }
+  });
   return { events, objects: keys.length, through, bad };
 }

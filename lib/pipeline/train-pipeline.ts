@@ -7,7 +7,9 @@ import { evaluateRatings } from '../eval/rating';
 import type { FitResult, Progress } from '../models/contract';
 import { fitModel, getModel } from '../models/registry';
 import type { ObjectStore } from '../storage/object-store';
+import { eventsKeyAt } from '../events/keys';
 import { mergeEvents, type EventsMergeReport } from '../events/merge';
+import { MAX_CLOCK_SKEW_SECONDS } from '../events/schema';
 import { readEvents } from '../events/store';
 import { defaultThreads, parseTrainConfig, type TrainConfig, type TrainConfigInput } from './config';
 import { dataReport, type DataReport } from './report';
@@ -97,12 +99,13 @@ const asSeconds = (t: number): number => (t > 1e11 ? t / 1000 : t);
 
 /**
  * The posted events newer than the data set's own newest timestamp, merged into it by the
- * duplicates policy. Every event object is listed: a client's timestamp need not match
- * the time the object was received, so events are kept or dropped by their own timestamps.
+ * duplicates policy, each kept or dropped by its own timestamp.
  */
 async function withEvents(read: LoadedDataset, store: ObjectStore, config: TrainConfig, until?: number): Promise<{ loaded: LoadedDataset; events: EventsMergeReport }> {
   const newerThan = read.newestTime !== undefined ? asSeconds(read.newestTime) : undefined;
-  const got = await readEvents(store, undefined, until);
+  // Objects received before (newest - skew) cannot hold an event newer than the data set.
+  const after = newerThan !== undefined ? eventsKeyAt((newerThan - MAX_CLOCK_SKEW_SECONDS) * 1000) : undefined;
+  const got = await readEvents(store, after, until);
   const { dataset, report } = mergeEvents(read.dataset, got.events, {
     ...(newerThan !== undefined ? { newerThan } : {}),
     policy: config.format?.duplicates ?? 'last',

@@ -89,7 +89,7 @@ describe('POST /events over HTTP (authorizer + s3rver)', () => {
     postedMovie = before.body.movies[0].id;
     const events = [
       { userId, movieId: postedMovie, rating: 5 },
-      { userId, movieId: fixture.movieId(7), event: 'view', timestamp: 1_800_000_000 },
+      { userId, movieId: fixture.movieId(7), event: 'view', timestamp: 1_700_000_000 },
       { userId: 9999, movieId: postedMovie, rating: 4 },
     ];
     const res = await post(events, { 'x-api-key': KEY });
@@ -99,7 +99,7 @@ describe('POST /events over HTTP (authorizer + s3rver)', () => {
     const lines = (await s3.store.get(res.body.key))!.toString('utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatchObject({ userId, movieId: postedMovie, rating: 5, timestamp: expect.any(Number) });
-    expect(lines[1]).toEqual({ userId, movieId: fixture.movieId(7), event: 'view', timestamp: 1_800_000_000 });
+    expect(lines[1]).toEqual({ userId, movieId: fixture.movieId(7), event: 'view', timestamp: 1_700_000_000 });
   });
 
   it('a refresh re-solves that user against the same item files, and /reco then excludes the posted movie', async () => {

@@ -137,6 +137,8 @@ describe('training merges the posted events', () => {
     ], Date.now());
     const key = newEventsKey(Date.now() + 5);
     await s3.store.put(key, '{"userId":1}\n');
+    // Received (by its key) long before the file's newest timestamp, minus the clock skew allowed: not even read.
+    await s3.store.put(newEventsKey(1000), '{"userId":1,"movieId":5,"rating":5,"timestamp":5000}\n');
 
     const until = Date.now() + 1000;
     const run = await runTraining({ source: file, model: 'svd', params: { dim: 2, epochs: 2 }, threads: 1 }, { eventsStore: s3.store, eventsUntil: until });

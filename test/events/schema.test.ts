@@ -38,6 +38,9 @@ describe('POST /events validation', () => {
     expect(bad([{ userId: 1, movieId: 2, event: 'a b' }])).toMatchObject({ index: 0, field: 'event' });
     expect(bad([{ userId: 1, movieId: 2, timestamp: 1.5 }])).toMatchObject({ index: 0, field: 'timestamp' });
     expect(bad([{ userId: '', movieId: 2 }])).toMatchObject({ index: 0, field: 'userId' });
+    // A little clock skew is fine; a timestamp well in the future is not.
+    expect(validateEvents([{ userId: 1, movieId: 2, timestamp: NOW + 60 }], { now: NOW })[0]!.timestamp).toBe(NOW + 60);
+    expect(bad([{ userId: 1, movieId: 2, timestamp: NOW + 3600 }])).toMatchObject({ index: 0, field: 'timestamp', message: expect.stringMatching(/in the future/) });
   });
 
   it("checks ratings against the live model's scale when there is one", () => {
