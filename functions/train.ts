@@ -5,6 +5,8 @@
  * Anything wrong (bad event, unknown data set, unreadable object, too many bad lines)
  * fails the invocation with one clear logged message, and nothing is published.
  * `{"mode": "batch", ...}`: the top-N of every user of the live model to S3 (lib/batch/).
+ * `{"mode": "refresh"}` (scheduled every 15 minutes): the users with new events re-solved
+ * against the live model's fixed items, published as a new version (lib/pipeline/refresh.ts).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -20,6 +22,7 @@ import { runBatch } from '../lib/batch/run-batch';
 import type { TrainConfig } from '../lib/pipeline/config';
 import { toPublishInput } from '../lib/pipeline/publish-input';
 import { checkSourceAllowed, invocationDeadline, parseTrainEvent, publicTrainingError, type TrainEvent } from '../lib/pipeline/train-event';
+import { runRefresh, type RefreshRequest, type RefreshResult } from '../lib/pipeline/refresh';
 import { runTraining } from '../lib/pipeline/train-pipeline';
 import { ObjectStore } from '../lib/storage/object-store';
 
@@ -62,14 +65,32 @@ function rejected(err: unknown): never {
   throw err;
 }
 
-async function handle(event: unknown, context: Context): Promise<TrainSummary | BatchSummary> {
+export type RefreshSummary = { mode: 'refresh'; seconds: number } & RefreshResult;
+
+async function handle(event: unknown, context: Context): Promise<TrainSummary | BatchSummary | RefreshSummary> {
   let job: TrainEvent;
   try {
     job = parseTrainEvent(event);
   } catch (err) {
     rejected(err);
   }
+  if (job.mode === 'refresh') return refresh(job.request);
   return job.mode === 'batch' ? exportBatch(job.request, context) : train(job.config, context);
+}
+
+async function refresh(request: RefreshRequest): Promise<RefreshSummary> {
+  const started = Date.now();
+  const store = new ObjectStore(modelBucket());
+  try {
+    const result = await runRefresh(store, request, { log: (message, data) => logger.info(message, data ?? {}) });
+    if (!result.published) logger.info('refresh published nothing', { reason: result.reason, from: result.from });
+    metrics.addMetric('refresh_users', MetricUnit.Count, result.users);
+    return { mode: 'refresh', ...result, seconds: (Date.now() - started) / 1000 };
+  } catch (err) {
+    logger.error('refresh failed, nothing published', { error: (err as Error).message, name: (err as Error).name });
+    metrics.addMetric('refresh_failures', MetricUnit.Count, 1);
+    throw err;
+  }
 }
 
 async function exportBatch(request: BatchRequest, context: Context): Promise<BatchSummary> {
@@ -122,6 +143,7 @@ async function train(requested: TrainConfig, context: Context): Promise<TrainSum
   try {
     await requireModelBucket(store);
     const run = await runTraining(config, {
+      eventsStore: store,
       onProgress: (p) => logger.debug('epoch', { ...p }),
       log: (message, data) => logger.info(message, data ?? {}),
       // MovieLens downloads are cached in the bucket (cache/), s3:// sources read with the same client.

@@ -10,6 +10,7 @@
  * stops the stack.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +40,8 @@ const trainSeconds = Number(env.START_TRAIN_SECONDS || 30);
 const model = TrainConfigSchema.shape.model.parse(env.START_MODEL || undefined);
 /** How to read START_SOURCE when it is a file: START_FORMAT, the train event's `format` as JSON ({"columns": [...], ...}). */
 const format = formatFromEnv(env.START_FORMAT);
+/** The x-api-key of POST /events: EVENTS_API_KEY, else a fresh random one for this run (printed below). */
+const eventsApiKey = env.EVENTS_API_KEY || randomBytes(24).toString('base64url');
 
 function formatFromEnv(raw: string | undefined): InteractionsFormatInput | undefined {
   if (!raw) return undefined;
@@ -205,6 +208,7 @@ async function startOffline(s3Endpoint: string): Promise<ChildProcess> {
     API_PORT: String(apiPort),
     OFFLINE_LAMBDA_PORT: String(lambdaPort),
     AWS_REGION: env.AWS_REGION ?? 'us-east-1',
+    EVENTS_API_KEY: eventsApiKey,
   });
 }
 
@@ -239,6 +243,9 @@ async function main(): Promise<void> {
   console.log(`  curl "${base}/reco?UsrID=40&n_recos=5"`);
   console.log(`  curl "${base}/movies/1/similar"`);
   console.log(`  curl "${base}/health"`);
+  console.log(`events API key (x-api-key)${env.EVENTS_API_KEY ? ' from EVENTS_API_KEY' : ', generated for this run (set EVENTS_API_KEY to keep one)'}: ${eventsApiKey}`);
+  console.log(`  curl -X POST "${base}/events" -H "x-api-key: ${eventsApiKey}" -H "content-type: application/json" -d '[{"userId":40,"movieId":1,"rating":5}]'`);
+  console.log('  npm run refresh    (takes the posted events into the live model)');
   console.log('Ctrl-C stops everything.');
 }
 

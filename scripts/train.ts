@@ -12,6 +12,7 @@ import { toPublishInput } from '../lib/pipeline/publish-input';
 import { paramsFromFlags, type FlagParam } from '../lib/pipeline/cli-params';
 import { formatFromFlags, type FormatFlags } from '../lib/pipeline/format-flags';
 import { describeData, describeMetrics, predictionTable, PROGRESS_HEADER, progressLine } from '../lib/pipeline/report';
+import { runRefresh } from '../lib/pipeline/refresh';
 import { runTraining, type TrainingRun } from '../lib/pipeline/train-pipeline';
 import { createS3Client, s3SettingsFromEnv } from '../lib/storage/s3-client';
 import { storeSettingsFromEnv } from './local-stack';
@@ -59,6 +60,8 @@ interface Flags extends FormatFlags {
   publish?: boolean;
   json?: boolean;
   items?: string;
+  refresh?: boolean;
+  events: boolean;
 }
 
 const program = new Command('train')
@@ -82,6 +85,8 @@ const program = new Command('train')
   .option('--deadline-ms <n>', 'stop training after this many ms, keeping the best model', integer)
   .option('--publish', 'publish the model: to the local stack by default, else env MODEL_BUCKET at S3_ENDPOINT (empty: AWS S3)')
   .option('--json', 'print the data report and the metrics as one JSON object')
+  .option('--refresh', 'no training: re-solve the users with new events (POST /events) against the live model and publish (MODEL_BUCKET at S3_ENDPOINT, as --publish)')
+  .option('--no-events', 'with --publish: do not merge the posted events (events/ in the bucket) into the data')
   .option('--items <file>', 'your own catalogue for -p/--dataset: a file with a header naming id, title, genres (| or ; separated), year')
   .option('--columns <roles>', "each column's role: user,item,rating,timestamp,event, '-' skips one (e.g. user,item,-,-,rating,timestamp)")
   .option('--separator <sep>', "field separator: , tab ; | :: or space (default: detected)")
@@ -96,6 +101,7 @@ const program = new Command('train')
 
 async function main(): Promise<void> {
   const o = program.parse().opts<Flags>();
+  if (o.refresh) return refresh(o);
   const sources = [o.path, o.example, o.dataset].filter((s) => s !== undefined);
   if (sources.length > 1) throw new Error('give at most one of -p, -e and --dataset');
   if (o.example !== undefined && !['1', '10', '20'].includes(o.example)) {
@@ -123,6 +129,7 @@ async function main(): Promise<void> {
     ...(o.threads !== undefined ? { threads: o.threads } : {}),
     ...(o.seed !== undefined ? { seed: o.seed } : {}),
     ...(o.deadlineMs !== undefined ? { deadlineMs: o.deadlineMs } : {}),
+    events: o.events,
   };
   const config = parseTrainConfig(input);
 
@@ -141,6 +148,7 @@ async function main(): Promise<void> {
   if (store) await requireModelBucket(store);
   const started = Date.now();
   const run = await runTraining(config, {
+    ...(store ? { eventsStore: store } : {}),
     onProgress: (p) => {
       if (o.info && !headerShown) {
         print(PROGRESS_HEADER);
@@ -174,6 +182,23 @@ async function main(): Promise<void> {
 async function publish(store: ObjectStore, run: TrainingRun, say: (line: string) => void): Promise<void> {
   const manifest = await publishModel(store, toPublishInput(run));
   say(`published model ${manifest.version} to s3://${store.bucket}/models/${manifest.version}/`);
+}
+
+const LOCAL_SETTLE_MS = 2000;
+
+/** `--refresh`: the live model's users with new events re-solved and published (or why not). */
+async function refresh(o: Flags): Promise<void> {
+  const store = publishStore();
+  await requireModelBucket(store);
+  const duplicates = o.duplicates as 'last' | 'first' | 'mean' | 'max' | undefined;
+  const weights = formatFromFlags(o)?.eventWeights;
+  // Locally a 202 means the object is written; the deployed schedule leaves EVENTS_SETTLE_MS for PUTs still in flight.
+  const until = Date.now() - LOCAL_SETTLE_MS;
+  const result = await runRefresh(store, { ...(duplicates ? { duplicates } : {}), ...(weights ? { eventWeights: weights } : {}) }, { until });
+  if (o.json) console.log(JSON.stringify(result));
+  else if (result.published) console.log(`refreshed ${result.from} -> ${result.version}: ${result.events} events, ${result.users} users re-solved (${result.newUsers} new)`);
+  else console.log(`refresh: nothing published (${result.reason})`);
+  for (const example of result.examples) console.error(`  skipped ${example}`);
 }
 
 /** MODEL_BUCKET at S3_ENDPOINT (defaults: npm start's local stack). */

@@ -16,40 +16,7 @@ export const FORMAT_VERSION = 3;
  * user_ids.i32 / item_ids.i32), so it loads as it is.
  */
 export const READABLE_FORMAT_VERSIONS = [1, 2, 3] as const;
-export const MODELS_PREFIX = 'models/';
-export const LATEST_KEY = `${MODELS_PREFIX}LATEST`;
-
-export const FILES = {
-  manifest: 'manifest.json',
-  /** Item factors Q, float32, nItems x dim. */
-  items: 'items.f32',
-  /** User factors P, float32, nUsers x dim (NSVD: materialised from Y; SVD++: p_u + z_u). */
-  users: 'users.f32',
-  itemBias: 'item_bias.f32',
-  userBias: 'user_bias.f32',
-  /** The implicit item factors Y of NSVD, SVD++ and BPMF with `implicit`, float32, nItems x dim (fold-in of new users). */
-  itemImplicit: 'item_implicit.f32',
-  /** Seen items as CSR: offsets uint32 (nUsers + 1), then item indices int32. */
-  seenIndex: 'seen.idx',
-  seenItems: 'seen.items',
-  /** The user's rating of each entry of seen.items, float32, same length (format 3; read only to explain). */
-  seenRatings: 'seen_ratings.f32',
-  /** External ids in index order: int32 for integer ids, else UTF-8 text, one id per line (ids hold no control characters). */
-  userIds: 'user_ids.i32',
-  itemIds: 'item_ids.i32',
-  userIdsText: 'user_ids.txt',
-  itemIdsText: 'item_ids.txt',
-  /** Item indices by training popularity, most rated first, int32 (cold-start fallback). */
-  popular: 'popular.i32',
-  /** JSON array in item index order: {title, genres} or null where the source has none. */
-  catalog: 'catalog.json',
-  /** Training report: metrics JSON and the learning curve as SVG. */
-  reportMetrics: 'report/metrics.json',
-  reportCurve: 'report/curve.svg',
-} as const;
-
-export const versionPrefix = (version: string): string => `${MODELS_PREFIX}${version}/`;
-export const fileKey = (version: string, file: string): string => `${versionPrefix(version)}${file}`;
+export { MODELS_PREFIX, LATEST_KEY, FILES, versionPrefix, fileKey } from './layout';
 
 export const FileEntry = z.object({
   bytes: z.number().int().nonnegative(),
@@ -113,5 +80,17 @@ export const Manifest = z.object({
     curve: z.array(CurvePoint),
   }),
   files: z.record(z.string(), FileEntry),
+  /** The newest events/ object this version has taken in (training merged it, or a refresh read it): the next refresh starts after it. */
+  events: z.object({ through: z.string(), merged: z.number().int().nonnegative() }).optional(),
+  /** A refresh (users re-solved against fixed items): the version it started from and the one whose item files it copied. */
+  refresh: z
+    .object({
+      from: z.string(),
+      itemsFrom: z.string(),
+      events: z.number().int().nonnegative(),
+      users: z.number().int().nonnegative(),
+      newUsers: z.number().int().nonnegative(),
+    })
+    .optional(),
 });
 export type Manifest = z.infer<typeof Manifest>;

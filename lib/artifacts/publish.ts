@@ -4,7 +4,7 @@ import { sha256 } from './checksum';
 import { FILES, FORMAT_VERSION, LATEST_KEY, Manifest, fileKey, versionPrefix, type FileEntry } from './format';
 import { newVersionId } from './version-id';
 import { assertVersionId, prune, verifyVersion } from './versions';
-import { buildArtifactFiles, type PublishInput } from './write';
+import { buildArtifactFiles, type ArtifactFile, type PublishInput } from './write';
 
 export type { PublishInput } from './write';
 
@@ -40,13 +40,7 @@ export async function publishModel(store: ObjectStore, input: PublishInput, opti
   const started = Date.now();
   const entries: Record<string, FileEntry> = {};
   for (const file of files) {
-    entries[file.name] = {
-      bytes: file.body.length,
-      sha256: sha256(file.body),
-      dtype: file.dtype,
-      shape: file.shape,
-      ...(file.blocks ? { blocks: file.blocks } : {}),
-    };
+    entries[file.name] = fileEntry(file);
     await store.upload(fileKey(version, file.name), file.body, file.contentType);
     log('uploaded', { version, file: file.name, bytes: file.body.length });
     await options.onFileUploaded?.(file.name);
@@ -85,13 +79,25 @@ export async function publishModel(store: ObjectStore, input: PublishInput, opti
       })),
     },
     files: entries,
+    ...(input.events ? { events: input.events } : {}),
   });
+  await finishVersion(store, manifest, options);
+  log('published', { version, files: files.length + 1, ms: Date.now() - started });
+  return manifest;
+}
+
+/**
+ * The last steps of every publish, once a version's data files are all uploaded: its
+ * manifest, a read-back of every file against it, then LATEST, then pruning old versions.
+ */
+export async function finishVersion(store: ObjectStore, manifest: Manifest, options: PublishOptions = {}): Promise<void> {
+  const log = options.log ?? (() => {});
+  const { version } = manifest;
   await store.put(fileKey(version, FILES.manifest), JSON.stringify(manifest, null, 1), 'application/json');
   await options.onFileUploaded?.(FILES.manifest);
 
   await verifyVersion(store, version);
   await store.put(LATEST_KEY, version, 'text/plain');
-  log('published', { version, files: files.length + 1, ms: Date.now() - started });
 
   try {
     const removed = await prune(store, { keep: options.keep ?? 5 });
@@ -100,7 +106,17 @@ export async function publishModel(store: ObjectStore, input: PublishInput, opti
     // The new model is live; a failed clean-up only leaves old folders behind.
     log('prune failed', { error: (err as Error).message });
   }
-  return manifest;
+}
+
+/** A file's manifest entry: its length, sha256, dtype, shape (and block checksums). */
+export function fileEntry(file: ArtifactFile): FileEntry {
+  return {
+    bytes: file.body.length,
+    sha256: sha256(file.body),
+    dtype: file.dtype,
+    shape: file.shape,
+    ...(file.blocks ? { blocks: file.blocks } : {}),
+  };
 }
 
 const finiteOrNull = (x: number): number | null => (Number.isFinite(x) ? x : null);

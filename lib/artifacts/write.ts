@@ -21,6 +21,8 @@ export interface PublishInput {
   epochs: number;
   stoppedBy?: string;
   source: { name: string; source: string; sha256: string };
+  /** The newest posted-events object merged into the data, and how many events were. */
+  events?: { through: string; merged: number };
 }
 
 /** One file of a model version, ready to upload: the bytes plus its manifest facts. */
@@ -41,25 +43,25 @@ export function littleEndianBytes(arr: Float32Array | Int32Array | Uint32Array):
   return LITTLE_ENDIAN ? view : Buffer.from(view).swap32();
 }
 
-function matrix(name: string, arr: Float32Array, rows: number, cols: number): ArtifactFile {
+export function matrix(name: string, arr: Float32Array, rows: number, cols: number): ArtifactFile {
   if (arr.length !== rows * cols) {
     throw new Error(`${name}: expected ${rows} x ${cols} = ${rows * cols} values, got ${arr.length}`);
   }
   return { name, body: littleEndianBytes(arr), contentType: 'application/octet-stream', dtype: 'f32', shape: [rows, cols] };
 }
 
-function vector(name: string, arr: Float32Array | Int32Array | Uint32Array, dtype: 'f32' | 'i32' | 'u32'): ArtifactFile {
+export function vector(name: string, arr: Float32Array | Int32Array | Uint32Array, dtype: 'f32' | 'i32' | 'u32'): ArtifactFile {
   return { name, body: littleEndianBytes(arr), contentType: 'application/octet-stream', dtype, shape: [arr.length] };
 }
 
 /** External ids in index order: int32 for integer ids, one UTF-8 line per id for string ids. */
-function ids(intName: string, textName: string, map: Ids): ArtifactFile {
+export function ids(intName: string, textName: string, map: Ids): ArtifactFile {
   if (map.kind === 'int') return vector(intName, map.toArray(), 'i32');
   return { name: textName, body: Buffer.from(map.toArray().join('\n'), 'utf8'), contentType: 'text/plain; charset=utf-8', dtype: 'text', shape: [map.size] };
 }
 
 /** A per-user file (one a large model serves by range) and the checksums of its blocks. */
-function withBlocks(file: ArtifactFile): ArtifactFile[] {
+export function withBlocks(file: ArtifactFile): ArtifactFile[] {
   const name = blocksFileOf(file.name);
   const checksums: ArtifactFile = {
     name,

@@ -49,6 +49,8 @@ export const TrainConfigSchema = z
       .default([0.8, 0.1, 0.1]),
     /** Stop training by this many ms after the run starts (keeping the best model so far). */
     deadlineMs: z.number().int().positive().optional(),
+    /** Merge the posted events (events/ in the model bucket) into the data, when the run has the bucket. */
+    events: z.boolean().default(true),
     /** Stop training at this absolute time (epoch ms); the earlier of the two wins. */
     deadline: z.number().int().positive().optional(),
   })

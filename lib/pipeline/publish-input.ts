@@ -15,5 +15,6 @@ export function toPublishInput(run: TrainingRun): PublishInput {
     epochs: new Set(curve.map((p) => p.epoch)).size,
     ...(run.fit.stoppedBy ? { stoppedBy: run.fit.stoppedBy } : {}),
     source: { name: run.loaded.dataset.name, source: run.loaded.source, sha256: run.loaded.sha256 },
+    ...(run.data.events?.through ? { events: { through: run.data.events.through, merged: run.data.events.merged } } : {}),
   };
 }

@@ -6,6 +6,7 @@ import { trainedUserState, type Factors } from '../math/factors';
 import { clip, predictRating, selectTopN, TopN } from '../math/scoring';
 import { servingPart } from '../models/serving-registry';
 import type { Progress } from '../models/contract';
+import type { EventsMergeReport } from '../events/merge';
 
 /** The PoC's training table: a header, then one line per epoch, `*` on a new best test error. */
 export const PROGRESS_HEADER = 'step\tbatch_error\ttest_error\telapsed_time';
@@ -92,6 +93,8 @@ export interface DataReport {
   columns: string;
   badLines: BadLineReport;
   duplicates: { policy: string; pairs: number; dropped: number; examples: Array<{ user: number | string; item: number | string; values: number[] }> };
+  /** The posted events merged in (train with the model bucket). */
+  events?: EventsMergeReport;
 }
 
 export function dataReport(loaded: LoadedDataset): DataReport {
@@ -134,6 +137,16 @@ export function describeData(r: DataReport): string[] {
     ...r.badLines.examples.map((b) => `    line ${b.line}: ${JSON.stringify(b.text)} (${b.reason})`),
     `  repeated (user, item) pairs: ${r.duplicates.pairs} (${r.duplicates.dropped} lines resolved by "${r.duplicates.policy}")`,
     ...r.duplicates.examples.map((e) => `    user ${e.user}, item ${e.item}: ${e.values.join(', ')}`),
+    ...(r.events ? describeEvents(r.events) : []),
   ];
   return lines;
+}
+
+function describeEvents(e: EventsMergeReport): string[] {
+  const d = e.dropped;
+  const newer = e.newerThan !== undefined ? ` newer than ${new Date(e.newerThan * 1000).toISOString()}` : '';
+  return [
+    `  posted events: ${e.read} read from ${e.objects} objects, ${e.merged} merged${newer}; dropped ${d.older} older, ${d.malformed} malformed, ${d.noRating} without a rating, ${d.outsideScale} outside the scale, ${d.wrongIdKind} with the wrong id kind`,
+    ...e.examples.map((x) => `    ${x}`),
+  ];
 }

@@ -2,12 +2,14 @@ import { parseBatchRequest, type BatchRequest } from '../batch/request';
 import { DataError } from '../data/errors';
 import { parseSource } from '../data/sources/spec';
 import { parseTrainConfig, TrainConfigError, type TrainConfig } from './config';
+import { RefreshRequest } from './refresh';
 
 /**
  * What the train Lambda is asked to do. The event is either an EventBridge scheduled
  * event (its `detail`, usually empty, may override fields) or the request itself
  * (`sls invoke -p events/...json`). Its `mode` says which job: `train` (the default) or
- * `batch` (the top-N of every user to S3: lib/batch/request.ts). A training config is laid
+ * `batch` (the top-N of every user to S3: lib/batch/request.ts) or `refresh` (the users
+ * with new events re-solved against the live model's items: refresh.ts). A training config is laid
  * over the env defaults: TRAIN_SOURCE, TRAIN_MODEL, TRAIN_PARAMS (JSON), TRAIN_SEED,
  * TRAIN_THREADS.
  */
@@ -40,20 +42,28 @@ function requestFields(event: unknown): Record<string, unknown> {
   return scheduled ? (isObject(event.detail) ? event.detail : {}) : (event ?? {});
 }
 
-export type TrainEvent = { mode: 'train'; config: TrainConfig } | { mode: 'batch'; request: BatchRequest };
+export type TrainEvent =
+  | { mode: 'train'; config: TrainConfig }
+  | { mode: 'batch'; request: BatchRequest }
+  | { mode: 'refresh'; request: RefreshRequest };
 
 /** The job an event asks for; throws a readable error (a BatchRequestError for a bad batch). */
 export function parseTrainEvent(event: unknown, env: NodeJS.ProcessEnv = process.env): TrainEvent {
   const { mode, ...fields } = requestFields(event);
   if (mode === 'batch') return { mode, request: parseBatchRequest(fields) };
-  if (mode !== undefined && mode !== 'train') throw new TrainConfigError(`mode must be "train" or "batch", got ${JSON.stringify(mode)}`);
+  if (mode === 'refresh') {
+    const parsed = RefreshRequest.safeParse(fields);
+    if (!parsed.success) throw new TrainConfigError(`invalid refresh request: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(request)'}: ${i.message}`).join('; ')}`);
+    return { mode, request: parsed.data };
+  }
+  if (mode !== undefined && mode !== 'train') throw new TrainConfigError(`mode must be "train", "batch" or "refresh", got ${JSON.stringify(mode)}`);
   return { mode: 'train', config: parseTrainConfig({ ...envDefaults(env), ...fields }) };
 }
 
 /** The training config an event asks for, over the env defaults; throws a readable error. */
 export function configFromEvent(event: unknown, env: NodeJS.ProcessEnv = process.env): TrainConfig {
   const job = parseTrainEvent(event, env);
-  if (job.mode !== 'train') throw new TrainConfigError('this event asks for a batch export, not training');
+  if (job.mode !== 'train') throw new TrainConfigError(`this event asks for ${job.mode === 'batch' ? 'a batch export' : 'a refresh'}, not training`);
   return job.config;
 }
 

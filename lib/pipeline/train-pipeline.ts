@@ -6,6 +6,11 @@ import { evaluateRanking } from '../eval/ranking';
 import { evaluateRatings } from '../eval/rating';
 import type { FitResult, Progress } from '../models/contract';
 import { fitModel, getModel } from '../models/registry';
+import type { ObjectStore } from '../storage/object-store';
+import { eventsKeyAt } from '../events/keys';
+import { mergeEvents, type EventsMergeReport } from '../events/merge';
+import { MAX_CLOCK_SKEW_SECONDS } from '../events/schema';
+import { readEvents } from '../events/store';
 import { defaultThreads, parseTrainConfig, type TrainConfig, type TrainConfigInput } from './config';
 import { dataReport, type DataReport } from './report';
 
@@ -19,6 +24,10 @@ export interface TrainingHooks {
   log?: (message: string, data?: Record<string, unknown>) => void;
   /** Passed to loadDataset (S3 client, cache folder, fetch...). */
   sourceContext?: SourceContext;
+  /** The model bucket: its events/ (POST /events) are merged into the data (unless config.events is false). */
+  eventsStore?: ObjectStore;
+  /** Merge the events received before this time (epoch ms; default readEvents' settled ones). */
+  eventsUntil?: number;
 }
 
 /** Everything one run produced; publishing takes it from here (publish-input.ts). */
@@ -57,8 +66,9 @@ export async function runTraining(input: TrainConfig | TrainConfigInput, hooks: 
   const deadline = resolveDeadline(config, Date.now());
   const model = getModel(config.model);
 
-  const loaded = await stage('load', () => loadDataset(withFormat(parseSource(config.source), config.format, config.items), hooks.sourceContext as SourceContext));
-  const data = dataReport(loaded);
+  const read = await stage('load', () => loadDataset(withFormat(parseSource(config.source), config.format, config.items), hooks.sourceContext as SourceContext));
+  const { loaded, events } = hooks.eventsStore && config.events ? await stage('events', () => withEvents(read, hooks.eventsStore!, config, hooks.eventsUntil)) : { loaded: read, events: undefined };
+  const data = { ...dataReport(loaded), ...(events ? { events } : {}) };
   log('loaded', { ...data, seconds: timings.load });
   hooks.onLoaded?.(data);
 
@@ -82,6 +92,30 @@ export async function runTraining(input: TrainConfig | TrainConfigInput, hooks: 
   timings.total = round((performance.now() - started) / 1000);
   log('evaluated', metrics);
   return { loaded, data, train, test, validation, fit, metrics, timings, config, params: fit.resolvedParams as Record<string, unknown> };
+}
+
+/** Timestamps in ms (some click logs) read as seconds, as events' timestamps are. */
+const asSeconds = (t: number): number => (t > 1e11 ? t / 1000 : t);
+
+/**
+ * The posted events newer than the data set's own newest timestamp, merged into it by the
+ * duplicates policy, each kept or dropped by its own timestamp.
+ */
+async function withEvents(read: LoadedDataset, store: ObjectStore, config: TrainConfig, until?: number): Promise<{ loaded: LoadedDataset; events: EventsMergeReport }> {
+  const newerThan = read.newestTime !== undefined ? asSeconds(read.newestTime) : undefined;
+  // Objects received before (newest - skew) cannot hold an event newer than the data set.
+  const after = newerThan !== undefined ? eventsKeyAt((newerThan - MAX_CLOCK_SKEW_SECONDS) * 1000) : undefined;
+  const got = await readEvents(store, after, until);
+  const { dataset, report } = mergeEvents(read.dataset, got.events, {
+    ...(newerThan !== undefined ? { newerThan } : {}),
+    policy: config.format?.duplicates ?? 'last',
+    ...(config.format?.eventWeights ? { eventWeights: config.format.eventWeights } : {}),
+    malformed: got.bad,
+    objects: got.objects,
+    through: got.through,
+  });
+  if (report.merged === 0) return { loaded: read, events: report };
+  return { loaded: { ...read, dataset, sha256: `${read.sha256}+events:${report.through ?? ''}` }, events: report };
 }
 
 function evaluate(fit: FitResult, train: Dataset, test: Dataset, validation: Dataset, loaded: LoadedDataset): Record<string, number> {

@@ -50,6 +50,14 @@ describe('the train function in batch mode', () => {
     expect(parseTrainEvent({ ...schedule, detail: { mode: 'batch', out: 's3://b-1/x/' } })).toMatchObject({ mode: 'batch', request: { n: 10 } });
     expect(parseTrainEvent({ mode: 'train', model: 'svd' })).toMatchObject({ mode: 'train', config: { model: 'svd' } });
     expect(parseTrainEvent(schedule).mode).toBe('train');
+    const refresh = JSON.parse(readFileSync(new URL('../../events/refresh.json', import.meta.url), 'utf8')) as unknown;
+    expect(parseTrainEvent(refresh)).toEqual({ mode: 'refresh', request: { duplicates: 'last' } });
+  });
+
+  it('runs the refresh mode: with no posted events it publishes nothing and says so', async () => {
+    const summary = await train.handler({ mode: 'refresh' }, lambdaContext());
+    expect(summary).toMatchObject({ mode: 'refresh', published: false, reason: 'no new events', from: 'v1' });
+    expect((await s3.store.get('models/LATEST'))!.toString()).toBe('v1');
   });
 
   it('writes every user of the live model and answers with a summary', async () => {
@@ -70,7 +78,8 @@ describe('the train function in batch mode', () => {
     ['a bad out', { mode: 'batch', out: 's3://x' }, /--out \/ out must be s3:\/\/bucket\/prefix\/: "s3:\/\/x" does not name a valid bucket/],
     ['an unknown field', { mode: 'batch', out: `s3://${BUCKET}/batch/bad/`, top: 5 }, /unknown key\(s\) "top"/],
     ['an unknown genre', { mode: 'batch', out: `s3://${BUCKET}/batch/bad/`, genres: ['Noir'] }, /unknown genre "Noir"/],
-    ['an unknown mode', { mode: 'refresh' }, /mode must be "train" or "batch", got "refresh"/],
+    ['an unknown mode', { mode: 'retrain' }, /mode must be "train", "batch" or "refresh", got "retrain"/],
+    ['a bad refresh', { mode: 'refresh', duplicates: 'error' }, /invalid refresh request: duplicates/],
   ])('fails the invocation on %s and writes nothing', async (_what, event, message) => {
     const before = (await s3.store.list('')).sort();
     await expect(train.handler(event, lambdaContext())).rejects.toThrow(message);

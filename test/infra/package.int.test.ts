@@ -42,10 +42,13 @@ describe('serverless.yml packaged for the ci stage', () => {
     expect(reco.Environment.Variables.S3_ENDPOINT).toBeUndefined();
   });
 
-  it('schedules training once a day, enabled', () => {
+  it('schedules training once a day and the refresh from events every 15 minutes, both enabled', () => {
     const rules = ofType('AWS::Events::Rule');
-    expect(rules).toHaveLength(1);
-    const rule = rules[0]![1].Properties;
+    expect(rules).toHaveLength(2);
+    const refresh = rules.map(([, r]) => r.Properties).find((p) => p.ScheduleExpression === 'rate(15 minutes)')!;
+    expect(refresh).toMatchObject({ State: 'ENABLED' });
+    expect(JSON.parse(refresh.Targets[0].Input)).toEqual({ mode: 'refresh' });
+    const rule = rules.map(([, r]) => r.Properties).find((p) => p !== refresh)!;
     expect(rule.State).toBe('ENABLED');
     expect(rule.ScheduleExpression).toMatch(/^(cron\(\d+ \d+ \* \* \? \*\)|rate\(1 day\))$/);
     expect(JSON.stringify(rule.Targets)).toContain('TrainLambdaFunction');
@@ -81,7 +84,7 @@ describe('serverless.yml packaged for the ci stage', () => {
         .filter((s) => s.Effect === 'Allow' && [s.Action].flat().includes(action))
         .flatMap((s) => [s.Resource].flat())
         .map((r) => JSON.stringify(r));
-    for (const role of ['TrainRole', 'RecommendRole']) {
+    for (const role of ['TrainRole', 'RecommendRole', 'EventsRole', 'EventsAuthorizerRole']) {
       for (const s of statements(role)) {
         expect([s.Action].flat().some((a: string) => a === '*' || a === 's3:*')).toBe(false);
         expect([s.Resource].flat()).not.toContain('*');
@@ -99,6 +102,20 @@ describe('serverless.yml packaged for the ci stage', () => {
       );
     }
     expect(actionsOn('TrainRole', 's3:GetObject').join()).toContain('/data/*');
+    expect(actionsOn('TrainRole', 's3:GetObject').join()).toContain('/events/*');
+
+    // POST /events: a put on events/* and nothing else in S3 but reading the live manifest; the key only in SSM, for the authorizer.
+    expect(resources.EventsLambdaFunction!.Properties.Role).toEqual({ 'Fn::GetAtt': ['EventsRole', 'Arn'] });
+    expect(resources.EventsAuthorizerLambdaFunction!.Properties.Role).toEqual({ 'Fn::GetAtt': ['EventsAuthorizerRole', 'Arn'] });
+    expect(actionsOn('EventsRole', 's3:PutObject')).toEqual([JSON.stringify({ 'Fn::Sub': '${ModelBucket.Arn}/events/*' })]);
+    expect(actionsOn('EventsRole', 's3:GetObject').sort()).toEqual(
+      ['${ModelBucket.Arn}/models/*/manifest.json', '${ModelBucket.Arn}/models/LATEST'].map((r) => JSON.stringify({ 'Fn::Sub': r })),
+    );
+    const eventsActions = statements('EventsRole').flatMap((s) => [s.Action].flat());
+    expect(eventsActions.filter((a: string) => a.startsWith('s3:')).sort()).toEqual(['s3:GetObject', 's3:PutObject']);
+    expect(actionsOn('RecommendRole', 's3:PutObject')).toEqual([]);
+    expect(statements('EventsAuthorizerRole').flatMap((s) => [s.Action].flat()).filter((a: string) => !a.startsWith('logs:'))).toEqual(['ssm:GetParameter']);
+    expect(actionsOn('EventsAuthorizerRole', 'ssm:GetParameter').join()).toContain(':parameter/movie-reco/ci/events-api-key');
     const list = statements('TrainRole').find((s) => [s.Action].flat().includes('s3:ListBucket'));
     expect(list.Condition.StringLike['s3:prefix']).toEqual(expect.arrayContaining(['models/*', 'cache/*']));
   });
@@ -117,13 +134,22 @@ describe('serverless.yml packaged for the ci stage', () => {
       'GET /movies/{id}/similar',
       'GET /reco',
       'GET /users/{id}/rated',
+      'POST /events',
       'POST /reco',
     ]);
+    // POST /events goes through the key authorizer (REQUEST, simple responses, not cached).
+    const post = ofType('AWS::ApiGatewayV2::Route').find(([, r]) => r.Properties.RouteKey === 'POST /events')![1].Properties;
+    expect(post.AuthorizationType).toBe('CUSTOM');
+    const [[authId, auth]] = ofType('AWS::ApiGatewayV2::Authorizer');
+    expect(post.AuthorizerId).toEqual({ Ref: authId });
+    expect(auth.Properties).toMatchObject({ AuthorizerType: 'REQUEST', EnableSimpleResponses: true, AuthorizerResultTtlInSeconds: 0 });
+    expect(JSON.stringify(auth.Properties.AuthorizerUri)).toContain('EventsAuthorizerLambdaFunction');
   });
 
   it('throttles the HTTP API, reserves recommend its concurrency, and writes JSON access logs', () => {
     const [[, stage]] = ofType('AWS::ApiGatewayV2::Stage');
     expect(stage.Properties.DefaultRouteSettings).toMatchObject({ ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 });
+    expect(stage.Properties.RouteSettings['POST /events']).toEqual({ ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 });
     expect(JSON.parse(stage.Properties.AccessLogSettings.Format)).toMatchObject({ requestId: '$context.requestId', status: '$context.status' });
     const recommend = ofType('AWS::Lambda::Function').find(([id]) => id.startsWith('Recommend'))!;
     expect(recommend[1].Properties.ReservedConcurrentExecutions).toBe(50);

@@ -30,6 +30,7 @@ async function tinyStackEnv(dataDir: string, logDir: string, esbuildDir: string)
     MODEL_BUCKET: 'start-test',
     START_SOURCE: 'synthetic:users=300,movies=60,perUser=10,seed=5',
     ESBUILD_WORK_DIR: esbuildDir,
+    EVENTS_API_KEY: '',
   };
   return { s3Port, apiPort, env };
 }
@@ -54,7 +55,7 @@ describe('scripts/start.ts (npm start)', () => {
         const timer = setTimeout(() => reject(new Error(`no URL printed within 100s:\n${output()}`)), 100_000);
         const check = () => {
           // The example requests follow the URL; wait for the last of them.
-          const m = /API ready at (http:\/\/localhost:\d+)[\s\S]*curl "[^"]*\/health"/.exec(output());
+          const m = /API ready at (http:\/\/localhost:\d+)[\s\S]*npm run refresh/.exec(output());
           if (m) {
             clearTimeout(timer);
             resolve(m[1]!);
@@ -71,6 +72,14 @@ describe('scripts/start.ts (npm start)', () => {
       const health = await fetch(`http://127.0.0.1:${apiPort}/health`);
       expect(health.status).toBe(200);
       expect(JSON.stringify(await health.json())).toContain(published!);
+
+      // POST /events takes the key it printed (generated: EVENTS_API_KEY is unset), and nothing else.
+      const key = /events API key \(x-api-key\), generated for this run[^:]*: (\S+)/.exec(output())?.[1];
+      expect(key).toMatch(/^[A-Za-z0-9_-]{32}$/);
+      const postEvents = (headers: Record<string, string>) =>
+        fetch(`http://127.0.0.1:${apiPort}/events`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: '[{"userId":1,"movieId":1,"rating":4}]' });
+      expect((await postEvents({ 'x-api-key': key! })).status).toBe(202);
+      expect((await postEvents({})).status).toBe(401);
 
       const family = descendants(child.pid!);
       expect(family.length).toBeGreaterThan(0); // serverless-offline and friends

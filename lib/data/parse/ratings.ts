@@ -170,7 +170,8 @@ export class RatingsParser {
     };
     const scaleFrom = this.givenScale ? ('declared' as const) : ('data' as const);
     const duplicateSeconds = (performance.now() - dedupeStart) / 1000;
-    return { dataset, lines: this.dataLines, bad: report, layout: this.layout, scaleFrom, duplicates, duplicateSeconds };
+    const newestTime = newest(data.times);
+    return { dataset, lines: this.dataLines, bad: report, layout: this.layout, scaleFrom, duplicates, duplicateSeconds, ...(newestTime !== undefined ? { newestTime } : {}) };
   }
 
   private scale(): RatingScale {
@@ -594,6 +595,14 @@ function firstLines(head: Uint8Array, sep: Separator, whole: boolean): string[][
     start = end + 1;
   }
   return out;
+}
+
+/** The largest timestamp, or undefined without any. */
+function newest(times: Float64Array | undefined): number | undefined {
+  if (!times || times.length === 0) return undefined;
+  let max = -Infinity;
+  for (let k = 0; k < times.length; k++) if (times[k]! > max) max = times[k]!;
+  return Number.isFinite(max) ? max : undefined;
 }
 
 function concat(chunks: Uint8Array[], total: number): Uint8Array {

@@ -47,6 +47,8 @@ export interface ParseResult {
   duplicates: DuplicateReport;
   /** Of the total, the time spent finding and resolving repeated pairs. */
   duplicateSeconds: number;
+  /** The newest timestamp of the file (as written: Unix seconds for MovieLens), when it has a timestamp column. */
+  newestTime?: number;
 }
 
 export interface CatalogParseOptions {

@@ -33,6 +33,8 @@ export interface LoadedDataset {
   scaleFrom?: 'declared' | 'data';
   /** Repeated (user, item) pairs and how they were resolved (absent for generated data). */
   duplicates?: DuplicateReport;
+  /** The newest timestamp of the ratings, when they have one (posted events must be newer to be merged). */
+  newestTime?: number;
   /** Planted synthetic only: the best RMSE any model can reach. */
   bestRmse?: number;
 }

@@ -44,6 +44,7 @@ export async function readPicked(picked: Picked, ctx: SourceContext): Promise<Lo
       layout: result.layout,
       scaleFrom: result.scaleFrom,
       duplicates: result.duplicates,
+      ...(result.newestTime !== undefined ? { newestTime: result.newestTime } : {}),
     };
   } catch (err) {
     if (err instanceof ZipError) await picked.onUnreadableZip?.();
