@@ -5,6 +5,8 @@
  * Anything wrong (bad event, unknown data set, unreadable object, too many bad lines)
  * fails the invocation with one clear logged message, and nothing is published.
  * `{"mode": "batch", ...}`: the top-N of every user of the live model to S3 (lib/batch/).
+ * `{"mode": "distributed-...", ...}`: one step of the distributed iALS state machine
+ * (lib/distributed/steps.ts), which invokes this function for every Task.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -22,6 +24,8 @@ import { toPublishInput } from '../lib/pipeline/publish-input';
 import { checkSourceAllowed, invocationDeadline, parseTrainEvent, publicTrainingError, type TrainEvent } from '../lib/pipeline/train-event';
 import { runTraining } from '../lib/pipeline/train-pipeline';
 import { ObjectStore } from '../lib/storage/object-store';
+import { isDistributedStep, parseStepEvent, prepareConfig, runStep, type StepResult } from '../lib/distributed/steps';
+import { defaultThreads } from '../lib/pipeline/config';
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'movie-reco' });
 const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'MovieReco' });
@@ -62,7 +66,8 @@ function rejected(err: unknown): never {
   throw err;
 }
 
-async function handle(event: unknown, context: Context): Promise<TrainSummary | BatchSummary> {
+async function handle(event: unknown, context: Context): Promise<TrainSummary | BatchSummary | StepResult> {
+  if (isDistributedStep(event)) return distributedStep(event);
   let job: TrainEvent;
   try {
     job = parseTrainEvent(event);
@@ -154,6 +159,38 @@ async function train(requested: TrainConfig, context: Context): Promise<TrainSum
     logger.error('training failed, nothing published', { error: (err as Error).message, name: (err as Error).name });
     metrics.addMetric('training_failures', MetricUnit.Count, 1);
     throw publicTrainingError(err, config.source);
+  }
+}
+
+async function distributedStep(event: unknown): Promise<StepResult> {
+  let step: ReturnType<typeof parseStepEvent>;
+  let config: TrainConfig | undefined;
+  try {
+    step = parseStepEvent(event);
+    if (step.mode === 'distributed-prepare') {
+      config = prepareConfig(step);
+      checkSourceAllowed(config);
+    }
+  } catch (err) {
+    rejected(err);
+  }
+  const store = new ObjectStore(modelBucket());
+  const started = Date.now();
+  try {
+    if (config) await requireModelBucket(store);
+    const result = await runStep(store, step, {
+      threads: Number(process.env.TRAIN_THREADS) || defaultThreads(),
+      hooks: { log: (message, data) => logger.info(message, data ?? {}), sourceContext: { store, log: (message) => logger.info(message) } },
+      ...(config ? { config } : {}),
+    });
+    const seconds = (Date.now() - started) / 1000;
+    metrics.addMetric('distributed_step_seconds', MetricUnit.Seconds, seconds);
+    logger.info('distributed step done', { mode: step.mode, seconds });
+    return result;
+  } catch (err) {
+    logger.error('distributed step failed', { mode: step.mode, error: (err as Error).message, name: (err as Error).name });
+    metrics.addMetric('training_failures', MetricUnit.Count, 1);
+    throw config ? publicTrainingError(err, config.source) : err;
   }
 }
 
