@@ -16,6 +16,9 @@ import { runTraining, type TrainingRun } from '../lib/pipeline/train-pipeline';
 import { createS3Client, s3SettingsFromEnv } from '../lib/storage/s3-client';
 import { storeSettingsFromEnv } from './local-stack';
 import { ObjectStore } from '../lib/storage/object-store';
+import { distributedParams } from '../lib/distributed/prepare';
+import { MAX_SHARDS } from '../lib/distributed/run-layout';
+import { handlerEnv, runDistributedLocally } from './support/distributed-local';
 
 const number = (v: string) => {
   const n = Number(v);
@@ -59,6 +62,9 @@ interface Flags extends FormatFlags {
   publish?: boolean;
   json?: boolean;
   items?: string;
+  distributed?: boolean;
+  shards?: number;
+  maxConcurrency?: number;
 }
 
 const program = new Command('train')
@@ -82,6 +88,9 @@ const program = new Command('train')
   .option('--deadline-ms <n>', 'stop training after this many ms, keeping the best model', integer)
   .option('--publish', 'publish the model: to the local stack by default, else env MODEL_BUCKET at S3_ENDPOINT (empty: AWS S3)')
   .option('--json', 'print the data report and the metrics as one JSON object')
+  .option('--distributed', 'train iALS with the distributed engine: the Step Functions state machine run locally, publishing like --publish')
+  .option('--shards <n>', 'with --distributed: blocks per side (default 8)', positive)
+  .option('--max-concurrency <n>', 'with --distributed: Map children at once (default: --shards)', positive)
   .option('--items <file>', 'your own catalogue for -p/--dataset: a file with a header naming id, title, genres (| or ; separated), year')
   .option('--columns <roles>', "each column's role: user,item,rating,timestamp,event, '-' skips one (e.g. user,item,-,-,rating,timestamp)")
   .option('--separator <sep>', "field separator: , tab ; | :: or space (default: detected)")
@@ -100,6 +109,14 @@ async function main(): Promise<void> {
   if (sources.length > 1) throw new Error('give at most one of -p, -e and --dataset');
   if (o.example !== undefined && !['1', '10', '20'].includes(o.example)) {
     throw new Error(`-e must be 1, 10 or 20 (MovieLens 1M, 10M, 20M), got ${o.example}`);
+  }
+  if (!o.distributed && (o.shards !== undefined || o.maxConcurrency !== undefined)) throw new Error('--shards and --max-concurrency go with --distributed');
+  if (o.distributed) {
+    // The distributed engine runs iALS: it is the model unless another one was asked for.
+    if (program.getOptionValueSource('model') === 'default') o.model = 'ials';
+    if (o.model !== 'ials') throw new Error(`--distributed trains iALS only, not ${o.model}`);
+    if (o.deadlineMs !== undefined) throw new Error('--deadline-ms does not go with --distributed (its steps have no time limit)');
+    if ((o.shards ?? 0) > MAX_SHARDS) throw new Error(`--shards must be at most ${MAX_SHARDS}, got ${o.shards}`);
   }
   getModel(o.model);
   const given: FlagParam[] = [];
@@ -125,6 +142,10 @@ async function main(): Promise<void> {
     ...(o.deadlineMs !== undefined ? { deadlineMs: o.deadlineMs } : {}),
   };
   const config = parseTrainConfig(input);
+  if (o.distributed) {
+    distributedParams(config);
+    return trainDistributed(input, o);
+  }
 
   const resolved = getModel(config.model).training.resolve(config.params) as Record<string, unknown>;
   const totalEpochs = typeof resolved.epochs === 'number' ? resolved.epochs : 0;
@@ -174,6 +195,47 @@ async function main(): Promise<void> {
 async function publish(store: ObjectStore, run: TrainingRun, say: (line: string) => void): Promise<void> {
   const manifest = await publishModel(store, toPublishInput(run));
   say(`published model ${manifest.version} to s3://${store.bucket}/models/${manifest.version}/`);
+}
+
+/**
+ * The distributed engine on this machine (scripts/support/distributed-local.ts): the
+ * state machine's definition, each Task the train handler in this process, publishing to
+ * MODEL_BUCKET at S3_ENDPOINT as --publish does.
+ */
+async function trainDistributed(input: TrainConfigInput, o: Flags): Promise<void> {
+  const settings = storeSettingsFromEnv();
+  const store = publishStore();
+  await requireModelBucket(store);
+  handlerEnv(settings, input.threads ?? 1);
+  const shards = o.shards ?? 8;
+  const started = Date.now();
+  let iterationStarted = started;
+  const iterations: number[] = [];
+  const say = o.json ? console.error : console.log;
+  const { output } = await runDistributedLocally(
+    store,
+    { config: input as Record<string, unknown>, shards, maxConcurrency: o.maxConcurrency ?? shards },
+    {
+      onEvent: (e) => {
+        if (e.type !== 'StateExited') return;
+        if (e.state === 'Prepare') say(`prepared ${shards} shards a side in ${((Date.now() - started) / 1000).toFixed(2)}s`);
+        if (e.state === 'ReduceUsers') {
+          iterations.push((Date.now() - iterationStarted) / 1000);
+          say(`iteration ${iterations.length}: ${iterations.at(-1)!.toFixed(2)}s`);
+        }
+        if (e.state === 'Prepare' || e.state === 'ReduceUsers') iterationStarted = Date.now();
+      },
+    },
+  );
+  const { version, metrics } = output as { version: string; metrics: Record<string, number> };
+  const seconds = (Date.now() - started) / 1000;
+  if (o.json) {
+    console.log(JSON.stringify({ engine: 'distributed', model: 'ials', shards, version, metrics, seconds, iterationSeconds: iterations }));
+  } else {
+    console.log(`duration: ${seconds.toFixed(2)}s`);
+    for (const line of describeMetrics(metrics)) console.log(line);
+  }
+  say(`published model ${version} to s3://${store.bucket}/models/${version}/`);
 }
 
 /** MODEL_BUCKET at S3_ENDPOINT (defaults: npm start's local stack). */
