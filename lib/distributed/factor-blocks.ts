@@ -78,8 +78,20 @@ export async function readShard(store: ObjectStore, prefix: string, side: Side, 
   return { meta: m, ratings: { offsets, cols, values } };
 }
 
+/**
+ * The block's factors, and beside them its Gram matrix and objective share, which reduce
+ * reads without the factors (at 10M users a user block is tens of MB, its Gram 32 KB).
+ * The part is written first: a block whose factors exist always has its part.
+ */
 export async function writeFactorBlock(store: ObjectStore, prefix: string, meta: FactorBlockMeta, factors: Float32Array, gram: Float64Array): Promise<void> {
-  await store.put(keys.factors(prefix, meta.side, meta.iteration, meta.block), encodeShard(meta, { factors, gram }));
+  await store.put(keys.gramPart(prefix, meta.side, meta.iteration, meta.block), encodeShard(meta, { gram }));
+  await store.put(keys.factors(prefix, meta.side, meta.iteration, meta.block), encodeShard(meta, { factors }));
+}
+
+export async function readGramPart(store: ObjectStore, prefix: string, side: Side, iteration: number, block: Block, dim: number): Promise<{ meta: FactorBlockMeta; gram: Float64Array }> {
+  const key = keys.gramPart(prefix, side, iteration, block.block);
+  const file = decodeShard<FactorBlockMeta>(await required(store, key), key);
+  return { meta: file.meta, gram: arrayOf(file, 'gram', Float64Array, dim * dim, key) };
 }
 
 export async function readFactorBlock(
@@ -89,19 +101,24 @@ export async function readFactorBlock(
   iteration: number,
   block: Block,
   dim: number,
-): Promise<{ meta: FactorBlockMeta; factors: Float32Array; gram: Float64Array }> {
+): Promise<{ meta: FactorBlockMeta; factors: Float32Array }> {
   const key = keys.factors(prefix, side, iteration, block.block);
   const file = decodeShard<FactorBlockMeta>(await required(store, key), key);
   const rows = block.end - block.start;
-  const factors = arrayOf(file, 'factors', Float32Array, rows * dim, key);
-  const gram = arrayOf(file, 'gram', Float64Array, dim * dim, key);
-  return { meta: file.meta, factors, gram };
+  return { meta: file.meta, factors: arrayOf(file, 'factors', Float32Array, rows * dim, key) };
 }
 
-/** The whole side after `iteration`, its blocks read in parallel and laid end to end. */
-export async function readSide(store: ObjectStore, prefix: string, side: Side, iteration: number, blocks: readonly Block[], dim: number): Promise<Float32Array> {
-  const rows = blocks.at(-1)?.end ?? 0;
-  const out = new Float32Array(rows * dim);
+/** The whole side after `iteration`, its blocks read in parallel and laid end to end (into `out` when given). */
+export async function readSide(
+  store: ObjectStore,
+  prefix: string,
+  side: Side,
+  iteration: number,
+  blocks: readonly Block[],
+  dim: number,
+  out: Float32Array = new Float32Array((blocks.at(-1)?.end ?? 0) * dim),
+): Promise<Float32Array> {
+  if (out.length !== (blocks.at(-1)?.end ?? 0) * dim) throw new RangeError(`${side}: ${out.length} floats for ${blocks.at(-1)?.end ?? 0} rows of ${dim}`);
   await mapLimit(blocks, S3_PARALLEL, async (b) => {
     const { factors } = await readFactorBlock(store, prefix, side, iteration, b, dim);
     out.set(factors, b.start * dim);

@@ -7,7 +7,7 @@
  */
 import type { Side } from '../models/ials/tasks';
 import type { ObjectStore } from '../storage/object-store';
-import { mapLimit, putJson, readFactorBlock, readGram, S3_PARALLEL, writeGram } from './factor-blocks';
+import { mapLimit, putJson, readGram, readGramPart, S3_PARALLEL, writeGram } from './factor-blocks';
 import type { LoopState } from './prepare';
 import { keys, type RunRef } from './run-layout';
 import { readManifest } from './solve-step';
@@ -22,7 +22,7 @@ export async function reduceStep(store: ObjectStore, run: RunRef, side: Side, it
   const manifest = await readManifest(store, run);
   const { dim } = manifest;
   const blocks = manifest.blocks[side];
-  const parts = await mapLimit(blocks, S3_PARALLEL, (b) => readFactorBlock(store, run.prefix, side, iteration, b, dim));
+  const parts = await mapLimit(blocks, S3_PARALLEL, (b) => readGramPart(store, run.prefix, side, iteration, b, dim));
   const sum = new Float64Array(dim * dim);
   let loss = 0;
   for (const p of parts) {

@@ -8,6 +8,7 @@
  *                       item-order.bin       items by popularity (block rows are in this order)
  *                       shards/<side>/<block>.bin         ratings of a block of rows (CSR)
  *                       factors/<side>/<iter>/<block>.bin the block's factors after iteration iter (0: initial)
+ *                       parts/<side>/<iter>/<block>.bin   its Gram matrix and objective share (what reduce reads)
  *                       gram/<side>-<iter>.bin            the side's Gram matrix after iteration iter
  *                       curve/<iter>.json                 the objective after iteration iter
  *
@@ -36,6 +37,7 @@ export const keys = {
   itemOrder: (prefix: string) => `${prefix}item-order.bin`,
   shard: (prefix: string, side: Side, block: number) => `${prefix}shards/${side}/${pad(block, 5)}.bin`,
   factors: (prefix: string, side: Side, iteration: number, block: number) => `${prefix}factors/${side}/${pad(iteration, 4)}/${pad(block, 5)}.bin`,
+  gramPart: (prefix: string, side: Side, iteration: number, block: number) => `${prefix}parts/${side}/${pad(iteration, 4)}/${pad(block, 5)}.bin`,
   gram: (prefix: string, side: Side, iteration: number) => `${prefix}gram/${side}-${pad(iteration, 4)}.bin`,
   curve: (prefix: string, iteration: number) => `${prefix}curve/${pad(iteration, 4)}.json`,
 };

@@ -46,13 +46,25 @@ export async function solveStep(
   if (!(iteration >= 1 && iteration <= run.iterations)) throw new RangeError(`iteration ${iteration} is not in 1..${run.iterations}`);
   const fixedSide = otherSide(side);
   const at = fixedIteration(side, iteration);
-  const [{ ratings }, fixed, { gram: fixedGram }, current] = await Promise.all([
+  const [{ ratings }, { gram: fixedGram }, current] = await Promise.all([
     readShard(store, run.prefix, side, block),
-    readSide(store, run.prefix, fixedSide, at, manifest.blocks[fixedSide], dim),
     readGram(store, run.prefix, fixedSide, at, dim),
     readFactorBlock(store, run.prefix, side, iteration - 1, block, dim),
   ]);
-  const solved = await solveIalsBlock({ side, ratings, fixed, fixedGram, current: current.factors }, params, options);
+  const fixedBlocks = manifest.blocks[fixedSide];
+  const solved = await solveIalsBlock(
+    {
+      side,
+      ratings,
+      otherRows: fixedBlocks.at(-1)?.end ?? 0,
+      // Straight into the job's table: the other side is the biggest thing a child holds.
+      readFixed: async (into) => void (await readSide(store, run.prefix, fixedSide, at, fixedBlocks, dim, into)),
+      fixedGram,
+      current: current.factors,
+    },
+    params,
+    options,
+  );
   const rows = block.end - block.start;
   await writeFactorBlock(store, run.prefix, { side, iteration, block: blockIndex, rows, dim, loss: solved.loss }, solved.factors, solved.gram);
   return { side, block: blockIndex, iteration, rows };

@@ -26,8 +26,13 @@ export interface IalsBlockInput {
   /** Whose rows the block holds. */
   side: Side;
   ratings: BlockRatings;
-  /** The other side's factors, all of its rows (otherRows x dim). */
-  fixed: Float32Array;
+  /** Rows of the other side. */
+  otherRows: number;
+  /**
+   * Writes the other side's factors, all its rows (otherRows x dim), into `into`: the
+   * job's own table, so the largest array of a block job is never held twice.
+   */
+  readFixed: (into: Float32Array) => Promise<void>;
   /** XᵀX of `fixed`. */
   fixedGram: Float64Array;
   /** The block's current factors (rows x dim): CG starts from them. */
@@ -68,8 +73,8 @@ export async function solveIalsBlock(input: IalsBlockInput, params: IalsParams, 
   const { dim } = params;
   const { side, ratings } = input;
   const rows = ratings.offsets.length - 1;
-  const otherRows = input.fixed.length / dim;
-  if (!Number.isInteger(otherRows) || input.current.length !== rows * dim || input.fixedGram.length !== dim * dim) {
+  const { otherRows } = input;
+  if (!Number.isInteger(otherRows) || otherRows < 0 || input.current.length !== rows * dim || input.fixedGram.length !== dim * dim) {
     throw new RangeError(`iALS block: factors do not match ${rows} rows, dim ${dim}`);
   }
   const weightOf = (r: number): number => extraConfidence(r, params);
@@ -93,7 +98,7 @@ export async function solveIalsBlock(input: IalsBlockInput, params: IalsParams, 
   );
   const [target, fixed] = side === 'users' ? [state.P, state.Q] : [state.Q, state.P];
   target.set(input.current);
-  fixed.set(input.fixed);
+  await input.readFixed(fixed);
   const pool = await IalsThreads.start(state, threads);
   try {
     pool.useGram(side === 'users' ? 'items' : 'users', input.fixedGram);
