@@ -117,9 +117,10 @@ type Stage = <T>(name: string, fn: () => T | Promise<T>) => Promise<T>;
  */
 export async function loadAndSplit(config: TrainConfig, hooks: TrainingHooks = {}, stage: Stage = async (_, fn) => fn()): Promise<SplitData> {
   const log = hooks.log ?? (() => {});
+  const loadStarted = performance.now();
   const loaded = await stage('load', () => loadDataset(withFormat(parseSource(config.source), config.format, config.items), hooks.sourceContext as SourceContext));
   const data = dataReport(loaded);
-  log('loaded', { ...data });
+  log('loaded', { ...data, seconds: round((performance.now() - loadStarted) / 1000) });
   hooks.onLoaded?.(data);
   const [train, test, validation] = await stage('split', () => splitThree(loaded.dataset, config.split, config.seed));
   log('split', { train: train.size, test: test.size, validation: validation.size });
