@@ -65,6 +65,7 @@ interface Flags extends FormatFlags {
   distributed?: boolean;
   shards?: number;
   maxConcurrency?: number;
+  evalUsers?: number;
 }
 
 const program = new Command('train')
@@ -90,7 +91,8 @@ const program = new Command('train')
   .option('--json', 'print the data report and the metrics as one JSON object')
   .option('--distributed', 'train iALS with the distributed engine: the Step Functions state machine run locally, publishing like --publish')
   .option('--shards <n>', 'with --distributed: blocks per side (default 8)', positive)
-  .option('--max-concurrency <n>', 'with --distributed: Map children at once (default: --shards)', positive)
+  .option('--max-concurrency <n>', 'with --distributed: Map children at once (default 2: in this process they share its cores and memory)', positive)
+  .option('--eval-users <n>', 'with --distributed: evaluate on a seeded sample of this many validation users (default: all)', positive)
   .option('--items <file>', 'your own catalogue for -p/--dataset: a file with a header naming id, title, genres (| or ; separated), year')
   .option('--columns <roles>', "each column's role: user,item,rating,timestamp,event, '-' skips one (e.g. user,item,-,-,rating,timestamp)")
   .option('--separator <sep>', "field separator: , tab ; | :: or space (default: detected)")
@@ -110,7 +112,9 @@ async function main(): Promise<void> {
   if (o.example !== undefined && !['1', '10', '20'].includes(o.example)) {
     throw new Error(`-e must be 1, 10 or 20 (MovieLens 1M, 10M, 20M), got ${o.example}`);
   }
-  if (!o.distributed && (o.shards !== undefined || o.maxConcurrency !== undefined)) throw new Error('--shards and --max-concurrency go with --distributed');
+  if (!o.distributed && (o.shards !== undefined || o.maxConcurrency !== undefined || o.evalUsers !== undefined)) {
+    throw new Error('--shards, --max-concurrency and --eval-users go with --distributed');
+  }
   if (o.distributed) {
     // The distributed engine runs iALS: it is the model unless another one was asked for.
     if (program.getOptionValueSource('model') === 'default') o.model = 'ials';
@@ -214,7 +218,7 @@ async function trainDistributed(input: TrainConfigInput, o: Flags): Promise<void
   const say = o.json ? console.error : console.log;
   const { output } = await runDistributedLocally(
     store,
-    { config: input as Record<string, unknown>, shards, maxConcurrency: o.maxConcurrency ?? shards },
+    { config: input as Record<string, unknown>, shards, maxConcurrency: o.maxConcurrency ?? Math.min(2, shards), ...(o.evalUsers !== undefined ? { evalUsers: o.evalUsers } : {}) },
     {
       onEvent: (e) => {
         if (e.type !== 'StateExited') return;

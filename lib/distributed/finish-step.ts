@@ -3,8 +3,9 @@
  * every model is. The source is read and split again through lib/pipeline (it must be
  * the bytes prepare read: same checksum, same counts), the factors are assembled as
  * ials/train.ts's fit returns them (items back in the data set's order), evaluated by
- * the pipeline's evaluateFit and published by publishModel (every file verified, LATEST
- * last). A run stopped before this step has written nothing under models/.
+ * the pipeline's evaluateFit (on a sample of users when the run asks for one:
+ * eval-sample.ts) and published by publishModel (every file verified, LATEST last). A
+ * run stopped before this step has written nothing under models/.
  */
 import { publishModel } from '../artifacts/publish';
 import type { Manifest } from '../artifacts/format';
@@ -16,6 +17,7 @@ import type { TrainConfig } from '../pipeline/config';
 import { toPublishInput } from '../pipeline/publish-input';
 import { evaluateFit, loadAndSplit, type TrainingHooks, type TrainingRun } from '../pipeline/train-pipeline';
 import type { ObjectStore } from '../storage/object-store';
+import { sampleUsers } from './eval-sample';
 import { mapLimit, readItemOrder, readJson, readSide, S3_PARALLEL } from './factor-blocks';
 import type { CurvePoint } from './reduce-step';
 import { keys, type RunManifest, type RunRef } from './run-layout';
@@ -67,7 +69,7 @@ export async function finishStep(store: ObjectStore, run: RunRef, hooks: Trainin
   }
   const factors = await assembleFactors(store, run, manifest, train.scale);
   const fit: FitResult = { factors, resolvedParams: manifest.params, curve: await readCurve(store, run) };
-  const metrics = evaluateFit(fit, train, test, validation, loaded);
+  const metrics = evaluateFit(fit, train, test, sampleUsers(validation, manifest.evalUsers, config.seed), loaded);
   const trainingRun: TrainingRun = {
     loaded,
     data: split.data,
@@ -78,7 +80,7 @@ export async function finishStep(store: ObjectStore, run: RunRef, hooks: Trainin
     metrics,
     timings: { finish: Math.round(performance.now() - started) / 1000, total: Math.round(Date.now() - Date.parse(manifest.preparedAt)) / 1000 },
     config,
-    params: { ...manifest.params, engine: 'distributed', shards: manifest.blocks.users.length },
+    params: { ...manifest.params, engine: 'distributed', shards: manifest.blocks.users.length, ...(manifest.evalUsers !== undefined ? { evalUsers: manifest.evalUsers } : {}) },
   };
   return publishModel(store, toPublishInput(trainingRun), { ...(hooks.log ? { log: hooks.log } : {}) });
 }

@@ -18,6 +18,8 @@ export interface LocalRunOptions {
   /** Where the ItemReaders read their item lists (the run's bucket). */
   store: ObjectStore;
   retryDelayMs?: number;
+  /** Stops the execution, as StopExecution does: no further state starts (the run's result rejects). */
+  signal?: AbortSignal;
   /** Every event of the execution (state entered, retried, map iteration...). */
   onEvent?: (event: { type: string; state?: string; [k: string]: unknown }) => void;
 }
@@ -49,6 +51,8 @@ export async function runLocalStateMachine(input: unknown, options: LocalRunOpti
   }
   const machine = new StateMachine(local.definition as never, { validationOptions: { checkArn: false } as never });
   const execution = machine.run(input as never, { overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides: delays } });
+  if (options.signal?.aborted) execution.abort();
+  options.signal?.addEventListener('abort', () => execution.abort(), { once: true });
   const retries: Record<string, number> = {};
   const logs = (async () => {
     for await (const event of execution.eventLogs) {

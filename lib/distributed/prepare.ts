@@ -29,6 +29,8 @@ export const PrepareRequestSchema = z
     /** Children of a Distributed Map at once; default: shards. */
     maxConcurrency: z.number().int().min(1).max(10_000).optional(),
     runId: z.string().optional(),
+    /** Finish evaluates on at most this many validation users (seeded sample); default: all of them, as one machine. */
+    evalUsers: z.number().int().min(1).optional(),
   })
   .strict();
 export type PrepareRequest = z.infer<typeof PrepareRequestSchema>;
@@ -61,7 +63,7 @@ function blockRatings(csr: CsrArrays, b: Block) {
 export async function prepareRun(
   store: ObjectStore,
   config: TrainConfig,
-  request: Pick<PrepareRequest, 'shards' | 'maxConcurrency' | 'runId'>,
+  request: Pick<PrepareRequest, 'shards' | 'maxConcurrency' | 'runId' | 'evalUsers'>,
   hooks: TrainingHooks = {},
 ): Promise<LoopState> {
   const params = distributedParams(config);
@@ -113,6 +115,7 @@ export async function prepareRun(
     nRatings: train.size,
     dim,
     blocks,
+    ...(request.evalUsers !== undefined ? { evalUsers: request.evalUsers } : {}),
   };
   await putJson(store, keys.manifest(prefix), manifest);
   hooks.log?.('distributed run prepared', { runId, users: nU, items: nI, ratings: train.size, userBlocks: blocks.users.length, itemBlocks: blocks.items.length });

@@ -71,6 +71,8 @@ export const RunManifestSchema = z.object({
   nRatings: z.number().int().nonnegative(),
   dim: z.number().int().min(1),
   blocks: z.object({ users: z.array(BlockSchema), items: z.array(BlockSchema) }),
+  /** Finish evaluates on at most this many validation users. */
+  evalUsers: z.number().int().min(1).optional(),
 });
 export type RunManifest = z.infer<typeof RunManifestSchema>;
 

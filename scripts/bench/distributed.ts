@@ -51,7 +51,7 @@ const median = (xs: number[]): number => {
 const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
 const mb = (bytes: number) => round(bytes / 1e6, 1);
 
-export async function main(argv: string[]): Promise<void> {
+export function parseDistributedArgs(argv: string[]): Options {
   const o = benchCommand('distributed')
     .option('--users <n>', 'users', positiveInt, 20_000)
     .option('--movies <n>', 'movies', positiveInt, 2000)
@@ -66,6 +66,11 @@ export async function main(argv: string[]): Promise<void> {
     .parse(argv, { from: 'user' })
     .opts<Options>();
   if (o.children !== 'process' && o.children !== 'inline') throw new BenchError(`--children must be process or inline, got ${o.children}`);
+  return o;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const o = parseDistributedArgs(argv);
 
   const config = {
     source: `synthetic:users=${o.users},movies=${o.movies},perUser=${o.perUser},dim=2,taste=2,seed=11`,

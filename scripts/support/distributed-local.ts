@@ -28,6 +28,7 @@ export interface DistributedInput {
   config: Record<string, unknown>;
   shards: number;
   maxConcurrency?: number;
+  evalUsers?: number;
 }
 
 /** The env the train handler reads, for this process: set before it is imported. */

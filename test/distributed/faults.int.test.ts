@@ -86,4 +86,23 @@ describe('distributed iALS when things go wrong', () => {
     expect((await s3.store.list(MODELS_PREFIX)).sort()).toEqual(before);
     expect((await listVersions(s3.store)).every((v) => v.complete)).toBe(true);
   }, 60_000);
+
+  it('a run stopped (StopExecution) in the middle of an iteration starts no further step and publishes nothing', async () => {
+    const live = await readLatest(s3.store);
+    const before = (await s3.store.list(MODELS_PREFIX)).sort();
+    const stop = new AbortController();
+    const calls: string[] = [];
+    const watched: Invoke = async (event, state) => {
+      const e = event as StepEvent;
+      calls.push(`${state}:${e.iteration ?? ''}`);
+      if (state === 'SolveUserBlock' && e.iteration === 2) stop.abort();
+      return invoke(event, state);
+    };
+    await expect(runDistributed(s3.store, watched, INPUT, stop.signal)).rejects.toThrow(/abort/i);
+    await new Promise((r) => setTimeout(r, 500)); // children already running may finish; nothing else may start
+    expect(calls).not.toContain('ReduceUsers:2');
+    expect(calls).not.toContain('Finish:');
+    expect(await readLatest(s3.store)).toBe(live);
+    expect((await s3.store.list(MODELS_PREFIX)).sort()).toEqual(before);
+  }, 60_000);
 });

@@ -36,5 +36,5 @@ export async function trainHandler(endpoint: string, bucket: string) {
 export type Invoke = (event: unknown, state: string) => Promise<unknown>;
 
 /** The state machine run locally with every Task bound to `invoke`. */
-export const runDistributed = (store: ObjectStore, invoke: Invoke, input: unknown): Promise<LocalRunResult> =>
-  runLocalStateMachine(input, { invoke, store });
+export const runDistributed = (store: ObjectStore, invoke: Invoke, input: unknown, signal?: AbortSignal): Promise<LocalRunResult> =>
+  runLocalStateMachine(input, { invoke, store, ...(signal ? { signal } : {}) });

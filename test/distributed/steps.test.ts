@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { DatasetBuilder } from '../../lib/data/dataset';
+import { sampleUsers } from '../../lib/distributed/eval-sample';
 import { keys, runPrefix, splitBlocks } from '../../lib/distributed/run-layout';
 import { isDistributedStep, parseStepEvent, StepEventError } from '../../lib/distributed/steps';
 
@@ -62,5 +64,32 @@ describe('the Promise.withResolvers polyfill (for aws-local-stepfunctions on Nod
     const b = P.withResolvers<number>();
     b.reject(new Error('no'));
     await expect(b.promise).rejects.toThrow('no');
+  });
+});
+
+describe('sampleUsers (the users Finish evaluates on)', () => {
+  const part = (() => {
+    const b = new DatasetBuilder(64);
+    for (let u = 1; u <= 40; u++) for (let i = 1; i <= 1 + (u % 3); i++) b.add(u, i, 3);
+    return b.build('validation', { min: 1, max: 5 });
+  })();
+  const usersOf = (d: typeof part) => new Set(Array.from(d.users));
+
+  it('keeps every rating of the sampled users and nobody else, the same for the same seed', () => {
+    const sample = sampleUsers(part, 10, 7);
+    const users = usersOf(sample);
+    expect(users.size).toBe(10);
+    for (const u of users) {
+      const all = Array.from(part.users).filter((x) => x === u).length;
+      expect(Array.from(sample.users).filter((x) => x === u).length).toBe(all);
+    }
+    expect(usersOf(sampleUsers(part, 10, 7))).toEqual(users);
+    expect(usersOf(sampleUsers(part, 10, 8))).not.toEqual(users);
+    expect(sample.userIds).toBe(part.userIds);
+  });
+
+  it('is the whole part without a limit, or with one at least its users', () => {
+    expect(sampleUsers(part, undefined, 1)).toBe(part);
+    expect(sampleUsers(part, 40, 1)).toBe(part);
   });
 });

@@ -24,7 +24,7 @@ describe('npm run train -- --distributed', () => {
     );
 
   it('runs the state machine locally with N shards, publishes the model and prints one JSON object', async () => {
-    const out = await train(['--distributed', '--shards', '3', '--dataset', 'synthetic:users=600,movies=120,perUser=12,seed=4', '--epochs', '2', '-d', '8', '--json']);
+    const out = await train(['--distributed', '--shards', '3', '--dataset', 'synthetic:users=600,movies=120,perUser=12,seed=4', '--epochs', '2', '-d', '8', '--eval-users', '50', '--json']);
     expect(out.code, out.stderr).toBe(0);
     const report = JSON.parse(out.stdout);
     expect(report).toMatchObject({ engine: 'distributed', model: 'ials', shards: 3, version: expect.any(String) });
@@ -33,7 +33,7 @@ describe('npm run train -- --distributed', () => {
     expect(await readLatest(s3.store)).toBe(report.version);
     const manifest = await verifyVersion(s3.store, report.version);
     expect(manifest.model.kind).toBe('ials');
-    expect(manifest.model.params).toMatchObject({ engine: 'distributed', shards: 3, dim: 8, epochs: 2 });
+    expect(manifest.model.params).toMatchObject({ engine: 'distributed', shards: 3, dim: 8, epochs: 2, evalUsers: 50 });
     const shards = (await s3.store.list(DISTRIBUTED_PREFIX)).filter((k) => k.includes('/shards/'));
     expect(shards).toHaveLength(6);
   }, 90_000);
@@ -41,7 +41,7 @@ describe('npm run train -- --distributed', () => {
   it('refuses bad flags with one line before reading any data', async () => {
     for (const [args, message] of [
       [['--distributed', '-M', 'svd'], /--distributed trains iALS only, not svd/],
-      [['--shards', '4'], /--shards and --max-concurrency go with --distributed/],
+      [['--shards', '4'], /--shards, --max-concurrency and --eval-users go with --distributed/],
       [['--distributed', '--shards', '0'], /must be at least 1/],
       [['--distributed', '--deadline-ms', '1000'], /--deadline-ms does not go with --distributed/],
       [['--distributed', '-p', '/nonexistent/ratings.csv', '--shards', '20000'], /--shards must be at most 10000/],
