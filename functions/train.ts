@@ -7,6 +7,8 @@
  * `{"mode": "batch", ...}`: the top-N of every user of the live model to S3 (lib/batch/).
  * `{"mode": "refresh"}` (scheduled every 15 minutes): the users with new events re-solved
  * against the live model's fixed items, published as a new version (lib/pipeline/refresh.ts).
+ * `{"mode": "distributed-...", ...}`: one step of the distributed iALS state machine
+ * (lib/distributed/steps.ts), which invokes this function for every Task.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -25,6 +27,8 @@ import { checkSourceAllowed, invocationDeadline, parseTrainEvent, publicTraining
 import { runRefresh, type RefreshRequest, type RefreshResult } from '../lib/pipeline/refresh';
 import { runTraining } from '../lib/pipeline/train-pipeline';
 import { ObjectStore } from '../lib/storage/object-store';
+import { isDistributedStep, parseStepEvent, prepareConfig, runStep, type StepResult } from '../lib/distributed/steps';
+import { defaultThreads } from '../lib/pipeline/config';
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'movie-reco' });
 const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'MovieReco' });
@@ -67,7 +71,8 @@ function rejected(err: unknown): never {
 
 export type RefreshSummary = { mode: 'refresh'; seconds: number } & RefreshResult;
 
-async function handle(event: unknown, context: Context): Promise<TrainSummary | BatchSummary | RefreshSummary> {
+async function handle(event: unknown, context: Context): Promise<TrainSummary | BatchSummary | RefreshSummary | StepResult> {
+  if (isDistributedStep(event)) return distributedStep(event);
   let job: TrainEvent;
   try {
     job = parseTrainEvent(event);
@@ -176,6 +181,38 @@ async function train(requested: TrainConfig, context: Context): Promise<TrainSum
     logger.error('training failed, nothing published', { error: (err as Error).message, name: (err as Error).name });
     metrics.addMetric('training_failures', MetricUnit.Count, 1);
     throw publicTrainingError(err, config.source);
+  }
+}
+
+async function distributedStep(event: unknown): Promise<StepResult> {
+  let step: ReturnType<typeof parseStepEvent>;
+  let config: TrainConfig | undefined;
+  try {
+    step = parseStepEvent(event);
+    if (step.mode === 'distributed-prepare') {
+      config = prepareConfig(step);
+      checkSourceAllowed(config);
+    }
+  } catch (err) {
+    rejected(err);
+  }
+  const store = new ObjectStore(modelBucket());
+  const started = Date.now();
+  try {
+    if (config) await requireModelBucket(store);
+    const result = await runStep(store, step, {
+      threads: Number(process.env.TRAIN_THREADS) || defaultThreads(),
+      hooks: { log: (message, data) => logger.info(message, data ?? {}), sourceContext: { store, log: (message) => logger.info(message) } },
+      ...(config ? { config } : {}),
+    });
+    const seconds = (Date.now() - started) / 1000;
+    metrics.addMetric('distributed_step_seconds', MetricUnit.Seconds, seconds);
+    logger.info('distributed step done', { mode: step.mode, seconds });
+    return result;
+  } catch (err) {
+    logger.error('distributed step failed', { mode: step.mode, error: (err as Error).message, name: (err as Error).name });
+    metrics.addMetric('training_failures', MetricUnit.Count, 1);
+    throw config ? publicTrainingError(err, config.source) : err;
   }
 }
 

@@ -17,6 +17,9 @@ import { runTraining, type TrainingRun } from '../lib/pipeline/train-pipeline';
 import { createS3Client, s3SettingsFromEnv } from '../lib/storage/s3-client';
 import { storeSettingsFromEnv } from './local-stack';
 import { ObjectStore } from '../lib/storage/object-store';
+import { distributedParams } from '../lib/distributed/prepare';
+import { MAX_SHARDS } from '../lib/distributed/run-layout';
+import { handlerEnv, runDistributedLocally } from './support/distributed-local';
 
 const number = (v: string) => {
   const n = Number(v);
@@ -62,6 +65,10 @@ interface Flags extends FormatFlags {
   items?: string;
   refresh?: boolean;
   events: boolean;
+  distributed?: boolean;
+  shards?: number;
+  maxConcurrency?: number;
+  evalUsers?: number;
 }
 
 const program = new Command('train')
@@ -87,6 +94,10 @@ const program = new Command('train')
   .option('--json', 'print the data report and the metrics as one JSON object')
   .option('--refresh', 'no training: re-solve the users with new events (POST /events) against the live model and publish (MODEL_BUCKET at S3_ENDPOINT, as --publish)')
   .option('--no-events', 'with --publish: do not merge the posted events (events/ in the bucket) into the data')
+  .option('--distributed', 'train iALS with the distributed engine: the Step Functions state machine run locally, publishing like --publish')
+  .option('--shards <n>', 'with --distributed: blocks per side (default 8)', positive)
+  .option('--max-concurrency <n>', 'with --distributed: Map children at once (default 2: in this process they share its cores and memory)', positive)
+  .option('--eval-users <n>', 'with --distributed: evaluate on a seeded sample of this many validation users (default: all)', positive)
   .option('--items <file>', 'your own catalogue for -p/--dataset: a file with a header naming id, title, genres (| or ; separated), year')
   .option('--columns <roles>', "each column's role: user,item,rating,timestamp,event, '-' skips one (e.g. user,item,-,-,rating,timestamp)")
   .option('--separator <sep>', "field separator: , tab ; | :: or space (default: detected)")
@@ -106,6 +117,16 @@ async function main(): Promise<void> {
   if (sources.length > 1) throw new Error('give at most one of -p, -e and --dataset');
   if (o.example !== undefined && !['1', '10', '20'].includes(o.example)) {
     throw new Error(`-e must be 1, 10 or 20 (MovieLens 1M, 10M, 20M), got ${o.example}`);
+  }
+  if (!o.distributed && (o.shards !== undefined || o.maxConcurrency !== undefined || o.evalUsers !== undefined)) {
+    throw new Error('--shards, --max-concurrency and --eval-users go with --distributed');
+  }
+  if (o.distributed) {
+    // The distributed engine runs iALS: it is the model unless another one was asked for.
+    if (program.getOptionValueSource('model') === 'default') o.model = 'ials';
+    if (o.model !== 'ials') throw new Error(`--distributed trains iALS only, not ${o.model}`);
+    if (o.deadlineMs !== undefined) throw new Error('--deadline-ms does not go with --distributed (its steps have no time limit)');
+    if ((o.shards ?? 0) > MAX_SHARDS) throw new Error(`--shards must be at most ${MAX_SHARDS}, got ${o.shards}`);
   }
   getModel(o.model);
   const given: FlagParam[] = [];
@@ -132,6 +153,10 @@ async function main(): Promise<void> {
     events: o.events,
   };
   const config = parseTrainConfig(input);
+  if (o.distributed) {
+    distributedParams(config);
+    return trainDistributed(input, o);
+  }
 
   const resolved = getModel(config.model).training.resolve(config.params) as Record<string, unknown>;
   const totalEpochs = typeof resolved.epochs === 'number' ? resolved.epochs : 0;
@@ -199,6 +224,47 @@ async function refresh(o: Flags): Promise<void> {
   else if (result.published) console.log(`refreshed ${result.from} -> ${result.version}: ${result.events} events, ${result.users} users re-solved (${result.newUsers} new)`);
   else console.log(`refresh: nothing published (${result.reason})`);
   for (const example of result.examples) console.error(`  skipped ${example}`);
+}
+
+/**
+ * The distributed engine on this machine (scripts/support/distributed-local.ts): the
+ * state machine's definition, each Task the train handler in this process, publishing to
+ * MODEL_BUCKET at S3_ENDPOINT as --publish does.
+ */
+async function trainDistributed(input: TrainConfigInput, o: Flags): Promise<void> {
+  const settings = storeSettingsFromEnv();
+  const store = publishStore();
+  await requireModelBucket(store);
+  handlerEnv(settings, input.threads ?? 1);
+  const shards = o.shards ?? 8;
+  const started = Date.now();
+  let iterationStarted = started;
+  const iterations: number[] = [];
+  const say = o.json ? console.error : console.log;
+  const { output } = await runDistributedLocally(
+    store,
+    { config: input as Record<string, unknown>, shards, maxConcurrency: o.maxConcurrency ?? Math.min(2, shards), ...(o.evalUsers !== undefined ? { evalUsers: o.evalUsers } : {}) },
+    {
+      onEvent: (e) => {
+        if (e.type !== 'StateExited') return;
+        if (e.state === 'Prepare') say(`prepared ${shards} shards a side in ${((Date.now() - started) / 1000).toFixed(2)}s`);
+        if (e.state === 'ReduceUsers') {
+          iterations.push((Date.now() - iterationStarted) / 1000);
+          say(`iteration ${iterations.length}: ${iterations.at(-1)!.toFixed(2)}s`);
+        }
+        if (e.state === 'Prepare' || e.state === 'ReduceUsers') iterationStarted = Date.now();
+      },
+    },
+  );
+  const { version, metrics } = output as { version: string; metrics: Record<string, number> };
+  const seconds = (Date.now() - started) / 1000;
+  if (o.json) {
+    console.log(JSON.stringify({ engine: 'distributed', model: 'ials', shards, version, metrics, seconds, iterationSeconds: iterations }));
+  } else {
+    console.log(`duration: ${seconds.toFixed(2)}s`);
+    for (const line of describeMetrics(metrics)) console.log(line);
+  }
+  say(`published model ${version} to s3://${store.bucket}/models/${version}/`);
 }
 
 /** MODEL_BUCKET at S3_ENDPOINT (defaults: npm start's local stack). */

@@ -66,14 +66,7 @@ export async function runTraining(input: TrainConfig | TrainConfigInput, hooks: 
   const deadline = resolveDeadline(config, Date.now());
   const model = getModel(config.model);
 
-  const read = await stage('load', () => loadDataset(withFormat(parseSource(config.source), config.format, config.items), hooks.sourceContext as SourceContext));
-  const { loaded, events } = hooks.eventsStore && config.events ? await stage('events', () => withEvents(read, hooks.eventsStore!, config, hooks.eventsUntil)) : { loaded: read, events: undefined };
-  const data = { ...dataReport(loaded), ...(events ? { events } : {}) };
-  log('loaded', { ...data, seconds: timings.load });
-  hooks.onLoaded?.(data);
-
-  const [train, test, validation] = await stage('split', () => splitThree(loaded.dataset, config.split, config.seed));
-  log('split', { train: train.size, test: test.size, validation: validation.size });
+  const { loaded, data, train, test, validation } = await loadAndSplit(config, hooks, stage);
 
   const threads = config.threads ?? defaultThreads();
   const params = model.training.resolve(config.params);
@@ -88,7 +81,7 @@ export async function runTraining(input: TrainConfig | TrainConfigInput, hooks: 
   );
   log('fitted', { epochs: fit.curve.at(-1)?.epoch ?? 0, stoppedBy: fit.stoppedBy, seconds: timings.fit });
 
-  const metrics = await stage('evaluate', () => evaluate(fit, train, test, validation, loaded));
+  const metrics = await stage('evaluate', () => evaluateFit(fit, train, test, validation, loaded));
   timings.total = round((performance.now() - started) / 1000);
   log('evaluated', metrics);
   return { loaded, data, train, test, validation, fit, metrics, timings, config, params: fit.resolvedParams as Record<string, unknown> };
@@ -118,7 +111,8 @@ async function withEvents(read: LoadedDataset, store: ObjectStore, config: Train
   return { loaded: { ...read, dataset, sha256: `${read.sha256}+events:${report.through ?? ''}` }, events: report };
 }
 
-function evaluate(fit: FitResult, train: Dataset, test: Dataset, validation: Dataset, loaded: LoadedDataset): Record<string, number> {
+/** The run's metrics: rating errors for a rating model, ranking@10 on the validation part for a ranking one. */
+export function evaluateFit(fit: FitResult, train: Dataset, test: Dataset, validation: Dataset, loaded: LoadedDataset): Record<string, number> {
   const f = fit.factors;
   const metrics: Record<string, number> = {};
   // A ranking model's scores are not ratings: an RMSE of them would be a meaningless number.
@@ -138,6 +132,33 @@ function evaluate(fit: FitResult, train: Dataset, test: Dataset, validation: Dat
     for (const [name, value] of Object.entries(r)) if (name !== 'users') metrics[`validation_${name}`] = value;
   }
   return metrics;
+}
+
+export interface SplitData {
+  loaded: LoadedDataset;
+  data: DataReport;
+  train: Dataset;
+  test: Dataset;
+  validation: Dataset;
+}
+
+type Stage = <T>(name: string, fn: () => T | Promise<T>) => Promise<T>;
+
+/**
+ * load -> split, as every run does: the distributed engine (lib/distributed) reads and
+ * splits its data through this too, so both engines train on the same ratings.
+ */
+export async function loadAndSplit(config: TrainConfig, hooks: TrainingHooks = {}, stage: Stage = async (_, fn) => fn()): Promise<SplitData> {
+  const log = hooks.log ?? (() => {});
+  const loadStarted = performance.now();
+  const read = await stage('load', () => loadDataset(withFormat(parseSource(config.source), config.format, config.items), hooks.sourceContext as SourceContext));
+  const { loaded, events } = hooks.eventsStore && config.events ? await stage('events', () => withEvents(read, hooks.eventsStore!, config, hooks.eventsUntil)) : { loaded: read, events: undefined };
+  const data = { ...dataReport(loaded), ...(events ? { events } : {}) };
+  log('loaded', { ...data, seconds: round((performance.now() - loadStarted) / 1000) });
+  hooks.onLoaded?.(data);
+  const [train, test, validation] = await stage('split', () => splitThree(loaded.dataset, config.split, config.seed));
+  log('split', { train: train.size, test: test.size, validation: validation.size });
+  return { loaded, data, train, test, validation };
 }
 
 /** [train, test, validation] by the config's fractions; a zero fraction gives an empty part. */

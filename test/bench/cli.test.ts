@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseIngestArgs } from '../../scripts/bench/ingest';
 import { BenchError, benchErrorExit, nonNegativeInt, positiveInt } from '../../scripts/bench/support/cli';
 import { parseTrainArgs } from '../../scripts/bench/train';
+import { parseDistributedArgs } from '../../scripts/bench/distributed';
 
 const thrown = (f: () => unknown): unknown => {
   try {
@@ -52,6 +53,13 @@ describe('bench command lines', () => {
   it('leaves other errors to propagate, and gives BenchError its own exit code', () => {
     expect(benchErrorExit('train', new TypeError('bug'))).toBeUndefined();
     expect(benchErrorExit('train', new BenchError('peer failed', 1))).toEqual({ line: 'bench train: peer failed', exitCode: 1 });
+  });
+
+  it('distributed: 32 shards and children in processes by default, --children process|inline only', () => {
+    expect(parseDistributedArgs([])).toMatchObject({ shards: 32, children: 'process', concurrency: 2 });
+    expect(parseDistributedArgs(['--shards', '4', '--children', 'inline', '--compare'])).toMatchObject({ shards: 4, children: 'inline', compare: true });
+    expect(benchErrorExit('distributed', thrown(() => parseDistributedArgs(['--children', 'threads'])))!.line).toMatch(/process or inline/);
+    expect(benchErrorExit('distributed', thrown(() => parseDistributedArgs(['--shards', '0'])))!.line).toMatch(/--shards/);
   });
 
   it('parses integers strictly', () => {

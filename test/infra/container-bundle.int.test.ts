@@ -3,8 +3,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLatest, verifyVersion } from '../../lib/artifacts/versions';
+import { runLocalStateMachine } from '../../lib/distributed/local-run';
 import { startTestS3 } from '../helpers/s3';
 import { ROOT, run } from './process';
 
@@ -94,4 +96,21 @@ describe('the train container bundle', () => {
     const manifest = await verifyVersion(s3.store, result.version);
     expect(manifest.dataset).toMatchObject({ nRatings: lines.length - 1, nUsers: users, sha256: createHash('sha256').update(text).digest('hex') });
   }, 150_000);
+  it('runs the distributed state machine with every Task the bundle handler (what the image deploys)', async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, { S3_ENDPOINT: s3.endpoint, MODEL_BUCKET: BUCKET, TRAIN_THREADS: '1', POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'SILENT' });
+    try {
+      const { handler } = (await import(pathToFileURL(join(out, 'train.mjs')).href)) as { handler: (e: unknown, c: unknown) => Promise<unknown> };
+      const context = { functionName: 'image-train', awsRequestId: 'image-distributed', getRemainingTimeInMillis: () => 900_000 };
+      const { output } = await runLocalStateMachine(
+        { config: { source: 'synthetic:users=500,movies=80,perUser=10,seed=2', model: 'ials', params: { epochs: 2, dim: 8 } }, shards: 3 },
+        { invoke: (event) => handler(event, context), store: s3.store },
+      );
+      const version = (output as { version: string }).version;
+      expect(await readLatest(s3.store)).toBe(version);
+      expect((await verifyVersion(s3.store, version)).model.params).toMatchObject({ engine: 'distributed', shards: 3 });
+    } finally {
+      process.env = saved;
+    }
+  }, 60_000);
 });

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
  * LAYERS, so the folder graph has no cycle. lib/, functions/ and scripts/ never import
  * test/, and lib/ never imports functions/ or scripts/.
  */
-const LAYERS = ['wasm', 'threads', 'storage', 'data', 'math', 'models', 'artifacts', 'eval', 'serving', 'events', 'http', 'batch', 'pipeline'];
+const LAYERS = ['wasm', 'threads', 'storage', 'data', 'math', 'models', 'artifacts', 'eval', 'serving', 'events', 'http', 'batch', 'pipeline', 'distributed'];
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SOURCE = /\.(?:[mc]?ts|[mc]?js)$/;

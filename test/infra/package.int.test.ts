@@ -42,11 +42,12 @@ describe('serverless.yml packaged for the ci stage', () => {
     expect(reco.Environment.Variables.S3_ENDPOINT).toBeUndefined();
   });
 
-  it('schedules training once a day and the refresh from events every 15 minutes, both enabled', () => {
-    const rules = ofType('AWS::Events::Rule');
+  it('schedules training once a day on the train function (trainEngine single) and the refresh every 15 minutes; the state machine schedule is off', () => {
+    const rules = ofType('AWS::Events::Rule').filter(([, r]) => r.Properties.State === 'ENABLED');
     expect(rules).toHaveLength(2);
+    const off = ofType('AWS::Events::Rule').filter(([, r]) => r.Properties.State !== 'ENABLED');
+    expect(off.map(([, r]) => JSON.stringify(r.Properties.Targets))).toEqual([expect.stringContaining('DistributedTrainStateMachine')]);
     const refresh = rules.map(([, r]) => r.Properties).find((p) => p.ScheduleExpression === 'rate(15 minutes)')!;
-    expect(refresh).toMatchObject({ State: 'ENABLED' });
     expect(JSON.parse(refresh.Targets[0].Input)).toEqual({ mode: 'refresh' });
     const rule = rules.map(([, r]) => r.Properties).find((p) => p !== refresh)!;
     expect(rule.State).toBe('ENABLED');
@@ -96,10 +97,9 @@ describe('serverless.yml packaged for the ci stage', () => {
     expect(actionsOn('RecommendRole', 's3:GetObject')).toEqual([JSON.stringify({ 'Fn::Sub': '${ModelBucket.Arn}/models/*' })]);
     for (const write of ['s3:PutObject', 's3:DeleteObject']) {
       expect(actionsOn('RecommendRole', write)).toEqual([]);
-      // models/ and cache/ for training, batch/ for the batch mode's exports.
-      expect(actionsOn('TrainRole', write).sort()).toEqual(
-        ['${ModelBucket.Arn}/batch/*', '${ModelBucket.Arn}/cache/*', '${ModelBucket.Arn}/models/*'].map((r) => JSON.stringify({ 'Fn::Sub': r })),
-      );
+      // models/ and cache/ for training, batch/ for the batch mode's exports, distributed/ (put only) for the distributed engine's steps.
+      const prefixes = ['batch', 'cache', ...(write === 's3:PutObject' ? ['distributed'] : []), 'models'];
+      expect(actionsOn('TrainRole', write).sort()).toEqual(prefixes.map((p) => JSON.stringify({ 'Fn::Sub': `\${ModelBucket.Arn}/${p}/*` })));
     }
     expect(actionsOn('TrainRole', 's3:GetObject').join()).toContain('/data/*');
     expect(actionsOn('TrainRole', 's3:GetObject').join()).toContain('/events/*');
@@ -118,6 +118,45 @@ describe('serverless.yml packaged for the ci stage', () => {
     expect(actionsOn('EventsAuthorizerRole', 'ssm:GetParameter').join()).toContain(':parameter/movie-reco/ci/events-api-key');
     const list = statements('TrainRole').find((s) => [s.Action].flat().includes('s3:ListBucket'));
     expect(list.Condition.StringLike['s3:prefix']).toEqual(expect.arrayContaining(['models/*', 'cache/*']));
+  });
+
+  it('defines the distributed training state machine: Distributed Maps over S3 item lists, no tolerated failures, its own role', () => {
+    const machines = ofType('AWS::StepFunctions::StateMachine');
+    expect(machines.map(([id]) => id)).toEqual(['DistributedTrainStateMachine']);
+    const props = machines[0]![1].Properties;
+    const [text, refs] = props.DefinitionString['Fn::Sub'] as [string, Record<string, unknown>];
+    const definition = JSON.parse(text);
+    // Every Task is the train function.
+    expect(Object.values(refs)).toEqual([{ 'Fn::GetAtt': ['TrainLambdaFunction', 'Arn'] }]);
+    for (const name of ['SolveItems', 'SolveUsers']) {
+      const map = definition.States[name];
+      expect(map.Type).toBe('Map');
+      expect(map.ItemProcessor.ProcessorConfig.Mode).toBe('DISTRIBUTED');
+      expect(map.ItemReader).toMatchObject({ Resource: 'arn:aws:states:::s3:getObject', ReaderConfig: { InputType: 'JSON' } });
+      expect(map.ToleratedFailurePercentage).toBe(0);
+      expect(map.MaxConcurrencyPath).toBeDefined();
+      const task = Object.values(map.ItemProcessor.States)[0] as { Resource: string; Retry: Array<{ ErrorEquals: string[] }> };
+      expect(task.Resource).toMatch(/^\$\{\w+\}$/);
+      expect(task.Retry.flatMap((r) => r.ErrorEquals)).toEqual(expect.arrayContaining(['Lambda.ServiceException', 'Lambda.TooManyRequestsException', 'Lambda.SdkClientException']));
+    }
+    expect(props.RoleArn).toEqual({ 'Fn::GetAtt': ['DistributedTrainRole', 'Arn'] });
+    const role = resources.DistributedTrainRole!.Properties;
+    expect(role.AssumeRolePolicyDocument.Statement[0].Principal).toEqual({ Service: 'states.amazonaws.com' });
+    const statements = role.Policies.flatMap((p: { PolicyDocument: { Statement: any[] } }) => p.PolicyDocument.Statement);
+    const bySid = Object.fromEntries(statements.map((s: any) => [s.Sid, s]));
+    expect(Object.keys(bySid).sort()).toEqual(['InvokeTrain', 'ReadBlockLists', 'RunMapChildren', 'WatchMapChildren']);
+    expect(bySid.InvokeTrain.Action).toEqual(['lambda:InvokeFunction']);
+    expect(JSON.stringify(bySid.InvokeTrain.Resource)).toContain('TrainLambdaFunction');
+    expect(bySid.ReadBlockLists).toMatchObject({ Action: ['s3:GetObject'], Resource: { 'Fn::Sub': '${ModelBucket.Arn}/distributed/*' } });
+    expect(bySid.RunMapChildren.Action).toEqual(['states:StartExecution']);
+    for (const s of statements) {
+      expect(s.Effect).toBe('Allow');
+      expect([s.Action].flat().some((a: string) => a.endsWith('*'))).toBe(false);
+      expect([s.Resource].flat()).not.toContain('*');
+    }
+    // Its runs' working data expires.
+    const rules = resources.ModelBucket!.Properties.LifecycleConfiguration.Rules;
+    expect(rules).toContainEqual(expect.objectContaining({ Prefix: 'distributed/', ExpirationInDays: 7 }));
   });
 
   it('routes the API, the demo page and a catch-all on an HTTP API', () => {

@@ -100,7 +100,8 @@ const defaults: Readonly<IalsParams> = Object.freeze({
 
 const RECALL_K = 10;
 
-function chooseWasm(p: IalsParams): boolean {
+/** Whether a job with these params runs the WebAssembly SIMD kernel. */
+export function chooseWasm(p: IalsParams): boolean {
   if (p.kernel === 'js') return false;
   const possible = p.dim % 4 === 0 && wasmIalsAvailable();
   if (p.kernel === 'wasm' && !possible) {
@@ -129,7 +130,7 @@ async function objective(s: SharedIalsState, threads: IalsThreads, itemLambdas: 
 }
 
 /** out[order[n]] = rows[n]: rows of dim floats back from popularity order to the data set's. */
-function rowsInOrder(rows: Float32Array, order: Int32Array, dim: number): Float32Array {
+export function rowsInOrder(rows: Float32Array, order: Int32Array, dim: number): Float32Array {
   const out = new Float32Array(rows.length);
   for (let n = 0; n < order.length; n++) out.set(rows.subarray(n * dim, (n + 1) * dim), order[n]! * dim);
   return out;

@@ -82,8 +82,16 @@ export class IalsThreads {
     return [local, ...(await Promise.all(remote))];
   }
 
+  /**
+   * Takes G as `side`'s Gram matrix until that side changes: a job that holds only a
+   * block of one side (lib/distributed) is given the other side's Gram, summed elsewhere.
+   */
+  useGram(side: Side, G: Float64Array): void {
+    this.grams[side] = G;
+  }
+
   /** XᵀX of `side`'s factors, summed from its GRAM_PARTS parts in order; kept until that side changes. */
-  private async gramOf(side: Side): Promise<Float64Array> {
+  async gramOf(side: Side): Promise<Float64Array> {
     const cached = this.grams[side];
     if (cached) return cached;
     const s = this.state;

@@ -1,0 +1,55 @@
+/**
+ * A distributed training run on this machine: the state machine's own definition under
+ * aws-local-stepfunctions (lib/distributed/local-run.ts), every Task the train
+ * function's real handler in this process, against MODEL_BUCKET at S3_ENDPOINT (the
+ * local stack by default). Used by `npm run train -- --distributed` and the bench.
+ */
+import type { Context } from 'aws-lambda';
+import { runLocalStateMachine, type LocalRunResult } from '../../lib/distributed/local-run';
+import type { ObjectStore } from '../../lib/storage/object-store';
+
+const context = (): Context =>
+  ({
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: 'local-train',
+    functionVersion: '$LATEST',
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:local-train',
+    memoryLimitInMB: '10240',
+    awsRequestId: `local-${Math.random().toString(16).slice(2)}`,
+    logGroupName: 'local',
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => 900_000,
+    done: () => {},
+    fail: () => {},
+    succeed: () => {},
+  }) as Context;
+
+export interface DistributedInput {
+  config: Record<string, unknown>;
+  shards: number;
+  maxConcurrency?: number;
+  evalUsers?: number;
+}
+
+/** The env the train handler reads, for this process: set before it is imported. */
+export function handlerEnv(store: { bucket: string; endpoint?: string }, threads: number): void {
+  Object.assign(process.env, {
+    MODEL_BUCKET: store.bucket,
+    S3_ENDPOINT: store.endpoint ?? '',
+    TRAIN_THREADS: String(threads),
+    // A CLI on your own machine may read local files, as `sls invoke local` may.
+    TRAIN_LOCAL_FILES: 'allow',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+  });
+}
+
+export async function runDistributedLocally(
+  store: ObjectStore,
+  input: DistributedInput,
+  options: { onEvent?: Parameters<typeof runLocalStateMachine>[1]['onEvent']; invoke?: (event: unknown, state: string) => Promise<unknown> } = {},
+): Promise<LocalRunResult> {
+  const { handler } = await import('../../functions/train');
+  const invoke = options.invoke ?? ((event: unknown) => handler(event, context()));
+  return runLocalStateMachine(input, { invoke, store, ...(options.onEvent ? { onEvent: options.onEvent } : {}) });
+}
