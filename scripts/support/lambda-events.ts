@@ -45,17 +45,19 @@ export function httpEvent(method: string, path: string, input: EventInput = {}):
   };
 }
 
-export function lambdaContext(): Context {
+/** A Lambda context for calling a handler in-process; its remaining time counts down from `remainingMs`. */
+export function lambdaContext({ functionName = 'recommend', remainingMs = 30_000 }: { functionName?: string; remainingMs?: number } = {}): Context {
+  const started = Date.now();
   return {
     callbackWaitsForEmptyEventLoop: false,
-    functionName: 'recommend',
+    functionName,
     functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:recommend',
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:000000000000:function:${functionName}`,
     memoryLimitInMB: '1024',
     awsRequestId: `aws-${Math.random().toString(36).slice(2)}`,
-    logGroupName: '/aws/lambda/recommend',
+    logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: 'local',
-    getRemainingTimeInMillis: () => 30_000,
+    getRemainingTimeInMillis: () => remainingMs - (Date.now() - started),
     done: () => {},
     fail: () => {},
     succeed: () => {},

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Context } from 'aws-lambda';
+import { lambdaContext } from '../../scripts/support/lambda-events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BatchSummary } from '../../functions/train';
 import { BATCH_MANIFEST_FILE, BatchManifest } from '../../lib/batch/batch-manifest';
@@ -11,14 +11,8 @@ const BUCKET = 'batch-handler-test';
 const example = JSON.parse(readFileSync(new URL('../../events/batch.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 const schedule = JSON.parse(readFileSync(new URL('../../events/schedule.json', import.meta.url), 'utf8')) as Record<string, unknown>;
 
-function lambdaContext(remainingMs = 900_000): Context {
-  const started = Date.now();
-  return {
-    functionName: 'movie-reco-test-train',
-    awsRequestId: `req-${Math.random().toString(16).slice(2)}`,
-    getRemainingTimeInMillis: () => remainingMs - (Date.now() - started),
-  } as Context;
-}
+
+const trainContext = (remainingMs = 900_000) => lambdaContext({ functionName: 'movie-reco-test-train', remainingMs });
 
 describe('the train function in batch mode', () => {
   let s3: Awaited<ReturnType<typeof startTestS3>>;
@@ -55,14 +49,14 @@ describe('the train function in batch mode', () => {
   });
 
   it('runs the refresh mode: with no posted events it publishes nothing and says so', async () => {
-    const summary = await train.handler({ mode: 'refresh' }, lambdaContext());
+    const summary = await train.handler({ mode: 'refresh' }, trainContext());
     expect(summary).toMatchObject({ mode: 'refresh', published: false, reason: 'no new events', from: 'v1' });
     expect((await s3.store.get('models/LATEST'))!.toString()).toBe('v1');
   });
 
   it('writes every user of the live model and answers with a summary', async () => {
     const event = { ...example, out: `s3://${BUCKET}/batch/top20/`, excludeGenres: ['Drama'], partUsers: 40 };
-    const summary = (await train.handler(event, lambdaContext())) as BatchSummary;
+    const summary = (await train.handler(event, trainContext())) as BatchSummary;
     expect(summary).toMatchObject({ mode: 'batch', version: 'v1', manifest: `s3://${BUCKET}/batch/top20/${BATCH_MANIFEST_FILE}`, users: 90, parts: 3 });
     const manifest = BatchManifest.parse(JSON.parse((await s3.store.get(`batch/top20/${BATCH_MANIFEST_FILE}`))!.toString('utf8')));
     expect(manifest).toMatchObject({ n: 20, totalUsers: 90, totalBytes: summary.bytes, filters: { excludeGenres: ['Drama'] } });
@@ -82,12 +76,12 @@ describe('the train function in batch mode', () => {
     ['a bad refresh', { mode: 'refresh', duplicates: 'error' }, /invalid refresh request: duplicates/],
   ])('fails the invocation on %s and writes nothing', async (_what, event, message) => {
     const before = (await s3.store.list('')).sort();
-    await expect(train.handler(event, lambdaContext())).rejects.toThrow(message);
+    await expect(train.handler(event, trainContext())).rejects.toThrow(message);
     expect((await s3.store.list('')).sort()).toEqual(before);
   });
 
   it('fails, without a manifest, when the invocation runs out of time', async () => {
-    await expect(train.handler({ mode: 'batch', out: `s3://${BUCKET}/batch/late/` }, lambdaContext(1000))).rejects.toThrow(
+    await expect(train.handler({ mode: 'batch', out: `s3://${BUCKET}/batch/late/` }, trainContext(1000))).rejects.toThrow(
       /out of time after 0 of 90 users; no manifest written/,
     );
     expect(await s3.store.get(`batch/late/${BATCH_MANIFEST_FILE}`)).toBeUndefined();

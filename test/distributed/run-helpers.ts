@@ -1,23 +1,7 @@
-import type { Context } from 'aws-lambda';
+import { lambdaContext } from '../../scripts/support/lambda-events';
 import type { ObjectStore } from '../../lib/storage/object-store';
 import { runLocalStateMachine, type LocalRunResult } from '../../lib/distributed/local-run';
 
-export function lambdaContext(): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: 'movie-reco-test-train',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:movie-reco-test-train',
-    memoryLimitInMB: '1024',
-    awsRequestId: `req-${Math.random().toString(16).slice(2)}`,
-    logGroupName: '/aws/lambda/movie-reco-test-train',
-    logStreamName: 'test',
-    getRemainingTimeInMillis: () => 900_000,
-    done: () => {},
-    fail: () => {},
-    succeed: () => {},
-  };
-}
 
 /** Sets the env the train handler reads (local S3, bucket, one thread, quiet) and imports it. */
 export async function trainHandler(endpoint: string, bucket: string) {
@@ -30,7 +14,7 @@ export async function trainHandler(endpoint: string, bucket: string) {
     POWERTOOLS_DEV: 'false',
   });
   const { handler } = await import('../../functions/train');
-  return (event: unknown) => handler(event, lambdaContext());
+  return (event: unknown) => handler(event, lambdaContext({ functionName: 'movie-reco-test-train', remainingMs: 900_000 }));
 }
 
 export type Invoke = (event: unknown, state: string) => Promise<unknown>;

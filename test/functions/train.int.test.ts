@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { Context } from 'aws-lambda';
+import { lambdaContext } from '../../scripts/support/lambda-events';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FILES, MODELS_PREFIX, fileKey } from '../../lib/artifacts/format';
 import { listVersions, readLatest, readManifest, verifyVersion } from '../../lib/artifacts/versions';
@@ -10,25 +10,9 @@ import { startTestS3 } from '../helpers/s3';
 const BUCKET = 'train-handler-test';
 const TINY = 'synthetic:users=200,movies=40,perUser=10,seed=3';
 
+const trainContext = (remainingMs = 900_000) => lambdaContext({ functionName: 'movie-reco-test-train', remainingMs });
 const event = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../events/${name}`, import.meta.url), 'utf8'));
 
-function lambdaContext(remainingMs = 900_000): Context {
-  const started = Date.now();
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: 'movie-reco-test-train',
-    functionVersion: '$LATEST',
-    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:movie-reco-test-train',
-    memoryLimitInMB: '1024',
-    awsRequestId: `req-${Math.random().toString(16).slice(2)}`,
-    logGroupName: '/aws/lambda/movie-reco-test-train',
-    logStreamName: 'test',
-    getRemainingTimeInMillis: () => remainingMs - (Date.now() - started),
-    done: () => {},
-    fail: () => {},
-    succeed: () => {},
-  };
-}
 
 describe('the train Lambda handler', () => {
   let s3: Awaited<ReturnType<typeof startTestS3>>;
@@ -83,7 +67,7 @@ describe('the train Lambda handler', () => {
   });
 
   it('trains on the scheduled defaults, publishes, and returns a summary', async () => {
-    const summary = (await train.handler(event('schedule.json'), lambdaContext())) as TrainSummary;
+    const summary = (await train.handler(event('schedule.json'), trainContext())) as TrainSummary;
     expect(summary.version).toMatch(/^\d{8}T\d{6}Z-[0-9a-f]{6}$/);
     expect(summary.mode).toBe('train');
     expect(summary.model).toBe('svd');
@@ -100,7 +84,7 @@ describe('the train Lambda handler', () => {
   it('refuses a model bucket that does not exist before it trains, in one line', async () => {
     process.env.MODEL_BUCKET = 'no-such-model-bucket';
     try {
-      await expect(train.handler(event('schedule.json'), lambdaContext())).rejects.toThrow(
+      await expect(train.handler(event('schedule.json'), trainContext())).rejects.toThrow(
         /^bucket no-such-model-bucket does not exist: create it .* or set MODEL_BUCKET$/,
       );
     } finally {
@@ -111,7 +95,7 @@ describe('the train Lambda handler', () => {
   it('stops at the Lambda deadline (remaining time minus the publish margin) and says so', async () => {
     process.env.TRAIN_PUBLISH_MARGIN_SECONDS = '60';
     try {
-      const summary = (await train.handler({ params: { epochs: 50 } }, lambdaContext(30_000))) as TrainSummary;
+      const summary = (await train.handler({ params: { epochs: 50 } }, trainContext(30_000))) as TrainSummary;
       expect(summary.stoppedBy).toBe('deadline');
       expect(summary.epochs).toBeLessThan(50);
       const manifest = await readManifest(s3.store, summary.version);
@@ -133,7 +117,7 @@ describe('the train Lambda handler', () => {
     await s3.store.put('data/bad.csv', lines.join('\n'));
     const live = await readLatest(s3.store);
     const before = await versionFolders();
-    const err = await train.handler(evt, lambdaContext()).catch((e: Error) => e);
+    const err = await train.handler(evt, trainContext()).catch((e: Error) => e);
     expect((err as Error).message).toMatch(message);
     expect((err as Error).message).not.toMatch(/oops|root:/);
     expect(await readLatest(s3.store)).toBe(live);
