@@ -3,6 +3,7 @@ import { FILES } from '../../lib/artifacts/format';
 import { readLatest, readManifest } from '../../lib/artifacts/versions';
 import { runRefresh } from '../../lib/pipeline/refresh';
 import { startOffline, type Offline } from '../../scripts/support/offline';
+import { fetchJson, type JsonAnswer } from '../helpers/json-fetch';
 import { startTestS3 } from '../helpers/s3';
 import { buildFixture, publishFixture, ratedBy } from '../serving/fixture';
 
@@ -17,17 +18,7 @@ let s3: Awaited<ReturnType<typeof startTestS3>>;
 let offline: Offline;
 const fixture = buildFixture({ kind: 'ials', nUsers: 30, nItems: 50, dim: 6, seed: 5 });
 
-async function call(path: string, init: RequestInit = {}): Promise<{ status: number; body: any; headers: Headers }> {
-  const res = await fetch(`${offline.baseUrl}${path}`, init);
-  const text = await res.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new Error(`${path}: not JSON (${res.status}): ${text.slice(0, 200)}`);
-  }
-  return { status: res.status, body, headers: res.headers };
-}
+const call = (path: string, init: RequestInit = {}): Promise<JsonAnswer> => fetchJson(offline.baseUrl, path, init);
 
 const post = (body: unknown, headers: Record<string, string> = {}) =>
   call('/events', { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });

@@ -1,5 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fetchJson, type JsonAnswer } from '../helpers/json-fetch';
 import { startTestS3 } from '../helpers/s3';
 import { bruteForceTop, buildFixture, movieIdOf, publishFixture, ratedBy, scoreOf, type Fixture } from '../serving/fixture';
 import { startOffline, type Offline } from '../../scripts/support/offline';
@@ -15,23 +16,7 @@ let offline: Offline;
 const v1 = buildFixture({ nUsers: 40, nItems: 60, dim: 8, seed: 21 });
 const v2 = buildFixture({ nUsers: 40, nItems: 60, dim: 8, seed: 22 });
 
-interface Answer {
-  status: number;
-  headers: Headers;
-  body: any;
-}
-
-async function request(path: string, init: RequestInit = {}): Promise<Answer> {
-  const res = await fetch(`${offline.baseUrl}${path}`, init);
-  const text = await res.text();
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    throw new Error(`${path}: not JSON (${res.status}): ${text.slice(0, 200)}`);
-  }
-  return { status: res.status, headers: res.headers, body };
-}
+const request = (path: string, init: RequestInit = {}): Promise<JsonAnswer> => fetchJson(offline.baseUrl, path, init);
 
 const ids = (body: { movies: { id: number }[] }) => body.movies.map((m) => m.id);
 
