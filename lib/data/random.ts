@@ -127,6 +127,22 @@ export function fillGaussian(out: Float32Array, std: number, rng: Rng): Float32A
   return out;
 }
 
+/**
+ * Advances `rng` exactly as fillGaussian over n values would, without computing them:
+ * a caller can draw later from the start of the stream (a second rng of the same seed)
+ * what it skips here.
+ */
+export function skipGaussian(n: number, rng: Rng): void {
+  for (let k = 0; k < n; k += 2) {
+    let s: number;
+    do {
+      const x = (rng.nextUint32() / TWO_32) * 2 - 1;
+      const y = (rng.nextUint32() / TWO_32) * 2 - 1;
+      s = x * x + y * y;
+    } while (s >= 1 || s === 0);
+  }
+}
+
 /** A random permutation of 0..n-1. */
 export function permutation(n: number, rng: Rng): Int32Array {
   const p = new Int32Array(n);

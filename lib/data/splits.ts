@@ -1,10 +1,11 @@
 /**
  * Train/test splits, reproducible from a seed. Every part shares the input's id maps
  * and catalog, so an index means the same user or movie in every part. The input is
- * never mutated.
+ * never mutated, except by randomSplitInPlace.
  *
  * Memory (n ratings, 12 bytes each): randomSplit makes one shuffled copy (12n) and
- * returns zero-copy slices of it; kFold makes one shuffled copy laid out twice (24n)
+ * returns zero-copy slices of it (randomSplitInPlace shuffles the input itself and
+ * returns slices of that: no copy); kFold makes one shuffled copy laid out twice (24n)
  * so that every fold's train part is one contiguous slice; stratifiedSplit copies
  * the ratings once into the two parts (12n) plus one byte per rating of scratch.
  */
@@ -39,6 +40,23 @@ const partName = (d: Dataset, k: number): string => `${d.name}:${PART_NAMES[k] ?
  * shares must be >= 0 and add up to at most 1 (anything left over is dropped).
  */
 export function randomSplit(d: Dataset, fractions: readonly number[], seed: number): Dataset[] {
+  checkFractions(fractions);
+  return cutParts({ ...d, ...shuffledCopy(d, createRng(seed)) }, d, fractions);
+}
+
+/**
+ * randomSplit's parts (the same ratings in the same order for a seed) as views of d's
+ * own arrays, shuffled in place: d keeps every rating but not its order. For a caller
+ * that needs d afterwards only as a set of ratings (seen lists, counts), and not a
+ * second copy of it.
+ */
+export function randomSplitInPlace(d: Dataset, fractions: readonly number[], seed: number): Dataset[] {
+  checkFractions(fractions);
+  shuffleRatings(d.users, d.items, d.ratings, 0, d.size, createRng(seed));
+  return cutParts(d, d, fractions);
+}
+
+function checkFractions(fractions: readonly number[]): void {
   if (fractions.length === 0) throw new RangeError('randomSplit needs at least one fraction');
   let total = 0;
   for (const f of fractions) {
@@ -46,7 +64,10 @@ export function randomSplit(d: Dataset, fractions: readonly number[], seed: numb
     total += f;
   }
   if (total > 1 + 1e-9) throw new RangeError(`split fractions add up to ${total}, more than 1`);
-  const shuffled = { ...d, ...shuffledCopy(d, createRng(seed)) };
+}
+
+/** Consecutive slices of `shuffled` by the fractions, named after `d`. */
+function cutParts(shuffled: Dataset, d: Dataset, fractions: readonly number[]): Dataset[] {
   const parts: Dataset[] = [];
   let cumulative = 0;
   let start = 0;

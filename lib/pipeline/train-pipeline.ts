@@ -1,7 +1,7 @@
 import { blankLike, type Dataset } from '../data/dataset';
 import { loadDataset } from '../data/sources';
 import { parseSource, withFormat } from '../data/sources/spec';
-import { randomSplit } from '../data/splits';
+import { randomSplitInPlace } from '../data/splits';
 import { evaluateRanking } from '../eval/ranking';
 import { evaluateRatings } from '../eval/rating';
 import type { FitResult, Progress } from '../models/contract';
@@ -161,10 +161,16 @@ export async function loadAndSplit(config: TrainConfig, hooks: TrainingHooks = {
   return { loaded, data, train, test, validation };
 }
 
-/** [train, test, validation] by the config's fractions; a zero fraction gives an empty part. */
+/**
+ * [train, test, validation] by the config's fractions; a zero fraction gives an empty part.
+ * In place, so the parts are views of the loaded data set and no second copy of the
+ * ratings exists: what reads the loaded set later (the seen lists, counts) takes it as
+ * a set, and its pairs are distinct (every parser applies a duplicates policy, the
+ * generators draw distinct movies per user), so its order does not matter.
+ */
 function splitThree(d: Dataset, fractions: [number, number, number], seed: number): [Dataset, Dataset, Dataset] {
   const present = fractions.map((f, k) => [f, k] as const).filter(([f]) => f > 0);
-  const parts = randomSplit(d, present.map(([f]) => f), seed);
+  const parts = randomSplitInPlace(d, present.map(([f]) => f), seed);
   const out: Dataset[] = fractions.map((_, k) => blankLike(d, 0, ['train', 'test', 'validation'][k]!));
   present.forEach(([, k], at) => (out[k] = parts[at]!));
   return out as [Dataset, Dataset, Dataset];

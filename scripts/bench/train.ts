@@ -11,6 +11,7 @@
  * outside the repo (LIBMF for svd, implicit for ials), in turns: see support/train-vs.ts.
  */
 import { Option } from 'commander';
+import type { Dataset } from '../../lib/data/dataset';
 import { ModelParamsError } from '../../lib/models/params';
 import { fitModel, getModel, MODEL_KINDS } from '../../lib/models/registry';
 import { BenchError, benchCommand, nonNegativeInt, positiveInt } from './support/cli';
@@ -65,7 +66,8 @@ export async function main(argv: string[]): Promise<void> {
   }
 
   const loadStart = performance.now();
-  const data = await loadTrainData(o);
+  let data: Dataset | undefined = await loadTrainData(o);
+  const { name: dataset, size: ratings } = data;
   const loadSeconds = (performance.now() - loadStart) / 1000;
 
   // Epoch times from the curve's clock, which starts after setup (blocking, workers).
@@ -74,8 +76,8 @@ export async function main(argv: string[]): Promise<void> {
   const fitStart = performance.now();
   const model = getModel(o.model);
   // No test set is passed, so nothing stops early: every epoch runs.
-  const fit = async () =>
-    fitModel(model, data, model.training.resolve({ dim: o.dim, epochs: o.epochs }), {
+  const fitting = (async () =>
+    fitModel(model, data!, model.training.resolve({ dim: o.dim, epochs: o.epochs }), {
       threads: o.threads,
       seed: o.seed,
       onProgress: (p) => {
@@ -83,8 +85,10 @@ export async function main(argv: string[]): Promise<void> {
         lastMs = p.elapsedMs;
         if (!o.json) console.error(`epoch ${epochSeconds.length}: ${epochSeconds.at(-1)!.toFixed(2)} s`);
       },
-    });
-  await fit().catch((error: unknown) => {
+    }))();
+  // Handed over: with no reference left here, the fit can free the ratings once it has its own tables (release-memory.ts).
+  data = undefined;
+  await fitting.catch((error: unknown) => {
     // A param the kind does not take (EASE has no epochs), or data it does not learn from.
     if (error instanceof ModelParamsError) throw new BenchError(`--model ${o.model}: ${error.message}`);
     throw error;
@@ -93,14 +97,14 @@ export async function main(argv: string[]): Promise<void> {
   const secondsPerEpoch = median(epochSeconds);
   const result = {
     model: o.model,
-    dataset: data.name,
-    ratings: data.size,
+    dataset,
+    ratings,
     dim: o.dim,
     threads: o.threads,
     epochs: epochSeconds.length,
     secondsPerEpoch: round(secondsPerEpoch, 6),
     epochSeconds: epochSeconds.map((s) => round(s, 6)),
-    ratingsPerSecond: Math.round(data.size / secondsPerEpoch),
+    ratingsPerSecond: Math.round(ratings / secondsPerEpoch),
     setupSeconds: round(fitSeconds - epochSeconds.reduce((a, b) => a + b, 0)),
     loadSeconds: round(loadSeconds),
     peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng, fillGaussian, shuffleInPlace } from '../../lib/data/random';
+import { createRng, fillGaussian, shuffleInPlace, skipGaussian } from '../../lib/data/random';
 
 describe('createRng', () => {
   it('gives the same stream for the same seed and a different one for another seed', () => {
@@ -63,6 +63,16 @@ describe('createRng', () => {
     expect(beyond2 / out.length).toBeCloseTo(0.0455, 2);
     // The same seed draws the same values.
     expect(fillGaussian(new Float32Array(9), 0.5, createRng(12))).toEqual(out.subarray(0, 9));
+  });
+
+  it('skipGaussian leaves the stream where fillGaussian of the same length does', () => {
+    for (const n of [0, 1, 2, 7, 10_000]) {
+      const filled = createRng(4);
+      const skipped = createRng(4);
+      fillGaussian(new Float32Array(n), 1, filled);
+      skipGaussian(n, skipped);
+      expect([skipped.nextUint32(), skipped.nextUint32()]).toEqual([filled.nextUint32(), filled.nextUint32()]);
+    }
   });
 
   it('rejects a non-finite seed', () => {

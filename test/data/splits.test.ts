@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DatasetBuilder, type Dataset } from '../../lib/data/dataset';
 import { createRng } from '../../lib/data/random';
-import { kFold, randomSplit, stratifiedSplit } from '../../lib/data/splits';
+import { kFold, randomSplit, randomSplitInPlace, stratifiedSplit } from '../../lib/data/splits';
 
 /** n ratings by `users` users with uneven activity; rating value encodes the position so parts can be traced. */
 function synthetic(n: number, users: number, seed = 1): Dataset {
@@ -43,6 +43,24 @@ describe('randomSplit', () => {
       expect(part.itemIds).toBe(d.itemIds);
     }
     expect(d.users).toEqual(usersBefore); // input untouched
+  });
+
+  it('in place: the same parts as randomSplit, as views of the input, which keeps every rating', () => {
+    const copy = synthetic(10_001, 50);
+    const expected = randomSplit(copy, [0.8, 0.1, 0.1], 42);
+    const shuffled = synthetic(10_001, 50);
+    const parts = randomSplitInPlace(shuffled, [0.8, 0.1, 0.1], 42);
+    for (let k = 0; k < 3; k++) {
+      expect(parts[k]!.name).toBe(expected[k]!.name);
+      for (const column of ['users', 'items', 'ratings'] as const) expect(parts[k]![column]).toEqual(expected[k]![column]);
+      expect(parts[k]!.ratings.buffer).toBe(shuffled.ratings.buffer);
+    }
+    expect(positions(shuffled)).toEqual(Array.from({ length: shuffled.size }, (_, i) => i));
+    expect(rowsAgree(shuffled, copy)).toBe(true);
+    // A bad fraction is refused before anything moves.
+    const before = shuffled.ratings.slice();
+    expect(() => randomSplitInPlace(shuffled, [0.8, 0.3], 1)).toThrow(RangeError);
+    expect(shuffled.ratings).toEqual(before);
   });
 
   it('is reproducible by seed and differs between seeds', () => {

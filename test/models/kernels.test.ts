@@ -1,6 +1,8 @@
 import { threadId } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { buildBlocks, unpermuteRows } from '../../lib/models/kernels/blocks';
+import { buildBlocks, unpermuteRows, unpermuteRowsInPlace } from '../../lib/models/kernels/blocks';
+import { Snapshot } from '../../lib/models/kernels/training-loop';
+import { permutation } from '../../lib/data/random';
 import { createMomentumState, momentumStep } from '../../lib/models/kernels/momentum-kernel';
 import { WorkerPool } from '../../lib/models/kernels/pool';
 import { createRng } from '../../lib/data/random';
@@ -132,6 +134,30 @@ describe('block grouping', () => {
     const out = new Float32Array(6);
     unpermuteRows(inSlots, out, b.userSlot, 2);
     expect(Array.from(out)).toEqual([0, 0, 1, 10, 2, 20]);
+  });
+
+  it('unpermuteRowsInPlace gives what unpermuteRows gives, for permutations with cycles of every length', () => {
+    for (const [n, dim, seed] of [[1, 3, 1], [2, 1, 2], [50, 3, 3], [1000, 2, 4]] as const) {
+      const slot = permutation(n, createRng(seed));
+      const rows = Float32Array.from({ length: n * dim }, (_, k) => k);
+      const expected = new Float32Array(n * dim);
+      unpermuteRows(rows, expected, slot, dim);
+      unpermuteRowsInPlace(rows, slot, dim);
+      expect(rows).toEqual(expected);
+    }
+  });
+
+  it('a snapshot with inPlace hands back the live arrays rearranged, or the saved best', () => {
+    const live = { P: Float32Array.from([1, 2, 3]) };
+    const reverse = (rows: { P: Float32Array }) => rows.P.reverse();
+    const fresh = new Snapshot(live, undefined, reverse);
+    const result = fresh.result(false);
+    expect(result.P).toBe(live.P);
+    expect(Array.from(result.P)).toEqual([3, 2, 1]);
+
+    const saving = new Snapshot({ P: Float32Array.from([1, 2, 3]) }, undefined, reverse);
+    saving.save();
+    expect(Array.from(saving.result(true).P)).toEqual([1, 2, 3]);
   });
 });
 

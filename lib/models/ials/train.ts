@@ -32,6 +32,7 @@ import * as z from 'zod';
 import { fillCsrPair, itemsByPopularity } from '../../data/csr';
 import { nItems, nUsers, type Dataset } from '../../data/dataset';
 import { createRng, fillGaussian } from '../../data/random';
+import { ratingBytes, releaseMemory } from '../kernels/release-memory';
 import { ModelParamsError, resolver } from '../params';
 import { extraConfidence, type ConfidenceKind, type IalsFoldInParams } from './fold-in';
 import { RecallAtK } from './recall';
@@ -137,12 +138,23 @@ export function rowsInOrder(rows: Float32Array, order: Int32Array, dim: number):
 }
 
 
-async function fit(train: Dataset, params: IalsParams, options: FitOptions = {}): Promise<FitResult<IalsParams>> {
-  const threads = Math.max(1, Math.floor(options.threads ?? 1));
-  const { dim } = params;
-  const nU = nUsers(train);
-  const nI = nItems(train);
+/** A job ready to train: the tables filled from the data set, which the job no longer references. */
+interface IalsJob {
+  state: SharedIalsState;
+  items: { order: Int32Array; label: Int32Array };
+  recall: RecallAtK | undefined;
+  scale: Dataset['scale'];
+  threads: number;
+  /** Bytes of the data set's arrays, which a caller that handed it over has dropped. */
+  inputBytes: number;
+}
 
+/**
+ * Synchronous, so that it has read all it needs of `train` before the caller's code
+ * after its call to fit runs (and may drop the data set): see releaseMemory.
+ */
+function prepare(train: Dataset, params: IalsParams, options: FitOptions): IalsJob {
+  const threads = Math.max(1, Math.floor(options.threads ?? 1));
   // Items are solved in popularity order, so that the most rated form a prefix that
   // state.ts can batch; Q is put back in the data set's order at the end.
   const items = itemsByPopularity(train);
@@ -154,20 +166,32 @@ async function fit(train: Dataset, params: IalsParams, options: FitOptions = {})
     },
   };
   const state = ialsState(
-    nU,
-    nI,
+    nUsers(train),
+    nItems(train),
     source,
-    { dim, reg: params.reg, regExponent: params.regExponent, cgSteps: params.cgSteps },
+    { dim: params.dim, reg: params.reg, regExponent: params.regExponent, cgSteps: params.cgSteps },
     { threads, wasm: chooseWasm(params) },
   );
-  const { P, Q } = state;
+  const recall = options.test
+    ? new RecallAtK(state.userCsr.offsets, state.userCsr.cols, { ...options.test, items: options.test.items.map((i) => items.label[i]!) }, RECALL_K, params.evalUsers)
+    : undefined;
+  return { state, items, recall, scale: train.scale, threads, inputBytes: ratingBytes(train) };
+}
+
+/** Async so that a bad param is a rejection; it awaits nothing itself, so `train` is not held past the call. */
+async function fit(train: Dataset, params: IalsParams, options: FitOptions = {}): Promise<FitResult<IalsParams>> {
+  return run(prepare(train, params, options), params, options);
+}
+
+async function run(job: IalsJob, params: IalsParams, options: FitOptions): Promise<FitResult<IalsParams>> {
+  const { state, items, recall, threads } = job;
+  const { dim } = params;
+  const { P, Q, nUsers: nU, nItems: nI } = state;
+  await releaseMemory(job.inputBytes);
   const rng = createRng(options.seed ?? 42);
   const std = params.initStd / Math.sqrt(dim);
   fillGaussian(P, std, rng);
   fillGaussian(Q, std, rng);
-  const recall = options.test
-    ? new RecallAtK(state.userCsr.offsets, state.userCsr.cols, { ...options.test, items: options.test.items.map((i) => items.label[i]!) }, RECALL_K, params.evalUsers)
-    : undefined;
 
   const curve: Progress[] = [];
   let stoppedBy: string | undefined;
@@ -224,9 +248,10 @@ async function fit(train: Dataset, params: IalsParams, options: FitOptions = {})
     nUsers: nU,
     nItems: nI,
     mu: 0,
-    scale: train.scale,
-    // Copies over ordinary buffers: callers need not know about SharedArrayBuffer.
-    P: best?.P ?? P.slice(),
+    scale: job.scale,
+    // The live P as it is, in users' order already: a copy would double its bytes at
+    // the peak. It may be a view of the kernel's shared memory, which it then keeps.
+    P: best?.P ?? P,
     Q: rowsInOrder(best?.Q ?? Q, items.order, dim),
     foldIn: { ...foldIn },
   };

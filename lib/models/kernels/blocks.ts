@@ -135,6 +135,26 @@ export function unpermuteRows(src: Float32Array, dst: Float32Array, slot: Int32A
   }
 }
 
+/** unpermuteRows within one array: each cycle of the permutation is followed with one row of scratch. */
+export function unpermuteRowsInPlace(rows: Float32Array, slot: Int32Array, dim: number): void {
+  const done = new Uint8Array(slot.length);
+  const first = new Float32Array(dim);
+  for (let start = 0; start < slot.length; start++) {
+    if (done[start]) continue;
+    first.set(rows.subarray(start * dim, (start + 1) * dim));
+    for (let r = start; ; ) {
+      done[r] = 1;
+      const from = slot[r]!;
+      if (from === start) {
+        rows.set(first, r * dim);
+        break;
+      }
+      rows.copyWithin(r * dim, from * dim, (from + 1) * dim);
+      r = from;
+    }
+  }
+}
+
 function identity(n: number): Int32Array {
   const a = new Int32Array(n);
   for (let k = 0; k < n; k++) a[k] = k;

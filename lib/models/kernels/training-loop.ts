@@ -94,16 +94,19 @@ export async function runEpochs(runner: EpochRunner, o: LoopOptions): Promise<Lo
 
 /**
  * Best-epoch copies of a model's arrays, allocated on first save. `result` hands back
- * plain (non-shared) arrays holding the best parameters: the saved copies, or the
- * live arrays copied out when the live ones are the best (or shared memory).
+ * the best parameters: the saved copies; or, when the live ones are the best, the live
+ * arrays themselves after `inPlace` (given: they may be views of shared or kernel
+ * memory, which they then keep), else plain arrays (the live ones, or copies of them
+ * when they are shared memory or a `copy` is given).
  */
 export class Snapshot<K extends string> {
   private saved: Record<K, Float32Array> | undefined;
 
-  /** `copy` moves live arrays into saved ones (default: element for element). */
+  /** `copy` moves live arrays into saved ones (default: element for element); `inPlace` does the same within the live ones. */
   constructor(
     private readonly live: Record<K, Float32Array>,
     private readonly copy?: (from: Record<K, Float32Array>, to: Record<K, Float32Array>) => void,
+    private readonly inPlace?: (rows: Record<K, Float32Array>) => void,
   ) {}
 
   save(): void {
@@ -112,8 +115,13 @@ export class Snapshot<K extends string> {
     else for (const k of Object.keys(this.live) as K[]) saved[k].set(this.live[k]);
   }
 
+  /** Once, after training: with `inPlace`, the live arrays are rearranged. */
   result(useSaved: boolean): Record<K, Float32Array> {
     if (useSaved && this.saved) return this.saved;
+    if (this.inPlace) {
+      this.inPlace(this.live);
+      return this.live;
+    }
     const allPlain = (Object.values(this.live) as Float32Array[]).every((a) => a.buffer instanceof ArrayBuffer);
     if (allPlain && !this.copy) return this.live;
     this.save();

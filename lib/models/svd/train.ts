@@ -26,14 +26,15 @@
  */
 import * as z from 'zod';
 import { meanRating, nItems, nUsers, type Dataset } from '../../data/dataset';
-import { buildBlocks, unpermuteRows, type BlockedRatings } from '../kernels/blocks';
+import { buildBlocks, unpermuteRows, unpermuteRowsInPlace, type BlockedRatings } from '../kernels/blocks';
 import { createMomentumState, momentumStep } from '../kernels/momentum-kernel';
 import { WorkerPool } from '../kernels/pool';
-import { createRng, fillGaussian, permutation, type Rng } from '../../data/random';
+import { createRng, fillGaussian, permutation, skipGaussian, type Rng } from '../../data/random';
 import { squaredErrorRange, type SgdTables } from '../kernels/sgd-kernel';
 import { runStratum, type SgdJob } from '../kernels/sgd-tasks';
 import { allocate } from '../kernels/shared';
-import { WasmArena } from '../../wasm/runtime';
+import { WasmArena, type WasmMemory } from '../../wasm/runtime';
+import { ratingBytes, releaseMemory } from '../kernels/release-memory';
 import { sgdWasmModule, wasmSgdAvailable } from '../kernels/wasm-sgd';
 import { minibatchRounds } from '../kernels/minibatch-rounds';
 import { runEpochs, Snapshot, type EpochRunner } from '../kernels/training-loop';
@@ -87,12 +88,37 @@ export const svdTraining: TrainingPart<typeof SvdParamsSchema> = {
   fit: (train, p, options) => fitSvd(train, p, options),
 };
 
-/** Fits SVD with resolved params (svdTraining.resolve). */
+/** Fits SVD with resolved params (svdTraining.resolve); async so that a bad param is a rejection (it awaits nothing itself, so `train` is not held past the call). */
 export async function fitSvd(train: Dataset, p: SvdParams, options: FitOptions = {}): Promise<FitResult<SvdParams>> {
+  return runSvd(prepareSvd(train, p, options), p, options);
+}
+
+/** A job ready to train: the ratings regrouped into blocks, the factors not yet drawn. */
+interface SvdJob {
+  data: BlockedRatings;
+  tables: SgdTables;
+  mu: number;
+  scale: Dataset['scale'];
+  /** The stream past the factors' draws (blocks, then each epoch's order). */
+  rng: Rng;
+  arena: { arena: WasmArena; memory: WasmMemory; slots: Record<'users' | 'items' | 'ratings' | 'P' | 'Q' | 'userBias' | 'itemBias', number> } | undefined;
+  shared: boolean;
+  inputBytes: number;
+}
+
+/**
+ * Synchronous, so that it has read all it needs of `train` before the caller's code
+ * after its call to fit runs (and may drop the data set): see releaseMemory. The
+ * factors are drawn later, once the data set's memory can be given back, from the
+ * start of the same stream (`skipGaussian` steps over their draws here).
+ */
+function prepareSvd(train: Dataset, p: SvdParams, options: FitOptions): SvdJob {
   const threads = Math.max(1, Math.floor(options.threads ?? 1));
   const nU = nUsers(train);
   const nI = nItems(train);
   const rng = createRng(options.seed ?? 1);
+  skipGaussian(nU * p.dim, rng);
+  skipGaussian(nI * p.dim, rng);
   const useWasm = p.optimizer === 'sgd' && chooseWasm(p);
   const shared = useWasm || (threads > 1 && p.optimizer === 'sgd');
   const arena = useWasm ? new WasmArena() : undefined;
@@ -110,13 +136,11 @@ export async function fitSvd(train: Dataset, p: SvdParams, options: FitOptions =
     arena && slot !== undefined ? arena.view<Float32Array>(slot) : allocate(Float32Array, length, shared);
   const tables: SgdTables = {
     dim: p.dim,
-    P: fillGaussian(f32(slots?.P, nU * p.dim), p.initStd, rng),
-    Q: fillGaussian(f32(slots?.Q, nI * p.dim), p.initStd, rng),
+    P: f32(slots?.P, nU * p.dim),
+    Q: f32(slots?.Q, nI * p.dim),
     userBias: f32(slots?.userBias, nU),
     itemBias: f32(slots?.itemBias, nI),
   };
-  const mu = meanRating(train);
-  const test = options.test;
   const grid = p.optimizer === 'momentum' ? 1 : p.grid || defaultGrid(threads);
   const storage = arena &&
     slots && {
@@ -126,14 +150,47 @@ export async function fitSvd(train: Dataset, p: SvdParams, options: FitOptions =
     };
   // Minibatches are slices of the shuffled ratings, so the momentum optimizer keeps them unsorted.
   const data = buildBlocks(train, nU, nI, grid, rng, shared, storage, p.optimizer === 'sgd');
-  const { userSlot, itemSlot } = data;
+  return {
+    data,
+    tables,
+    mu: meanRating(train),
+    scale: train.scale,
+    rng,
+    arena: arena && memory && slots ? { arena, memory, slots } : undefined,
+    shared,
+    inputBytes: ratingBytes(train),
+  };
+}
+
+async function runSvd(job: SvdJob, p: SvdParams, options: FitOptions): Promise<FitResult<SvdParams>> {
+  const threads = Math.max(1, Math.floor(options.threads ?? 1));
+  const { data, tables, mu, rng, shared } = job;
+  const nU = data.userSlot.length;
+  const nI = data.itemSlot.length;
+  await releaseMemory(job.inputBytes);
+  const init = createRng(options.seed ?? 1);
+  fillGaussian(tables.P, p.initStd, init);
+  fillGaussian(tables.Q, p.initStd, init);
+  const test = options.test;
+  const { userSlot, itemSlot, grid } = data;
   const testRmse = () => (test && test.size > 0 ? datasetRmse(test, tables, mu, userSlot, itemSlot) : NaN);
-  const snapshot = new Snapshot({ P: tables.P, Q: tables.Q, userBias: tables.userBias, itemBias: tables.itemBias }, (from, to) => {
-    unpermuteRows(from.P, to.P, userSlot, p.dim);
-    unpermuteRows(from.Q, to.Q, itemSlot, p.dim);
-    unpermuteRows(from.userBias, to.userBias, userSlot, 1);
-    unpermuteRows(from.itemBias, to.itemBias, itemSlot, 1);
-  });
+  const live = { P: tables.P, Q: tables.Q, userBias: tables.userBias, itemBias: tables.itemBias };
+  const snapshot = new Snapshot(
+    live,
+    (from, to) => {
+      unpermuteRows(from.P, to.P, userSlot, p.dim);
+      unpermuteRows(from.Q, to.Q, itemSlot, p.dim);
+      unpermuteRows(from.userBias, to.userBias, userSlot, 1);
+      unpermuteRows(from.itemBias, to.itemBias, itemSlot, 1);
+    },
+    // Training is over: the live tables become the result in place, with no second P.
+    (rows) => {
+      unpermuteRowsInPlace(rows.P, userSlot, p.dim);
+      unpermuteRowsInPlace(rows.Q, itemSlot, p.dim);
+      unpermuteRowsInPlace(rows.userBias, userSlot, 1);
+      unpermuteRowsInPlace(rows.itemBias, itemSlot, 1);
+    },
+  );
 
   let pool: WorkerPool | undefined;
   try {
@@ -144,24 +201,25 @@ export async function fitSvd(train: Dataset, p: SvdParams, options: FitOptions =
       runner = { ...stepped.runner, testRmse, saveBest: () => snapshot.save() };
       epochs = stepped.rounds;
     } else {
-      const job: SgdJob = {
+      const wasm = job.arena;
+      const sgdJob: SgdJob = {
         data,
         tables,
         counter: allocate(Int32Array, 1, shared),
         blockSse: allocate(Float64Array, grid * grid, shared),
-        ...(arena && slots && memory
+        ...(wasm
           ? {
               wasm: {
                 module: sgdWasmModule(),
-                memory,
+                memory: wasm.memory,
                 layout: {
-                  users: arena.offset(slots.users),
-                  items: arena.offset(slots.items),
-                  ratings: arena.offset(slots.ratings),
-                  P: arena.offset(slots.P),
-                  Q: arena.offset(slots.Q),
-                  userBias: arena.offset(slots.userBias),
-                  itemBias: arena.offset(slots.itemBias),
+                  users: wasm.arena.offset(wasm.slots.users),
+                  items: wasm.arena.offset(wasm.slots.items),
+                  ratings: wasm.arena.offset(wasm.slots.ratings),
+                  P: wasm.arena.offset(wasm.slots.P),
+                  Q: wasm.arena.offset(wasm.slots.Q),
+                  userBias: wasm.arena.offset(wasm.slots.userBias),
+                  itemBias: wasm.arena.offset(wasm.slots.itemBias),
                 },
               },
             }
@@ -169,9 +227,9 @@ export async function fitSvd(train: Dataset, p: SvdParams, options: FitOptions =
       };
       if (threads > 1) {
         pool = await WorkerPool.create(threads);
-        await pool.broadcast('sgd.attach', job);
+        await pool.broadcast('sgd.attach', sgdJob);
       }
-      runner = { runEpoch: sgdEpoch(job, p, mu, rng, pool), testRmse, saveBest: () => snapshot.save() };
+      runner = { runEpoch: sgdEpoch(sgdJob, p, mu, rng, pool), testRmse, saveBest: () => snapshot.save() };
     }
     const loop = await runEpochs(runner, {
       epochs,
@@ -188,7 +246,7 @@ export async function fitSvd(train: Dataset, p: SvdParams, options: FitOptions =
       nUsers: nU,
       nItems: nI,
       mu,
-      scale: train.scale,
+      scale: job.scale,
       P: best.P,
       Q: best.Q,
       userBias: best.userBias,
