@@ -53,8 +53,9 @@ export async function runEpochs(runner: EpochRunner, o: LoopOptions): Promise<Lo
       stoppedBy = 'deadline';
       break;
     }
-    // Saving lazily, only when training goes on past a best epoch, spares a copy when the last epoch is the best.
-    if (currentIsBest) {
+    // Saving lazily, only when training goes on past a best epoch, spares a copy when the last epoch is the best;
+    // without a test set every epoch is the best so far and the last one is the result: nothing to save.
+    if (currentIsBest && o.hasTest) {
       runner.saveBest();
       savedAny = true;
     }
