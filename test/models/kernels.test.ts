@@ -155,9 +155,15 @@ describe('block grouping', () => {
     expect(result.P).toBe(live.P);
     expect(Array.from(result.P)).toEqual([3, 2, 1]);
 
-    const saving = new Snapshot({ P: Float32Array.from([1, 2, 3]) }, undefined, reverse);
+    // A save is a plain copy; the saved best is rearranged once, when it is handed back.
+    const training = { P: Float32Array.from([1, 2, 3]) };
+    const saving = new Snapshot(training, undefined, reverse);
     saving.save();
-    expect(Array.from(saving.result(true).P)).toEqual([1, 2, 3]);
+    training.P.set([7, 8, 9]);
+    const best = saving.result(true);
+    expect(best.P).not.toBe(training.P);
+    expect(Array.from(best.P)).toEqual([3, 2, 1]);
+    expect(Array.from(training.P)).toEqual([7, 8, 9]);
   });
 });
 

@@ -95,10 +95,12 @@ export async function runEpochs(runner: EpochRunner, o: LoopOptions): Promise<Lo
 
 /**
  * Best-epoch copies of a model's arrays, allocated on first save. `result` hands back
- * the best parameters: the saved copies; or, when the live ones are the best, the live
- * arrays themselves after `inPlace` (given: they may be views of shared or kernel
- * memory, which they then keep), else plain arrays (the live ones, or copies of them
- * when they are shared memory or a `copy` is given).
+ * the best parameters: the saved copies (after `inPlace`, when given); or, when the live
+ * ones are the best, the live arrays themselves after `inPlace` (given: they may be views
+ * of shared or kernel memory, which they then keep), else plain arrays (the live ones,
+ * or copies of them when they are shared memory or a `copy` is given). A save is a plain
+ * copy unless `copy` says otherwise: rearranging once at the end is cheaper than at
+ * every best epoch.
  */
 export class Snapshot<K extends string> {
   private saved: Record<K, Float32Array> | undefined;
@@ -116,9 +118,12 @@ export class Snapshot<K extends string> {
     else for (const k of Object.keys(this.live) as K[]) saved[k].set(this.live[k]);
   }
 
-  /** Once, after training: with `inPlace`, the live arrays are rearranged. */
+  /** Once, after training: with `inPlace`, the arrays returned (the saved or the live ones) are rearranged. */
   result(useSaved: boolean): Record<K, Float32Array> {
-    if (useSaved && this.saved) return this.saved;
+    if (useSaved && this.saved) {
+      this.inPlace?.(this.saved);
+      return this.saved;
+    }
     if (this.inPlace) {
       this.inPlace(this.live);
       return this.live;

@@ -26,7 +26,7 @@
  */
 import * as z from 'zod';
 import { meanRating, nItems, nUsers, type Dataset } from '../../data/dataset';
-import { buildBlocks, unpermuteRows, unpermuteRowsInPlace, type BlockedRatings } from '../kernels/blocks';
+import { buildBlocks, unpermuteRowsInPlace, type BlockedRatings } from '../kernels/blocks';
 import { createMomentumState, momentumStep } from '../kernels/momentum-kernel';
 import { WorkerPool } from '../kernels/pool';
 import { createRng, fillGaussian, permutation, skipGaussian, type Rng } from '../../data/random';
@@ -177,13 +177,8 @@ async function runSvd(job: SvdJob, p: SvdParams, options: FitOptions): Promise<F
   const live = { P: tables.P, Q: tables.Q, userBias: tables.userBias, itemBias: tables.itemBias };
   const snapshot = new Snapshot(
     live,
-    (from, to) => {
-      unpermuteRows(from.P, to.P, userSlot, p.dim);
-      unpermuteRows(from.Q, to.Q, itemSlot, p.dim);
-      unpermuteRows(from.userBias, to.userBias, userSlot, 1);
-      unpermuteRows(from.itemBias, to.itemBias, itemSlot, 1);
-    },
-    // Training is over: the live tables become the result in place, with no second P.
+    undefined,
+    // Training is over: the best tables (saved, or the live ones: no second P) are put in index order in place.
     (rows) => {
       unpermuteRowsInPlace(rows.P, userSlot, p.dim);
       unpermuteRowsInPlace(rows.Q, itemSlot, p.dim);
