@@ -17,6 +17,9 @@ import { PushThroughSolver } from '../../math/linalg/push-through';
 import { ialsUserSystem, ialsUserWeights, type IalsFoldInParams } from './fold-in';
 import { ItemEigenbasis } from './item-eigenbasis';
 
+/** Above this dim the one-off Jacobi eigensolve (about 10 dim³ flops) is not worth it: the dim x dim solve stays. */
+const MAX_EIGENBASIS_DIM = 256;
+
 export class IalsReasons implements ItemExplainer {
   private readonly A: Float64Array;
   private readonly s: Float64Array;
@@ -47,7 +50,7 @@ export class IalsReasons implements ItemExplainer {
     const { Q, dim } = this;
     this.items = items;
     this.confidences = this.confidenceBuffer.of(items.length);
-    this.usePushThrough = this.path === 'fastest' && items.length > 0 && items.length < dim && this.preparePushThrough(gram, items, ratings, params);
+    this.usePushThrough = this.path === 'fastest' && items.length > 0 && items.length < dim && dim <= MAX_EIGENBASIS_DIM && this.preparePushThrough(gram, items, ratings, params);
     if (this.usePushThrough) return this;
     ialsUserSystem(Q, dim, gram, items, ratings, params, this.A, undefined, this.confidences);
     if (items.length > 0) choleskyFactor(this.A, dim);
