@@ -69,23 +69,34 @@ export function ialsUserSystem(
   b?: Float64Array,
   confidences?: Float64Array,
 ): void {
-  if (items.length !== ratings.length) throw new RangeError('items and ratings differ in length');
   if (gram.length < dim * dim) throw new RangeError(`gram must be ${dim} x ${dim}`);
-  const nItems = Math.floor(Q.length / dim);
+  const c = confidences ?? new Float64Array(items.length);
+  const reg = ialsUserWeights(Math.floor(Q.length / dim), items, ratings, params, c);
   for (let k = 0; k < dim * dim; k++) A[k] = gram[k]!;
   b?.fill(0, 0, dim);
+  for (let k = 0; k < items.length; k++) {
+    const off = items[k]! * dim;
+    addOuter(A, dim, c[k]! - 1, Q, off);
+    if (b) for (let a = 0; a < dim; a++) b[a] += c[k]! * Q[off + a]!;
+  }
+  for (let a = 0; a < dim; a++) A[a * dim + a] += reg;
+}
+
+/**
+ * The user's confidences c_i = 1 + w_i into `confidences` (same order as items) and their
+ * λ_u, the return value; checks the item indices against nItems.
+ */
+export function ialsUserWeights(nItems: number, items: Int32Array, ratings: Float32Array, params: IalsFoldInParams, confidences: Float64Array): number {
+  if (items.length !== ratings.length) throw new RangeError('items and ratings differ in length');
   let weightSum = 0;
   for (let k = 0; k < items.length; k++) {
     const i = items[k]!;
     if (!(i >= 0 && i < nItems)) throw new RangeError(`item index ${i} is not in [0, ${nItems})`);
     const w = extraConfidence(ratings[k]!, params);
     weightSum += w;
-    if (confidences) confidences[k] = 1 + w;
-    addOuter(A, dim, w, Q, i * dim);
-    if (b) for (let a = 0; a < dim; a++) b[a] += (1 + w) * Q[i * dim + a]!;
+    confidences[k] = 1 + w;
   }
-  const reg = rowReg(params, nItems, weightSum);
-  for (let a = 0; a < dim; a++) A[a * dim + a] += reg;
+  return rowReg(params, nItems, weightSum);
 }
 
 /**
