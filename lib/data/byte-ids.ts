@@ -151,7 +151,6 @@ export class ByteIds {
     return this.find(this.scratch, 0, n);
   }
 
-  /** The id of an index, as a string (made once, then kept). */
   /** Every id's bytes, in index order: id k is bytes[starts[k] .. starts[k + 1]). Copies, to send to another thread. */
   portable(): { bytes: Uint8Array; starts: Int32Array } {
     const starts = new Int32Array(this.count + 1);
@@ -171,6 +170,7 @@ export class ByteIds {
     return out;
   }
 
+  /** The id of an index, as a string (made once, then kept). */
   string(index: number): string {
     return (this.strings[index] ??= decoder.decode(this.arena.subarray(this.starts[index]!, this.end(index))));
   }

@@ -38,8 +38,8 @@ export async function parseRatingsFile(path: string, options: FileParseOptions =
   const { threads = Math.min(MAX_THREADS, availableParallelism()), onBytes, minParallelBytes = PARALLEL_MIN_BYTES, ...parse } = options;
   const { size } = await stat(path);
   const sizeHint = parse.sizeHint ?? Math.ceil(size / 6) + 1;
-  const ranges = threads > 1 && size >= minParallelBytes ? await lineRanges(path, size, threads) : [];
-  const plan = ranges.length > 1 ? planParse(await readHead(path, size), parse, size < SNIFF_BYTES) : undefined;
+  const { ranges, head } = threads > 1 && size >= minParallelBytes ? await lineRanges(path, size, threads) : { ranges: [], head: undefined };
+  const plan = ranges.length > 1 ? planParse(head!, parse, size < SNIFF_BYTES) : undefined;
   if (!plan) {
     return parseRatings(tapped(createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }), onBytes), { ...parse, sizeHint });
   }
@@ -67,22 +67,16 @@ async function* tapped(chunks: AsyncIterable<Buffer | string>, onBytes: ((chunk:
   }
 }
 
-/** The first chunk a stream parse would decide the plan from. */
-async function readHead(path: string, size: number): Promise<Uint8Array> {
+/**
+ * About equal [start, end) ranges, each starting on a line (a boundary with no line start
+ * near it is dropped), and the file's first chunk, which a stream parse would decide the
+ * plan from.
+ */
+async function lineRanges(path: string, size: number, count: number): Promise<{ ranges: Array<[number, number]>; head: Uint8Array }> {
   const file = await open(path);
   try {
     const head = new Uint8Array(Math.min(size, READ_CHUNK_BYTES));
-    const { bytesRead } = await file.read(head, 0, head.length, 0);
-    return head.subarray(0, bytesRead);
-  } finally {
-    await file.close();
-  }
-}
-
-/** About equal [start, end) ranges, each starting on a line (a boundary with no line start near it is dropped). */
-async function lineRanges(path: string, size: number, count: number): Promise<Array<[number, number]>> {
-  const file = await open(path);
-  try {
+    const { bytesRead: headBytes } = await file.read(head, 0, head.length, 0);
     const starts = [0];
     const window = new Uint8Array(BOUNDARY_SEARCH_BYTES);
     for (let k = 1; k < count; k++) {
@@ -92,7 +86,7 @@ async function lineRanges(path: string, size: number, count: number): Promise<Ar
       const nl = window.subarray(0, bytesRead).indexOf(NL);
       if (nl !== -1 && from + nl < size) starts.push(from + nl);
     }
-    return starts.map((start, k) => [start, starts[k + 1] ?? size]);
+    return { ranges: starts.map((start, k) => [start, starts[k + 1] ?? size]), head: head.subarray(0, headBytes) };
   } finally {
     await file.close();
   }
