@@ -150,14 +150,14 @@ describe('block grouping', () => {
   it('a snapshot with inPlace hands back the live arrays rearranged, or the saved best', () => {
     const live = { P: Float32Array.from([1, 2, 3]) };
     const reverse = (rows: { P: Float32Array }) => rows.P.reverse();
-    const fresh = new Snapshot(live, undefined, reverse);
+    const fresh = new Snapshot(live, reverse);
     const result = fresh.result(false);
     expect(result.P).toBe(live.P);
     expect(Array.from(result.P)).toEqual([3, 2, 1]);
 
     // A save is a plain copy; the saved best is rearranged once, when it is handed back.
     const training = { P: Float32Array.from([1, 2, 3]) };
-    const saving = new Snapshot(training, undefined, reverse);
+    const saving = new Snapshot(training, reverse);
     saving.save();
     training.P.set([7, 8, 9]);
     const best = saving.result(true);

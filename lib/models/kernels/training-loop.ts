@@ -94,28 +94,25 @@ export async function runEpochs(runner: EpochRunner, o: LoopOptions): Promise<Lo
 }
 
 /**
- * Best-epoch copies of a model's arrays, allocated on first save. `result` hands back
- * the best parameters: the saved copies (after `inPlace`, when given); or, when the live
- * ones are the best, the live arrays themselves after `inPlace` (given: they may be views
- * of shared or kernel memory, which they then keep), else plain arrays (the live ones,
- * or copies of them when they are shared memory or a `copy` is given). A save is a plain
- * copy unless `copy` says otherwise: rearranging once at the end is cheaper than at
- * every best epoch.
+ * Best-epoch copies of a model's arrays (plain copies, allocated on first save). `result`
+ * hands back the best parameters: the saved copies (after `inPlace`, when given); or, when
+ * the live ones are the best, the live arrays themselves after `inPlace` (given: they may
+ * be views of shared or kernel memory, which they then keep), else plain arrays (the live
+ * ones, or copies of them when they are shared memory). Rearranging once at the end is
+ * cheaper than at every best epoch.
  */
 export class Snapshot<K extends string> {
   private saved: Record<K, Float32Array> | undefined;
 
-  /** `copy` moves live arrays into saved ones (default: element for element); `inPlace` does the same within the live ones. */
+  /** `inPlace` rearranges the arrays handed back (the model's rows into index order), once. */
   constructor(
     private readonly live: Record<K, Float32Array>,
-    private readonly copy?: (from: Record<K, Float32Array>, to: Record<K, Float32Array>) => void,
     private readonly inPlace?: (rows: Record<K, Float32Array>) => void,
   ) {}
 
   save(): void {
     const saved = (this.saved ??= this.blank());
-    if (this.copy) this.copy(this.live, saved);
-    else for (const k of Object.keys(this.live) as K[]) saved[k].set(this.live[k]);
+    for (const k of Object.keys(this.live) as K[]) saved[k].set(this.live[k]);
   }
 
   /** Once, after training: with `inPlace`, the arrays returned (the saved or the live ones) are rearranged. */
@@ -129,7 +126,7 @@ export class Snapshot<K extends string> {
       return this.live;
     }
     const allPlain = (Object.values(this.live) as Float32Array[]).every((a) => a.buffer instanceof ArrayBuffer);
-    if (allPlain && !this.copy) return this.live;
+    if (allPlain) return this.live;
     this.save();
     return this.saved!;
   }

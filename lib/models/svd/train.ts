@@ -177,7 +177,6 @@ async function runSvd(job: SvdJob, p: SvdParams, options: FitOptions): Promise<F
   const live = { P: tables.P, Q: tables.Q, userBias: tables.userBias, itemBias: tables.itemBias };
   const snapshot = new Snapshot(
     live,
-    undefined,
     // Training is over: the best tables (saved, or the live ones: no second P) are put in index order in place.
     (rows) => {
       unpermuteRowsInPlace(rows.P, userSlot, p.dim);
