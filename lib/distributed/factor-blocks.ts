@@ -7,6 +7,7 @@ import type { Side } from '../models/ials/tasks';
 import type { ObjectStore } from '../storage/object-store';
 import { keys, type Block } from './run-layout';
 import { arrayOf, decodeShard, encodeShard, ShardFormatError } from './shard-format';
+import { mapLimit } from '../storage/map-limit';
 
 export interface FactorBlockMeta {
   side: Side;
@@ -39,20 +40,6 @@ async function required(store: ObjectStore, key: string): Promise<Buffer> {
   const body = await store.get(key);
   if (!body) throw new Error(`s3://${store.bucket}/${key} is missing: the run's earlier step did not write it`);
   return body;
-}
-
-/** Runs fn over items with at most `limit` at a time, results in order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const at = next++;
-      out[at] = await fn(items[at]!, at);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
 
 export const S3_PARALLEL = 16;

@@ -18,10 +18,11 @@ import { toPublishInput } from '../pipeline/publish-input';
 import { evaluateFit, loadAndSplit, type TrainingHooks, type TrainingRun } from '../pipeline/train-pipeline';
 import type { ObjectStore } from '../storage/object-store';
 import { sampleUsers } from './eval-sample';
-import { mapLimit, readItemOrder, readJson, readSide, S3_PARALLEL } from './factor-blocks';
+import { readItemOrder, readJson, readSide, S3_PARALLEL } from './factor-blocks';
 import type { CurvePoint } from './reduce-step';
 import { keys, type RunManifest, type RunRef } from './run-layout';
 import { readManifest } from './solve-step';
+import { mapLimit } from '../storage/map-limit';
 
 /** The run's learning curve, one point per iteration, as a fit reports it. */
 async function readCurve(store: ObjectStore, run: RunRef): Promise<Progress[]> {

@@ -17,9 +17,10 @@ import type { TrainConfig } from '../pipeline/config';
 import { TrainConfigError } from '../pipeline/config';
 import { loadAndSplit, type TrainingHooks } from '../pipeline/train-pipeline';
 import type { ObjectStore } from '../storage/object-store';
-import { mapLimit, putJson, S3_PARALLEL, writeFactorBlock, writeGram, writeShard } from './factor-blocks';
+import { putJson, S3_PARALLEL, writeFactorBlock, writeGram, writeShard } from './factor-blocks';
 import { keys, MAX_SHARDS, runPrefix, splitBlocks, type Block, type RunManifest, type RunRef } from './run-layout';
 import { encodeShard } from './shard-format';
+import { mapLimit } from '../storage/map-limit';
 
 export const PrepareRequestSchema = z
   .object({

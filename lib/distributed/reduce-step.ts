@@ -7,10 +7,11 @@
  */
 import type { Side } from '../models/ials/tasks';
 import type { ObjectStore } from '../storage/object-store';
-import { mapLimit, putJson, readGram, readGramPart, S3_PARALLEL, writeGram } from './factor-blocks';
+import { putJson, readGram, readGramPart, S3_PARALLEL, writeGram } from './factor-blocks';
 import type { LoopState } from './prepare';
 import { keys, type RunRef } from './run-layout';
 import { readManifest } from './solve-step';
+import { mapLimit } from '../storage/map-limit';
 
 export interface CurvePoint {
   epoch: number;

@@ -86,6 +86,18 @@ export function mergeEvents(d: Dataset, events: readonly ReadEvent[], options: M
     items.push(i);
     values.push(value);
   }
+  const report = (duplicates: DuplicateReport): EventsMergeReport => ({
+    objects: options.objects ?? 0,
+    read: events.length + (options.malformed?.count ?? 0),
+    merged: users.length,
+    dropped,
+    examples,
+    ...(options.newerThan !== undefined ? { newerThan: options.newerThan } : {}),
+    duplicates,
+    ...(options.through ? { through: options.through } : {}),
+  });
+  // Nothing to merge: the data set as it is (its parser already applied the policy to its own pairs).
+  if (users.length === 0) return { dataset: d, report: report({ policy: options.policy, pairs: 0, dropped: 0, examples: [] }) };
   const n = d.size + users.length;
   const all = { users: new Int32Array(n), items: new Int32Array(n), ratings: new Float32Array(n) };
   all.users.set(d.users);
@@ -96,15 +108,5 @@ export function mergeEvents(d: Dataset, events: readonly ReadEvent[], options: M
   all.ratings.set(values, d.size);
   const { data, report: duplicates } = resolveDuplicates(all, d.userIds.size, d.itemIds.size, options.policy, (u, i) => `user ${d.userIds.external(u)}, movie ${d.itemIds.external(i)} (with posted events)`);
   const dataset: Dataset = { ...d, size: data.users.length, users: data.users, items: data.items, ratings: data.ratings };
-  const report: EventsMergeReport = {
-    objects: options.objects ?? 0,
-    read: events.length + (options.malformed?.count ?? 0),
-    merged: users.length,
-    dropped,
-    examples,
-    ...(options.newerThan !== undefined ? { newerThan: options.newerThan } : {}),
-    duplicates,
-    ...(options.through ? { through: options.through } : {}),
-  };
-  return { dataset, report };
+  return { dataset, report: report(duplicates) };
 }

@@ -1,6 +1,7 @@
 import type { ObjectStore } from '../storage/object-store';
 import { EVENTS_PREFIX, EVENTS_SETTLE_MS, eventsKeyAt, newEventsKey } from './keys';
 import { StoredEventSchema, toJsonLines, type StoredEvent } from './schema';
+import { mapLimit } from '../storage/map-limit';
 
 /** Writes one call's events as one JSON Lines object; resolves only once S3 has it. */
 export async function writeEvents(store: ObjectStore, events: readonly StoredEvent[], nowMs: number): Promise<string> {
@@ -27,19 +28,6 @@ const MAX_BAD_EXAMPLES = 5;
 /** Event objects are small (at most 100 lines): many GETs in flight, not one after another. */
 const GETS_IN_FLIGHT = 16;
 
-async function getAll(store: ObjectStore, keys: readonly string[]): Promise<(Buffer | undefined)[]> {
-  const out = new Array<Buffer | undefined>(keys.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < keys.length) {
-      const k = next++;
-      out[k] = await store.get(keys[k]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(GETS_IN_FLIGHT, keys.length) }, worker));
-  return out;
-}
-
 /**
  * The event objects under events/ after `afterKey` (from the first without one) and
  * received before `untilMs` (default: EVENTS_SETTLE_MS ago, so none is still being
@@ -52,7 +40,7 @@ export async function readEvents(store: ObjectStore, afterKey?: string, untilMs:
     .sort();
   const events: ReadEvent[] = [];
   const bad = { count: 0, examples: [] as string[] };
-  const bodies = await getAll(store, keys);
+  const bodies = await mapLimit(keys, GETS_IN_FLIGHT, (key) => store.get(key));
   keys.forEach((key, k) => {
     const body = bodies[k];
     if (!body) return;
