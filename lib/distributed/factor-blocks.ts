@@ -72,6 +72,11 @@ export async function readShard(store: ObjectStore, prefix: string, side: Side, 
  */
 export async function writeFactorBlock(store: ObjectStore, prefix: string, meta: FactorBlockMeta, factors: Float32Array, gram: Float64Array): Promise<void> {
   await store.put(keys.gramPart(prefix, meta.side, meta.iteration, meta.block), encodeShard(meta, { gram }));
+  await writeFactors(store, prefix, meta, factors);
+}
+
+/** The block's factors alone: the initial ones (iteration 0), whose Gram matrix prepare writes whole. */
+export async function writeFactors(store: ObjectStore, prefix: string, meta: FactorBlockMeta, factors: Float32Array): Promise<void> {
   await store.put(keys.factors(prefix, meta.side, meta.iteration, meta.block), encodeShard(meta, { factors }));
 }
 

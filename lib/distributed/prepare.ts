@@ -17,7 +17,7 @@ import type { TrainConfig } from '../pipeline/config';
 import { TrainConfigError } from '../pipeline/config';
 import { loadAndSplit, type TrainingHooks } from '../pipeline/train-pipeline';
 import type { ObjectStore } from '../storage/object-store';
-import { putJson, S3_PARALLEL, writeFactorBlock, writeGram, writeShard } from './factor-blocks';
+import { putJson, S3_PARALLEL, writeFactors, writeGram, writeShard } from './factor-blocks';
 import { keys, MAX_SHARDS, runPrefix, splitBlocks, type Block, type RunManifest, type RunRef } from './run-layout';
 import { encodeShard } from './shard-format';
 import { mapLimit } from '../storage/map-limit';
@@ -90,10 +90,7 @@ export async function prepareRun(
     const otherRows = side === 'users' ? nI : nU;
     await mapLimit(blocks[side], S3_PARALLEL, async (b) => {
       await writeShard(store, prefix, { side, block: b.block, start: b.start, end: b.end, otherRows }, blockRatings(tables[side], b));
-      const f = factors[side].subarray(b.start * dim, b.end * dim);
-      const g = new Float64Array(dim * dim);
-      gram(f, b.end - b.start, dim, g);
-      await writeFactorBlock(store, prefix, { side, iteration: 0, block: b.block, rows: b.end - b.start, dim, loss: 0 }, f, g);
+      await writeFactors(store, prefix, { side, iteration: 0, block: b.block, rows: b.end - b.start, dim, loss: 0 }, factors[side].subarray(b.start * dim, b.end * dim));
     });
     await putJson(store, keys.blockList(prefix, side), blocks[side].map((b) => ({ side, block: b.block })));
   }
@@ -101,8 +98,6 @@ export async function prepareRun(
   gram(factors.users, nU, dim, userGram);
   await writeGram(store, prefix, { side: 'users', iteration: 0, dim, loss: 0 }, userGram);
   await store.put(keys.itemOrder(prefix), encodeShard({ nItems: nI }, { order: items.order }));
-  const external = (ids: typeof train.userIds): Array<number | string> => Array.from<number | string>(ids.toArray());
-  await putJson(store, keys.ids(prefix), { users: external(train.userIds), items: external(train.itemIds) });
 
   const manifest: RunManifest = {
     format: 1,

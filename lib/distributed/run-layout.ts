@@ -4,11 +4,10 @@
  *   distributed/<runId>/manifest.json        written last by the prepare step
  *                       blocks-users.json    [{side, block}]: the item lists the Distributed Maps read
  *                       blocks-items.json
- *                       ids.json             external user and item ids
  *                       item-order.bin       items by popularity (block rows are in this order)
  *                       shards/<side>/<block>.bin         ratings of a block of rows (CSR)
  *                       factors/<side>/<iter>/<block>.bin the block's factors after iteration iter (0: initial)
- *                       parts/<side>/<iter>/<block>.bin   its Gram matrix and objective share (what reduce reads)
+ *                       parts/<side>/<iter>/<block>.bin   its Gram matrix and objective share (what reduce reads; iterations from 1)
  *                       gram/<side>-<iter>.bin            the side's Gram matrix after iteration iter
  *                       curve/<iter>.json                 the objective after iteration iter
  *
@@ -33,7 +32,6 @@ export function runPrefix(runId: string): string {
 export const keys = {
   manifest: (prefix: string) => `${prefix}manifest.json`,
   blockList: (prefix: string, side: Side) => `${prefix}blocks-${side}.json`,
-  ids: (prefix: string) => `${prefix}ids.json`,
   itemOrder: (prefix: string) => `${prefix}item-order.bin`,
   shard: (prefix: string, side: Side, block: number) => `${prefix}shards/${side}/${pad(block, 5)}.bin`,
   factors: (prefix: string, side: Side, iteration: number, block: number) => `${prefix}factors/${side}/${pad(iteration, 4)}/${pad(block, 5)}.bin`,
