@@ -37,7 +37,6 @@ export class FoldInReasons implements ItemExplainer {
   private readonly K: number;
   private readonly A: Float64Array;
   private readonly s: Float64Array;
-  private readonly rhs: Float64Array;
   private readonly gram: BiasedGram;
   private readonly residualBuffer = new GrowableBuffer();
   private readonly projectionBuffer = new GrowableBuffer();
@@ -58,7 +57,6 @@ export class FoldInReasons implements ItemExplainer {
     this.K = m.dim + 1;
     this.A = new Float64Array(this.K * this.K);
     this.s = new Float64Array(this.K);
-    this.rhs = new Float64Array(this.K);
     this.gram = new BiasedGram(m.dim);
     this.ridgeDiagonal = new Float64Array(this.K);
   }
@@ -88,7 +86,7 @@ export class FoldInReasons implements ItemExplainer {
       const count = Math.max(1, items.length);
       for (let a = 0; a < K; a++) A[a * K + a] += (a < m.dim ? system.ridge.reg : system.ridge.regBias) * count;
     }
-    this.gram.add(m.Q, m.dim, items, this.residuals, 0, items.length, system.weight, A, this.rhs);
+    this.gram.add(m.Q, m.dim, items, this.residuals, 0, items.length, system.weight, A);
     choleskyFactor(A, K);
     return this;
   }

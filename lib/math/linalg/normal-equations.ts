@@ -18,10 +18,10 @@ export class BiasedGram {
 
   /**
    * A += w Σ x_k x_kᵀ (lower triangle only, diagonal included: what choleskyFactor reads)
-   * and b += w Σ t_k x_k over k in [from, to). Row r of X starts at r * stride; A is n x n
-   * row-major. No allocation.
+   * and, when given, b += w Σ t_k x_k over k in [from, to). Row r of X starts at r * stride;
+   * A is n x n row-major. No allocation.
    */
-  add(X: Float32Array, stride: number, rows: ArrayLike<number>, targets: ArrayLike<number>, from: number, to: number, w: number, A: Float64Array, b: Float64Array): void {
+  add(X: Float32Array, stride: number, rows: ArrayLike<number>, targets: ArrayLike<number>, from: number, to: number, w: number, A: Float64Array, b?: Float64Array): void {
     const { dim, n, x, packed } = this;
     x[dim] = 1;
     packed.fill(0);
@@ -32,7 +32,7 @@ export class BiasedGram {
       let p = 0;
       for (let a = 0; a < n; a++) {
         const xa = x[a]!;
-        b[a] += w * t * xa;
+        if (b) b[a] += w * t * xa;
         for (let c = 0; c <= a; c++) packed[p++] += xa * x[c]!;
       }
     }
