@@ -18,6 +18,8 @@ interface FetchedUser {
   row: Float32Array | undefined;
   bias: number;
   seen: Int32Array;
+  /** Where the user's entries start in seen.items (and seen_ratings.f32). */
+  seenStart: number;
 }
 
 export interface UserRowsOptions {
@@ -116,7 +118,7 @@ export class UserRows {
       this.ratingsCache = new LRUCache<number, Float32Array>({
         maxSize: Math.max(1, Math.floor((options.cacheBytes ?? 64 * 1024 * 1024) / 4)),
         sizeCalculation: (v) => 64 + v.byteLength,
-        fetchMethod: (user) => this.rangedRatings(user, this.a.seenRatings!.key),
+        fetchMethod: (user) => this.rangedRatings(user),
       });
     } else {
       this.memory = {
@@ -211,21 +213,18 @@ export class UserRows {
     return this.wholeRatings;
   }
 
-  private async rangedRatings(user: number, key: string): Promise<Float32Array> {
+  private async rangedRatings(user: number): Promise<Float32Array> {
     const { manifest, nSeen } = this.a;
-    const [start, end] = this.offsets
-      ? [this.offsets[user]!, this.offsets[user + 1]!]
-      : await this.range(this.keys!.seenOffsets, user * 4, user * 4 + 8).then((b) => [b.readUInt32LE(0), b.readUInt32LE(4)]);
-    if (start > end || end > nSeen) {
-      throw new ArtifactError(`model ${manifest.version}: ${FILES.seenIndex} gives user ${user} entries ${start}..${end} of the ${nSeen} in ${FILES.seenRatings}`);
-    }
+    // The user's row was usually just fetched for this same request: its range is known.
+    const fetched = this.cache!.peek(user);
+    const [start, end] = fetched ? [fetched.seenStart, fetched.seenStart + fetched.seen.length] : await this.seenRange(user, FILES.seenRatings);
     if (start === end) return new Float32Array(0);
     this.ratingBlocks ??= readBlockHashes(this.store, manifest, FILES.seenRatings, nSeen * 4).catch((err: unknown) => {
       this.ratingBlocks = undefined;
       throw err;
     });
     const blocks = await this.ratingBlocks;
-    const ratings = copyInto(await this.range({ key, blocks }, start * 4, end * 4), new Float32Array(end - start));
+    const ratings = copyInto(await this.range({ key: this.a.seenRatings!.key, blocks }, start * 4, end * 4), new Float32Array(end - start));
     for (const r of ratings) {
       if (!(Number.isFinite(r) && Math.abs(r) <= MAX_SANE_VALUE)) {
         this.corrupt++;
@@ -257,21 +256,25 @@ export class UserRows {
     }
   }
 
+  /** The user's entries [start, end) in the seen files (from seen.idx in memory, or by range), checked against `file`'s length. */
+  private async seenRange(user: number, file: string): Promise<[number, number]> {
+    const { offsets } = this;
+    const [start, end] = offsets
+      ? [offsets[user]!, offsets[user + 1]!]
+      : await this.range(this.keys!.seenOffsets, user * 4, user * 4 + 8).then((b) => [b.readUInt32LE(0), b.readUInt32LE(4)]);
+    if (start > end || end > this.a.nSeen) {
+      throw new ArtifactError(`model ${this.a.manifest.version}: ${FILES.seenIndex} gives user ${user} entries ${start}..${end} of the ${this.a.nSeen} in ${file}`);
+    }
+    return [start, end];
+  }
+
   private async fetch(user: number): Promise<FetchedUser> {
     const keys = this.keys!;
-    const { dim, offsets: wholeOffsets, biases } = this;
-    const offsetsOf: Promise<[number, number]> = wholeOffsets
-      ? Promise.resolve([wholeOffsets[user]!, wholeOffsets[user + 1]!])
-      : this.range(keys.seenOffsets, user * 4, user * 4 + 8).then((b) => [b.readUInt32LE(0), b.readUInt32LE(4)]);
-    const seen = offsetsOf.then(([start, end]) => {
-      if (start > end || end > this.a.nSeen) {
-        throw new ArtifactError(
-          `model ${this.a.manifest.version}: ${FILES.seenIndex} gives user ${user} entries ${start}..${end} of the ${this.a.nSeen} in ${FILES.seenItems}`,
-        );
-      }
-      if (start === end) return new Int32Array(0);
-      return this.range(keys.seenItems, start * 4, end * 4).then((bytes) => copyInto(bytes, new Int32Array(end - start)));
-    });
+    const { dim, biases } = this;
+    const range = this.seenRange(user, FILES.seenItems);
+    const seen = range.then(([start, end]) =>
+      start === end ? new Int32Array(0) : this.range(keys.seenItems, start * 4, end * 4).then((bytes) => copyInto(bytes, new Int32Array(end - start))),
+    );
     const [row, bias, seenItems] = await Promise.all([
       keys.P === undefined
         ? undefined
@@ -284,7 +287,7 @@ export class UserRows {
       seen,
     ]);
     this.check(user, row, bias, seenItems);
-    return { row, bias, seen: seenItems };
+    return { row, bias, seen: seenItems, seenStart: (await range)[0] };
   }
 
   /** Bytes [start, end) of a per-user file; a block that fails its checksum is a corrupt row. */
