@@ -1,4 +1,3 @@
-import { IdMap, StringIdMap } from '../data/id-map';
 import type { ObjectStore } from '../storage/object-store';
 import { blocksFileOf } from './blocks';
 import { FILES, fileKey, versionPrefix, type FileEntry, type Manifest } from './format';
@@ -39,8 +38,8 @@ function userFiles(side: UserSide): ArtifactFile[] {
   if (side.userBias) files.push(...withBlocks(vector(FILES.userBias, side.userBias, 'f32')));
   files.push(...withBlocks(vector(FILES.seenIndex, side.seen.offsets, 'u32')), ...withBlocks(vector(FILES.seenItems, side.seen.items, 'i32')));
   if (side.seen.ratings) files.push(...withBlocks(vector(FILES.seenRatings, side.seen.ratings, 'f32')));
-  const map = side.userIds instanceof Int32Array ? IdMap.fromExternal(side.userIds) : StringIdMap.fromExternal(side.userIds);
-  files.push(ids(FILES.userIds, FILES.userIdsText, map));
+  // The model's ids and the new ones (keyed by a Map in refresh): distinct already.
+  files.push(ids(FILES.userIds, FILES.userIdsText, side.userIds));
   return files;
 }
 

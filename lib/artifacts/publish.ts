@@ -1,4 +1,4 @@
-import { nItems, nUsers, type Dataset } from '../data/dataset';
+import { nItems, nUsers } from '../data/dataset';
 import type { ObjectStore } from '../storage/object-store';
 import { sha256 } from './checksum';
 import { FILES, FORMAT_VERSION, LATEST_KEY, Manifest, fileKey, versionPrefix, type FileEntry } from './format';

@@ -1,6 +1,5 @@
 import { endianness } from 'node:os';
 import { nItems, nUsers, type Dataset } from '../data/dataset';
-import type { Ids } from '../data/id-map';
 import type { Factors } from '../math/factors';
 import type { Progress } from '../models/contract';
 import { BLOCK_BYTES, blockCount, blocksFileOf, hashBlocks } from './blocks';
@@ -55,9 +54,9 @@ export function vector(name: string, arr: Float32Array | Int32Array | Uint32Arra
 }
 
 /** External ids in index order: int32 for integer ids, one UTF-8 line per id for string ids. */
-export function ids(intName: string, textName: string, map: Ids): ArtifactFile {
-  if (map.kind === 'int') return vector(intName, map.toArray(), 'i32');
-  return { name: textName, body: Buffer.from(map.toArray().join('\n'), 'utf8'), contentType: 'text/plain; charset=utf-8', dtype: 'text', shape: [map.size] };
+export function ids(intName: string, textName: string, external: Int32Array | readonly string[]): ArtifactFile {
+  if (external instanceof Int32Array) return vector(intName, external, 'i32');
+  return { name: textName, body: Buffer.from(external.join('\n'), 'utf8'), contentType: 'text/plain; charset=utf-8', dtype: 'text', shape: [external.length] };
 }
 
 /** A per-user file (one a large model serves by range) and the checksums of its blocks. */
@@ -123,7 +122,7 @@ export function buildArtifactFiles(input: PublishInput, version: string): Artifa
     ...withBlocks(vector(FILES.seenItems, seen.items, 'i32')),
     ...withBlocks(vector(FILES.seenRatings, seen.ratings, 'f32')),
   );
-  files.push(ids(FILES.userIds, FILES.userIdsText, d.userIds), ids(FILES.itemIds, FILES.itemIdsText, d.itemIds));
+  files.push(ids(FILES.userIds, FILES.userIdsText, d.userIds.toArray()), ids(FILES.itemIds, FILES.itemIdsText, d.itemIds.toArray()));
   files.push(vector(FILES.popular, popularItems(d), 'i32'));
 
   if (d.catalog) {

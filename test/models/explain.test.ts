@@ -11,7 +11,6 @@ import { getModel } from '../../lib/models/registry';
 import { implicitTerm } from '../../lib/models/svdpp/implicit-term';
 import { itemResiduals } from '../../lib/math/ridge-fold-in';
 import { ReasonPicker, MAX_REASONS } from '../../lib/serving/reasons';
-import { fitModel } from '../helpers/fit';
 
 /**
  * Scorer.explain, kind by kind: the terms it gives for an item, summed, are what the

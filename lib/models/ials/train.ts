@@ -36,7 +36,6 @@ import { ratingBytes, releaseMemory } from '../kernels/release-memory';
 import { ModelParamsError, resolver } from '../params';
 import { extraConfidence, type ConfidenceKind, type IalsFoldInParams } from './fold-in';
 import { RecallAtK } from './recall';
-import type { WeightedCsr } from './solve';
 import type { SharedIalsState } from './tasks';
 import { asCsrArrays, ialsState, rowLambdas, type IalsSource } from './state';
 import { wasmIalsAvailable } from './wasm';
