@@ -4,7 +4,7 @@ import type { Ids } from '../data/id-map';
 import { resolveDuplicates, type DuplicateReport } from '../data/parse/duplicates';
 import type { DuplicatePolicy } from '../data/parse/schema';
 import type { ReadEvent } from './store';
-import { eventValue } from './values';
+import { describeEvent, eventValue, inTimeOrder } from './values';
 
 /** What merging posted events into a training data set did; in the run report. */
 export interface EventsMergeReport {
@@ -53,9 +53,9 @@ export function mergeEvents(d: Dataset, events: readonly ReadEvent[], options: M
   const dropped = { older: 0, malformed: options.malformed?.count ?? 0, noRating: 0, outsideScale: 0, wrongIdKind: 0 };
   const examples = [...(options.malformed?.examples ?? [])].slice(0, MAX_EXAMPLES);
   const note = (why: string, e: ReadEvent) => {
-    if (examples.length < MAX_EXAMPLES) examples.push(`${why}: ${JSON.stringify({ userId: e.userId, movieId: e.movieId, rating: e.rating, event: e.event, timestamp: e.timestamp })}`);
+    if (examples.length < MAX_EXAMPLES) examples.push(`${why}: ${describeEvent(e)}`);
   };
-  const ordered = [...events].sort((a, b) => a.timestamp - b.timestamp || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const ordered = inTimeOrder(events);
   const users: number[] = [];
   const items: number[] = [];
   const values: number[] = [];

@@ -1,4 +1,5 @@
 import type { StoredEvent } from './schema';
+import type { ReadEvent } from './store';
 
 /**
  * The value one event stands for, as the data layer reads an interactions file: its rating
@@ -11,3 +12,12 @@ export function eventValue(e: StoredEvent, feedback: 'explicit' | 'implicit', ev
   if (feedback === 'explicit') return undefined;
   return (e.event !== undefined ? eventWeights?.[e.event] : undefined) ?? 1;
 }
+
+/** Events by time, then by the object they came in (so a retried read orders them the same). */
+export function inTimeOrder(events: readonly ReadEvent[]): ReadEvent[] {
+  return [...events].sort((a, b) => a.timestamp - b.timestamp || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/** An event as a report quotes it. */
+export const describeEvent = (e: StoredEvent): string =>
+  JSON.stringify({ userId: e.userId, movieId: e.movieId, rating: e.rating, event: e.event, timestamp: e.timestamp });

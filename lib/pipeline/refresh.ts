@@ -7,7 +7,7 @@ import { readLatest, readManifest } from '../artifacts/versions';
 import type { ExternalId } from '../data/external-id';
 import { eventsKeyAt } from '../events/keys';
 import { readEvents, type ReadEvent } from '../events/store';
-import { eventValue } from '../events/values';
+import { describeEvent, eventValue, inTimeOrder } from '../events/values';
 import type { UserState } from '../math/factors';
 import { clip } from '../math/scoring';
 import { FoldInError } from '../models/contract';
@@ -111,11 +111,11 @@ export async function runRefresh(store: ObjectStore, input: unknown = {}, option
   const rating = base.model.scoring === 'rating';
   const dropped = { malformed: got.bad.count, unknownMovie: 0, wrongIdKind: 0, outsideScale: 0 };
   const examples = [...got.bad.examples];
-  const note = (why: string, e: ReadEvent) => examples.length < 5 && examples.push(`${why}: ${JSON.stringify({ userId: e.userId, movieId: e.movieId, rating: e.rating, event: e.event })}`);
+  const note = (why: string, e: ReadEvent) => examples.length < 5 && examples.push(`${why}: ${describeEvent(e)}`);
 
   // Per user (external id), per item: the values of their events in time order.
   const byUser = new Map<ExternalId, Map<number, { values: number[]; seenOnly: boolean }>>();
-  const ordered = [...got.events].sort((a, b) => a.timestamp - b.timestamp || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const ordered = inTimeOrder(got.events);
   for (const e of ordered) {
     if (typeof e.userId !== (model.users.kind === 'int' ? 'number' : 'string')) {
       dropped.wrongIdKind++;
