@@ -10,7 +10,7 @@
  */
 import { extraConfidence } from './fold-in';
 import type { WeightedCsr } from './solve';
-import { ialsState, rowLambdas } from './state';
+import { ialsState, regulariser, rowLambdas } from './state';
 import type { Side } from './tasks';
 import { chooseWasm, type IalsParams } from './train';
 import { IalsThreads } from './workers';
@@ -111,14 +111,7 @@ export async function solveIalsBlock(input: IalsBlockInput, params: IalsParams, 
     const gram = (await pool.gramOf('items')).slice();
     const lambdas = new Float64Array(rows);
     rowLambdas(state.itemCsr, otherRows, state.params, lambdas);
-    let loss = 0;
-    for (let i = 0; i < rows; i++) {
-      if (ratings.offsets[i + 1] === ratings.offsets[i]) continue;
-      let norm = 0;
-      for (let a = 0; a < dim; a++) norm += factors[i * dim + a]! * factors[i * dim + a]!;
-      loss += lambdas[i]! * norm;
-    }
-    return { factors, gram, loss };
+    return { factors, gram, loss: regulariser(factors, ratings.offsets, lambdas, dim) };
   } finally {
     await pool.close();
   }

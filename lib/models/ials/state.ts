@@ -181,3 +181,15 @@ export function rowLambdas(csr: WeightedCsr, nCols: number, p: HalfStepParams, o
     out[u] = rowReg(p, nCols, weightSum);
   }
 }
+
+/** Σ λ_r ‖x_r‖² over the rows [0, lambdas.length) of `factors` that have ratings (`offsets`): a side's regulariser in the objective. */
+export function regulariser(factors: Float32Array, offsets: ArrayLike<number>, lambdas: Float64Array, dim: number): number {
+  let loss = 0;
+  for (let r = 0; r < lambdas.length; r++) {
+    if (offsets[r + 1] === offsets[r]) continue;
+    let norm = 0;
+    for (let a = 0; a < dim; a++) norm += factors[r * dim + a]! * factors[r * dim + a]!;
+    loss += lambdas[r]! * norm;
+  }
+  return loss;
+}

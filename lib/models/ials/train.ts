@@ -37,7 +37,7 @@ import { ModelParamsError, resolver } from '../params';
 import { extraConfidence, type ConfidenceKind, type IalsFoldInParams } from './fold-in';
 import { RecallAtK } from './recall';
 import type { SharedIalsState } from './tasks';
-import { asCsrArrays, ialsState, rowLambdas, type IalsSource } from './state';
+import { asCsrArrays, ialsState, regulariser, rowLambdas, type IalsSource } from './state';
 import { wasmIalsAvailable } from './wasm';
 import { IalsThreads } from './workers';
 import type { Factors } from '../../math/factors';
@@ -119,13 +119,7 @@ export function chooseWasm(p: IalsParams): boolean {
 async function objective(s: SharedIalsState, threads: IalsThreads, itemLambdas: Float64Array): Promise<number> {
   const { dim } = s.params;
   const { Q, itemCsr, nUsers: nU, nItems: nI } = s;
-  let loss = await threads.userObjective();
-  for (let i = 0; i < nI; i++) {
-    if (itemCsr.offsets[i + 1]! === itemCsr.offsets[i]!) continue;
-    let norm = 0;
-    for (let a = 0; a < dim; a++) norm += Q[i * dim + a]! * Q[i * dim + a]!;
-    loss += itemLambdas[i]! * norm;
-  }
+  const loss = (await threads.userObjective()) + regulariser(Q, itemCsr.offsets, itemLambdas, dim);
   return loss / Math.max(1, nU * nI);
 }
 
