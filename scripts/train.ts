@@ -238,21 +238,16 @@ async function trainDistributed(input: TrainConfigInput, o: Flags): Promise<void
   handlerEnv(settings, input.threads ?? 1);
   const shards = o.shards ?? 8;
   const started = Date.now();
-  let iterationStarted = started;
   const iterations: number[] = [];
   const say = o.json ? console.error : console.log;
   const { output } = await runDistributedLocally(
     store,
     { config: input as Record<string, unknown>, shards, maxConcurrency: o.maxConcurrency ?? Math.min(2, shards), ...(o.evalUsers !== undefined ? { evalUsers: o.evalUsers } : {}) },
     {
-      onEvent: (e) => {
-        if (e.type !== 'StateExited') return;
-        if (e.state === 'Prepare') say(`prepared ${shards} shards a side in ${((Date.now() - started) / 1000).toFixed(2)}s`);
-        if (e.state === 'ReduceUsers') {
-          iterations.push((Date.now() - iterationStarted) / 1000);
-          say(`iteration ${iterations.length}: ${iterations.at(-1)!.toFixed(2)}s`);
-        }
-        if (e.state === 'Prepare' || e.state === 'ReduceUsers') iterationStarted = Date.now();
+      onPhase: (phase, seconds) => {
+        if (phase === 'prepare') return say(`prepared ${shards} shards a side in ${seconds.toFixed(2)}s`);
+        iterations.push(seconds);
+        say(`iteration ${iterations.length}: ${seconds.toFixed(2)}s`);
       },
     },
   );

@@ -17,7 +17,6 @@ export interface LocalRunOptions {
   invoke: (event: unknown, state: string) => Promise<unknown>;
   /** Where the ItemReaders read their item lists (the run's bucket). */
   store: ObjectStore;
-  retryDelayMs?: number;
   /** Stops the execution, as StopExecution does: no further state starts (the run's result rejects). */
   signal?: AbortSignal;
   /** Every event of the execution (state entered, retried, map iteration...). */
@@ -37,7 +36,7 @@ export async function runLocalStateMachine(input: unknown, options: LocalRunOpti
   const delays: Record<string, number> = {};
   for (const name of local.taskStates) {
     handlers[name] = (async (event: unknown) => options.invoke(event, name)) as never;
-    delays[name] = options.retryDelayMs ?? 0;
+    delays[name] = 0; // locally a retry does not wait: the definition's back-off is for AWS's throttles
   }
   for (const name of local.readerStates) {
     handlers[name] = (async (params: { Bucket?: string; Key?: string }) => {

@@ -17,10 +17,11 @@ import { join, resolve } from 'node:path';
 import { runTraining } from '../../lib/pipeline/train-pipeline';
 import { ObjectStore } from '../../lib/storage/object-store';
 import { createS3Client } from '../../lib/storage/s3-client';
-import { handlerEnv, runDistributedLocally } from '../support/distributed-local';
+import { handlerEnv, invokeTrainHandler, runDistributedLocally } from '../support/distributed-local';
 import { BenchError, benchCommand, positiveInt } from './support/cli';
 import { runFailure, runMeasured } from './support/measured-child';
 import { startS3rverChild } from './support/s3rver-child';
+import { median, round } from './support/stats';
 
 interface Options {
   users: number;
@@ -44,11 +45,6 @@ interface ChildFigures {
   peakRssMB: number | undefined;
 }
 
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s[Math.floor((s.length - 1) / 2)]!;
-};
-const round = (x: number, digits = 3) => Math.round(x * 10 ** digits) / 10 ** digits;
 const mb = (bytes: number) => round(bytes / 1e6, 1);
 
 export function parseDistributedArgs(argv: string[]): Options {
@@ -99,23 +95,15 @@ export async function main(argv: string[]): Promise<void> {
       children.push({ state, iteration: (event as { iteration: number }).iteration, seconds: line.seconds, bytesRead: line.bytesRead, bytesWritten: line.bytesWritten, peakRssMB: run.peakRssMB });
       return line.result;
     };
-    const { handler } = await import('../../functions/train');
-    const inline = (event: unknown) => handler(event, {} as never);
     const started = performance.now();
-    let mark = started;
     const iterationSeconds: number[] = [];
     let prepareSeconds = 0;
     const { output } = await runDistributedLocally(
       store,
       { config, shards: o.shards, maxConcurrency: o.concurrency },
       {
-        invoke: (event, state) => (o.children === 'process' && state.startsWith('Solve') ? inChild(event, state) : inline(event)),
-        onEvent: (e) => {
-          if (e.type !== 'StateExited') return;
-          if (e.state === 'Prepare') prepareSeconds = (performance.now() - mark) / 1000;
-          if (e.state === 'ReduceUsers') iterationSeconds.push((performance.now() - mark) / 1000);
-          if (e.state === 'Prepare' || e.state === 'ReduceUsers') mark = performance.now();
-        },
+        invoke: (event, state) => (o.children === 'process' && state.startsWith('Solve') ? inChild(event, state) : invokeTrainHandler(event)),
+        onPhase: (phase, seconds) => (phase === 'prepare' ? (prepareSeconds = seconds) : void iterationSeconds.push(seconds)),
       },
     );
     const totalSeconds = (performance.now() - started) / 1000;

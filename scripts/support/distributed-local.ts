@@ -44,12 +44,34 @@ export function handlerEnv(store: { bucket: string; endpoint?: string }, threads
   });
 }
 
-export async function runDistributedLocally(
-  store: ObjectStore,
-  input: DistributedInput,
-  options: { onEvent?: Parameters<typeof runLocalStateMachine>[1]['onEvent']; invoke?: (event: unknown, state: string) => Promise<unknown> } = {},
-): Promise<LocalRunResult> {
+/** A Task as this process runs it: the train handler, with a Lambda-like context. */
+export async function invokeTrainHandler(event: unknown): Promise<unknown> {
   const { handler } = await import('../../functions/train');
-  const invoke = options.invoke ?? ((event: unknown) => handler(event, context()));
-  return runLocalStateMachine(input, { invoke, store, ...(options.onEvent ? { onEvent: options.onEvent } : {}) });
+  return handler(event, context());
+}
+
+export interface LocalRunHooks {
+  /** Instead of invokeTrainHandler, for some states (the bench runs solve steps in processes of their own). */
+  invoke?: (event: unknown, state: string) => Promise<unknown>;
+  /** Seconds of the prepare step, then of each iteration (from the end of the previous one to its users' reduce). */
+  onPhase?: (phase: 'prepare' | 'iteration', seconds: number) => void;
+}
+
+export async function runDistributedLocally(store: ObjectStore, input: DistributedInput, hooks: LocalRunHooks = {}): Promise<LocalRunResult> {
+  let mark = performance.now();
+  const since = () => (performance.now() - mark) / 1000;
+  const onPhase = hooks.onPhase;
+  return runLocalStateMachine(input, {
+    invoke: hooks.invoke ?? invokeTrainHandler,
+    store,
+    ...(onPhase
+      ? {
+          onEvent: (e) => {
+            if (e.type !== 'StateExited' || (e.state !== 'Prepare' && e.state !== 'ReduceUsers')) return;
+            onPhase(e.state === 'Prepare' ? 'prepare' : 'iteration', since());
+            mark = performance.now();
+          },
+        }
+      : {}),
+  });
 }
