@@ -47,7 +47,7 @@ export async function writeBatch(model: ServingModel, store: ObjectStore, out: O
     const count = topItems(model, state, heap, o.mask);
     if (!o.explain) return lines.line(user, heap, count);
     const ratings = ratingsOf?.(user);
-    return lines.line(user, heap, count, ratings && state.seen.length ? explainerOf(model, state, ratings) : null);
+    return lines.line(user, heap, count, ratings ? (explainerOf(model, state, ratings) ?? null) : null);
   };
   const parts: PartInfo[] = [];
   for (let start = 0; start < total; start += o.partUsers) {

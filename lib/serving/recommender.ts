@@ -97,7 +97,7 @@ function topMovies(model: ServingModel, user: UserState, n: number, mask: ItemMa
   const heap = model.heap(n);
   const movies = fromHeap(model, heap, topItems(model, user, heap, mask));
   if (explain !== undefined) {
-    const explainer = explain && user.seen.length ? explainerOf(model, user, explain) : undefined;
+    const explainer = explain ? explainerOf(model, user, explain) : undefined;
     movies.forEach((m, k) => {
       m.reasons = explainer ? model.reasons.pick(explainer, heap.items[k]!, (item, share) => reason(model, item, share)) : [];
     });
@@ -105,9 +105,10 @@ function topMovies(model: ServingModel, user: UserState, n: number, mask: ItemMa
   return movies;
 }
 
-/** The kind's explainer for this user, or undefined when it has none or cannot make one (FoldInError). */
+/** The kind's explainer for this user, or undefined when it has none, the user rated nothing, or it cannot make one (FoldInError). */
 export function explainerOf(model: ServingModel, user: UserState, ratings: Float32Array): ItemExplainer | undefined {
   if (ratings.length !== user.seen.length) throw new Error(`${ratings.length} ratings for ${user.seen.length} seen items`);
+  if (user.seen.length === 0) return undefined;
   try {
     return model.scorer.explain?.(user, ratings);
   } catch (err) {
@@ -122,7 +123,11 @@ const reason = (model: ServingModel, item: number, share: number): Reason => ({
   share: shareOf(share),
 });
 
-const withoutReasons = (movies: MovieScore[]): MovieScore[] => movies.map((m) => ({ ...m, reasons: [] }));
+/** The popular list's movies are made for this answer: they get their empty reasons in place. */
+const withoutReasons = (movies: MovieScore[]): MovieScore[] => {
+  for (const m of movies) m.reasons = [];
+  return movies;
+};
 
 /**
  * Top n unseen movies for a known user; the popular list for a user the model does not
