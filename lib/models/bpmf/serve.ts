@@ -1,7 +1,7 @@
 import { FoldInReasons } from '../../math/fold-in-reasons';
 import type { ServingPart } from '../contract';
 import { factorScorer, visitorState } from '../factor-scorer';
-import { implicitTerm } from '../svdpp/implicit-term';
+import { implicitOf } from '../svdpp/implicit-term';
 import { bpmfFoldIn, decodeUserPrior, type BpmfUserPrior } from './fold-in';
 
 /**
@@ -30,9 +30,7 @@ export const bpmfServing: ServingPart = {
         const { Y, dim } = model;
         const { seen } = user;
         const p = (prior ??= decodeUserPrior(model));
-        const implicit = Y
-          ? { z: implicitTerm(Y, dim, seen, 0, seen.length, (z ??= new Float32Array(dim))), norm: seen.length ? 1 / Math.sqrt(seen.length) : 0 }
-          : undefined;
+        const implicit = implicitOf(Y, dim, seen, (z ??= new Float32Array(dim)));
         return (reasons ??= new FoldInReasons(model)).prepare(seen, ratings, { weight: p.noisePrecision, prior: p.precision }, implicit);
       },
     );

@@ -2,7 +2,7 @@ import { FoldInReasons } from '../../math/fold-in-reasons';
 import { ridgeFoldIn } from '../../math/ridge-fold-in';
 import { FoldInError, type ServingPart } from '../contract';
 import { factorScorer, foldInNumber, visitorState } from '../factor-scorer';
-import { implicitTerm } from './implicit-term';
+import { implicitOf, implicitTerm } from './implicit-term';
 
 /**
  * SVD++ serving: score = mu + b_u + b_i + p'_u·q_i with p'_u = p_u + z_u materialised at
@@ -31,9 +31,7 @@ export const svdppServing: ServingPart = {
       (user, ratings) => {
         const { Y, dim } = model;
         const { seen } = user;
-        const implicit = Y
-          ? { z: implicitTerm(Y, dim, seen, 0, seen.length, (z ??= new Float32Array(dim))), norm: seen.length ? 1 / Math.sqrt(seen.length) : 0 }
-          : undefined;
+        const implicit = implicitOf(Y, dim, seen, (z ??= new Float32Array(dim)));
         return (reasons ??= new FoldInReasons(model)).prepare(
           seen,
           ratings,
