@@ -1,6 +1,10 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { buildBlocks, unpermuteRows, unpermuteRowsInPlace } from '../../lib/models/kernels/blocks';
+import { SpillFile } from '../../lib/models/kernels/spill-file';
 import { Snapshot } from '../../lib/models/kernels/training-loop';
 import { permutation } from '../../lib/data/random';
 import { createMomentumState, momentumStep } from '../../lib/models/kernels/momentum-kernel';
@@ -164,6 +168,49 @@ describe('block grouping', () => {
     expect(best.P).not.toBe(training.P);
     expect(Array.from(best.P)).toEqual([3, 2, 1]);
     expect(Array.from(training.P)).toEqual([7, 8, 9]);
+  });
+
+  it('a snapshot above its spill size keeps the best in a scratch file and reads it back into the live arrays', () => {
+    // Shared memory, like the SVD kernel's rows: the bytes go out and come back untouched.
+    const P = new Float32Array(new SharedArrayBuffer(4 * 5));
+    P.set([1, 2, 3, 4, 5]);
+    const live: Record<'P' | 'bias', Float32Array> = { P, bias: Float32Array.from([0.5, -0.5]) };
+    const reverse = (rows: typeof live) => {
+      rows.P.reverse();
+      rows.bias.reverse();
+    };
+    const snapshot = new Snapshot(live, reverse, 0);
+    snapshot.save();
+    live.P.set([9, 9, 9, 9, 9]);
+    live.bias.set([7, 7]);
+    const best = snapshot.result(true);
+    expect(best.P).toBe(P);
+    expect(Array.from(best.P)).toEqual([5, 4, 3, 2, 1]);
+    expect(Array.from(best.bias)).toEqual([-0.5, 0.5]);
+    // The file is closed once the result is taken: saving again opens a new one.
+    snapshot.save();
+    snapshot.release();
+  });
+
+  it('a spill file holds arrays byte for byte and leaves nothing in its folder, even while open', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'spill-test-'));
+    try {
+      const spill = SpillFile.open(dir);
+      expect(readdirSync(dir)).toEqual([]);
+      const a = Float64Array.from({ length: 1000 }, (_, i) => Math.sin(i));
+      const b = Int32Array.from([3, -1, 2 ** 31 - 1]);
+      spill.write([a, b.subarray(1)]);
+      const a2 = new Float64Array(1000);
+      const b2 = new Int32Array(2);
+      spill.readInto([a2, b2]);
+      expect(a2).toEqual(a);
+      expect(Array.from(b2)).toEqual([-1, 2 ** 31 - 1]);
+      expect(() => spill.readInto([new Float64Array(2000)])).toThrow(/shorter/);
+      spill.close();
+      expect(() => spill.write([a])).toThrow(/after close/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

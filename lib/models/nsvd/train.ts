@@ -34,7 +34,7 @@ import { userEpoch } from '../kernels/user-epoch';
 import { squaredErrorRange } from '../kernels/sgd-kernel';
 import { WasmArena } from '../../wasm/runtime';
 import { bindWasmNsvd, sgdWasmModule, wasmSgdAvailable } from '../kernels/wasm-sgd';
-import { runEpochs, Snapshot } from '../kernels/training-loop';
+import { runEpochsKeepingBest, Snapshot } from '../kernels/training-loop';
 import type { Factors } from '../../math/factors';
 import type { FitOptions, FitResult, TrainingPart } from '../contract';
 import { nsvdMomentumRunner } from './momentum';
@@ -229,11 +229,11 @@ export async function fitNsvd(train: Dataset, p: NsvdParams, options: FitOptions
 
   // The PoC's optimizer (-b/-s/-m): minibatches with momentum instead of the per-user SGD above.
   const momentum = p.optimizer === 'momentum' ? nsvdMomentumRunner(rows, rule, { ...live, dim }, p, mu, rng) : undefined;
-  const loop = await runEpochs(
-    { runEpoch: momentum?.runEpoch ?? runEpoch, testRmse, saveBest: () => snapshot.save() },
+  const { loop, best } = await runEpochsKeepingBest(
+    snapshot,
+    { runEpoch: momentum?.runEpoch ?? runEpoch, testRmse },
     { epochs: momentum?.rounds ?? p.epochs, patience: p.patience, hasTest: !!test && test.size > 0, deadline: options.deadline, onProgress: options.onProgress },
   );
-  const best = snapshot.result(loop.useSaved);
   materialise(best.Y);
   const factors: Factors = {
     kind: 'nsvd',

@@ -37,7 +37,7 @@ import { WasmArena, type WasmMemory } from '../../wasm/runtime';
 import { ratingBytes, releaseMemory } from '../kernels/release-memory';
 import { sgdWasmModule, wasmSgdAvailable } from '../kernels/wasm-sgd';
 import { minibatchRounds } from '../kernels/minibatch-rounds';
-import { runEpochs, Snapshot, type EpochRunner } from '../kernels/training-loop';
+import { runEpochsKeepingBest, Snapshot, type EpochRunner } from '../kernels/training-loop';
 import type { Factors } from '../../math/factors';
 import type { FitOptions, FitResult, TrainingPart } from '../contract';
 import { ModelParamsError, MOMENTUM_FIELD_DEFAULTS, momentumParamFields, optimizerOverrides, parseParams, sgdParamFields } from '../params';
@@ -188,11 +188,11 @@ async function runSvd(job: SvdJob, p: SvdParams, options: FitOptions): Promise<F
 
   let pool: WorkerPool | undefined;
   try {
-    let runner: EpochRunner;
+    let runner: Omit<EpochRunner, 'saveBest'>;
     let epochs = p.epochs;
     if (p.optimizer === 'momentum') {
       const stepped = momentumRunner(data, tables, p, mu);
-      runner = { ...stepped.runner, testRmse, saveBest: () => snapshot.save() };
+      runner = { ...stepped.runner, testRmse };
       epochs = stepped.rounds;
     } else {
       const wasm = job.arena;
@@ -223,16 +223,15 @@ async function runSvd(job: SvdJob, p: SvdParams, options: FitOptions): Promise<F
         pool = await WorkerPool.create(threads);
         await pool.broadcast('sgd.attach', sgdJob);
       }
-      runner = { runEpoch: sgdEpoch(sgdJob, p, mu, rng, pool), testRmse, saveBest: () => snapshot.save() };
+      runner = { runEpoch: sgdEpoch(sgdJob, p, mu, rng, pool), testRmse };
     }
-    const loop = await runEpochs(runner, {
+    const { loop, best } = await runEpochsKeepingBest(snapshot, runner, {
       epochs,
       patience: p.patience,
       hasTest: !!test && test.size > 0,
       deadline: options.deadline,
       onProgress: options.onProgress,
     });
-    const best = snapshot.result(loop.useSaved);
     const factors: Factors = {
       kind: 'svd',
       scoring: 'rating',

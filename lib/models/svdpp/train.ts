@@ -33,7 +33,7 @@ import { userEpoch } from '../kernels/user-epoch';
 import type { Factors } from '../../math/factors';
 import type { FitOptions, FitResult, TrainingPart } from '../contract';
 import { squaredErrorRange } from '../kernels/sgd-kernel';
-import { runEpochs, Snapshot } from '../kernels/training-loop';
+import { runEpochsKeepingBest, Snapshot } from '../kernels/training-loop';
 import { resolver, sgdParamFields } from '../params';
 import { addImplicitTerms, implicitTerm } from './implicit-term';
 
@@ -111,11 +111,11 @@ export async function fitSvdpp(train: Dataset, p: SvdppParams, options: FitOptio
     return Math.sqrt(squaredErrorRange(test.users, test.items, test.ratings, 0, test.size, t, mu, test.scale.min, test.scale.max) / test.size);
   };
 
-  const loop = await runEpochs(
-    { runEpoch, testRmse, saveBest: () => snapshot.save() },
+  const { loop, best } = await runEpochsKeepingBest(
+    snapshot,
+    { runEpoch, testRmse },
     { epochs: p.epochs, patience: p.patience, hasTest: !!test && test.size > 0, deadline: options.deadline, onProgress: options.onProgress },
   );
-  const best = snapshot.result(loop.useSaved);
   const factors: Factors = {
     kind: 'svdpp',
     scoring: 'rating',
