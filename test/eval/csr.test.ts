@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildItemCsr, buildUserCsr, fillCsrPair, itemsByPopularity } from '../../lib/data/csr';
 import { createRng } from '../../lib/data/random';
@@ -42,6 +43,27 @@ describe('buildUserCsr / buildItemCsr', () => {
       }
     }
     expect(seen.sort()).toEqual(random.map((t) => t.join(',')).sort());
+  });
+
+  it('sorts long rows with repeated pairs as a stable sort by (row, column) would, repeats in data order', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), fc.integer({ min: 0, max: 40 }), fc.integer({ min: 1, max: 5 })), { maxLength: 400 }),
+        (triples) => {
+          const data = tinyDataset(triples, 3, 41);
+          const csr = buildUserCsr(data);
+          // Array.prototype.sort is stable: equal (user, item) pairs keep their data order.
+          const expected = triples.map((t, k) => ({ t, k })).sort((a, b) => a.t[0] - b.t[0] || a.t[1] - b.t[1]);
+          expect(Array.from(csr.items)).toEqual(expected.map((e) => e.t[1]));
+          expect(Array.from(csr.ratings)).toEqual(expected.map((e) => e.t[2]));
+          const byItem = buildItemCsr(data);
+          const expectedByItem = triples.map((t, k) => ({ t, k })).sort((a, b) => a.t[1] - b.t[1] || a.t[0] - b.t[0]);
+          expect(Array.from(byItem.users)).toEqual(expectedByItem.map((e) => e.t[0]));
+          expect(Array.from(byItem.ratings)).toEqual(expectedByItem.map((e) => e.t[2]));
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   it.each([
