@@ -154,7 +154,7 @@ async function train(job: Extract<TrainEvent, { mode: 'train' }>, context: Conte
       metrics.addMetric('distributed_runs_started', MetricUnit.Count, 1);
       return route;
     }
-    logger.info('training', { source: config.source, model: config.model, params: config.params, engine: route.reason, deadline: new Date(deadline).toISOString() });
+    logger.info('training', { source: config.source, model: config.model, params: config.params, engine: 'single', why: route.reason, deadline: new Date(deadline).toISOString() });
     await requireModelBucket(store);
     const run = await runTraining(config, {
       eventsStore: store,
