@@ -9,6 +9,9 @@
  * against the live model's fixed items, published as a new version (lib/pipeline/refresh.ts).
  * `{"mode": "distributed-...", ...}`: one step of the distributed iALS state machine
  * (lib/distributed/steps.ts), which invokes this function for every Task.
+ * Training first chooses its engine (TRAIN_ENGINE, default auto: by the source's size,
+ * lib/distributed/route-training.ts): past one function's size it starts the state machine
+ * with the same training fields and returns what it started, training nothing itself.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -28,6 +31,7 @@ import { runRefresh, type RefreshRequest, type RefreshResult } from '../lib/pipe
 import { runTraining } from '../lib/pipeline/train-pipeline';
 import { ObjectStore } from '../lib/storage/object-store';
 import { isDistributedStep, parseStepEvent, prepareConfig, runStep, type StepResult } from '../lib/distributed/steps';
+import { routeTraining, type DistributedStarted } from '../lib/distributed/route-training';
 import { defaultThreads } from '../lib/pipeline/config';
 
 const logger = new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'movie-reco' });
@@ -71,7 +75,7 @@ function rejected(err: unknown): never {
 
 export type RefreshSummary = { mode: 'refresh'; seconds: number } & RefreshResult;
 
-async function handle(event: unknown, context: Context): Promise<TrainSummary | BatchSummary | RefreshSummary | StepResult> {
+async function handle(event: unknown, context: Context): Promise<TrainSummary | DistributedStarted | BatchSummary | RefreshSummary | StepResult> {
   if (isDistributedStep(event)) return distributedStep(event);
   let job: TrainEvent;
   try {
@@ -80,7 +84,7 @@ async function handle(event: unknown, context: Context): Promise<TrainSummary | 
     rejected(err);
   }
   if (job.mode === 'refresh') return refresh(job.request);
-  return job.mode === 'batch' ? exportBatch(job.request, context) : train(job.config, context);
+  return job.mode === 'batch' ? exportBatch(job.request, context) : train(job, context);
 }
 
 async function refresh(request: RefreshRequest): Promise<RefreshSummary> {
@@ -129,11 +133,11 @@ async function exportBatch(request: BatchRequest, context: Context): Promise<Bat
   }
 }
 
-async function train(requested: TrainConfig, context: Context): Promise<TrainSummary> {
+async function train(job: Extract<TrainEvent, { mode: 'train' }>, context: Context): Promise<TrainSummary | DistributedStarted> {
   const started = Date.now();
   const bucket = modelBucket();
 
-  let config = requested;
+  let config = job.config;
   let deadline: number;
   try {
     checkSourceAllowed(config);
@@ -142,10 +146,15 @@ async function train(requested: TrainConfig, context: Context): Promise<TrainSum
     rejected(err);
   }
   config = { ...config, deadline };
-  logger.info('training', { source: config.source, model: config.model, params: config.params, deadline: new Date(deadline).toISOString() });
-
   const store = new ObjectStore(bucket);
   try {
+    const route = await routeTraining(job, { sourceContext: { store, log: (message) => logger.info(message) } });
+    if (route.engine === 'distributed') {
+      logger.info('started the distributed engine', { ...route });
+      metrics.addMetric('distributed_runs_started', MetricUnit.Count, 1);
+      return route;
+    }
+    logger.info('training', { source: config.source, model: config.model, params: config.params, engine: 'single', why: route.reason, deadline: new Date(deadline).toISOString() });
     await requireModelBucket(store);
     const run = await runTraining(config, {
       eventsStore: store,

@@ -19,6 +19,7 @@ import { storeSettingsFromEnv } from './local-stack';
 import { ObjectStore } from '../lib/storage/object-store';
 import { distributedParams } from '../lib/distributed/prepare';
 import { MAX_SHARDS } from '../lib/distributed/run-layout';
+import type { FinishResult } from '../lib/distributed/steps';
 import { handlerEnv, runDistributedLocally } from './support/distributed-local';
 
 const number = (v: string) => {
@@ -251,12 +252,12 @@ async function trainDistributed(input: TrainConfigInput, o: Flags): Promise<void
       },
     },
   );
-  const { version, metrics } = output as { version: string; metrics: Record<string, number> };
+  const { version, metrics, events } = output as FinishResult;
   const seconds = (Date.now() - started) / 1000;
   if (o.json) {
-    console.log(JSON.stringify({ engine: 'distributed', model: 'ials', shards, version, metrics, seconds, iterationSeconds: iterations }));
+    console.log(JSON.stringify({ engine: 'distributed', model: 'ials', shards, version, metrics, events, seconds, iterationSeconds: iterations }));
   } else {
-    console.log(`duration: ${seconds.toFixed(2)}s`);
+    console.log(`duration: ${seconds.toFixed(2)}s, ${events.merged} posted events merged`);
     for (const line of describeMetrics(metrics)) console.log(line);
   }
   say(`published model ${version} to s3://${store.bucket}/models/${version}/`);

@@ -5,7 +5,8 @@
  * ials/train.ts's fit returns them (items back in the data set's order), evaluated by
  * the pipeline's evaluateFit (on a sample of users when the run asks for one:
  * eval-sample.ts) and published by publishModel (every file verified, LATEST last). A
- * run stopped before this step has written nothing under models/.
+ * run stopped before this step has written nothing under models/. The posted events
+ * prepare merged are merged again, read up to the moment prepare stopped reading.
  */
 import { publishModel } from '../artifacts/publish';
 import type { Manifest } from '../artifacts/format';
@@ -63,7 +64,9 @@ export async function finishStep(store: ObjectStore, run: RunRef, hooks: Trainin
   const started = performance.now();
   const manifest = await readManifest(store, run);
   const config = manifest.config as unknown as TrainConfig;
-  const split = await loadAndSplit(config, hooks);
+  // The events prepare merged: read again up to the same moment (none if it read none).
+  const events = manifest.events ? { eventsStore: store, eventsUntil: manifest.events.until } : {};
+  const split = await loadAndSplit(config, { ...hooks, ...events });
   const { loaded, train, test, validation } = split;
   if (loaded.sha256 !== manifest.source.sha256 || train.size !== manifest.nRatings || nUsers(train) !== manifest.nUsers || nItems(train) !== manifest.nItems) {
     throw new Error(`${config.source} changed since the run was prepared (checksum or counts differ): nothing published`);

@@ -21,6 +21,7 @@ import { putJson, S3_PARALLEL, writeFactors, writeGram, writeShard } from './fac
 import { keys, MAX_SHARDS, runPrefix, splitBlocks, type Block, type RunManifest, type RunRef } from './run-layout';
 import { encodeShard } from './shard-format';
 import { mapLimit } from '../storage/map-limit';
+import { EVENTS_SETTLE_MS } from '../events/keys';
 
 export const PrepareRequestSchema = z
   .object({
@@ -70,7 +71,8 @@ export async function prepareRun(
   const params = distributedParams(config);
   const runId = request.runId ?? newVersionId();
   const prefix = runPrefix(runId);
-  const { loaded, train } = await loadAndSplit(config, hooks);
+  const eventsUntil = hooks.eventsUntil ?? Date.now() - EVENTS_SETTLE_MS;
+  const { loaded, data, train } = await loadAndSplit(config, { ...hooks, eventsStore: store, eventsUntil });
   const nU = nUsers(train);
   const nI = nItems(train);
   const { dim } = params;
@@ -112,9 +114,10 @@ export async function prepareRun(
     dim,
     blocks,
     ...(request.evalUsers !== undefined ? { evalUsers: request.evalUsers } : {}),
+    ...(data.events ? { events: { until: eventsUntil, merged: data.events.merged, ...(data.events.through ? { through: data.events.through } : {}) } } : {}),
   };
   await putJson(store, keys.manifest(prefix), manifest);
-  hooks.log?.('distributed run prepared', { runId, users: nU, items: nI, ratings: train.size, userBlocks: blocks.users.length, itemBlocks: blocks.items.length });
+  hooks.log?.('distributed run prepared', { runId, users: nU, items: nI, ratings: train.size, userBlocks: blocks.users.length, itemBlocks: blocks.items.length, events: data.events?.merged ?? 0 });
   return {
     run: {
       bucket: store.bucket,

@@ -71,6 +71,12 @@ export const RunManifestSchema = z.object({
   blocks: z.object({ users: z.array(BlockSchema), items: z.array(BlockSchema) }),
   /** Finish evaluates on at most this many validation users. */
   evalUsers: z.number().int().min(1).optional(),
+  /**
+   * The posted events merged into the data (lib/events/merge.ts, as one machine merges
+   * them): those received before `until` (epoch ms), so finish reads the same ones again.
+   * Absent: none were read.
+   */
+  events: z.object({ until: z.number(), merged: z.number().int().nonnegative(), through: z.string().optional() }).optional(),
 });
 export type RunManifest = z.infer<typeof RunManifestSchema>;
 

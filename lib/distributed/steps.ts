@@ -48,7 +48,9 @@ export function parseStepEvent(event: unknown): StepEvent {
 export const prepareConfig = (e: Extract<StepEvent, { mode: 'distributed-prepare' }>, env: NodeJS.ProcessEnv = process.env): TrainConfig =>
   configFromEvent({ ...e.request.config, mode: 'train' }, env);
 
-export type StepResult = LoopState | SolveStepResult | { mode: 'distributed-finish'; version: string; metrics: Manifest['metrics'] };
+/** Finish's report: the published version, its metrics, and the posted events merged into its data. */
+export type FinishResult = { mode: 'distributed-finish'; version: string; metrics: Manifest['metrics']; events: { merged: number } };
+export type StepResult = LoopState | SolveStepResult | FinishResult;
 
 export async function runStep(store: ObjectStore, e: StepEvent, options: { threads?: number; hooks?: TrainingHooks; config?: TrainConfig } = {}): Promise<StepResult> {
   switch (e.mode) {
@@ -60,7 +62,7 @@ export async function runStep(store: ObjectStore, e: StepEvent, options: { threa
       return reduceStep(store, e.run, e.side, e.iteration);
     case 'distributed-finish': {
       const manifest = await finishStep(store, e.run, options.hooks);
-      return { mode: 'distributed-finish', version: manifest.version, metrics: manifest.metrics };
+      return { mode: 'distributed-finish', version: manifest.version, metrics: manifest.metrics, events: { merged: manifest.events?.merged ?? 0 } };
     }
   }
 }

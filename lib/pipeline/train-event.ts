@@ -2,6 +2,7 @@ import { parseBatchRequest, type BatchRequest } from '../batch/request';
 import { DataError } from '../data/errors';
 import { parseSource } from '../data/sources/spec';
 import { parseTrainConfig, TrainConfigError, type TrainConfig } from './config';
+import { parseEngineSetting, type EngineSetting } from './engine-choice';
 import { RefreshRequest } from './refresh';
 
 /**
@@ -43,7 +44,8 @@ function requestFields(event: unknown): Record<string, unknown> {
 }
 
 export type TrainEvent =
-  | { mode: 'train'; config: TrainConfig }
+  /** `request`: the event's own training fields (a run handed to the state machine takes them as they came); `engine` overrides TRAIN_ENGINE. */
+  | { mode: 'train'; config: TrainConfig; request: Record<string, unknown>; engine?: EngineSetting }
   | { mode: 'batch'; request: BatchRequest }
   | { mode: 'refresh'; request: RefreshRequest };
 
@@ -57,7 +59,13 @@ export function parseTrainEvent(event: unknown, env: NodeJS.ProcessEnv = process
     return { mode, request: parsed.data };
   }
   if (mode !== undefined && mode !== 'train') throw new TrainConfigError(`mode must be "train", "batch" or "refresh", got ${JSON.stringify(mode)}`);
-  return { mode: 'train', config: parseTrainConfig({ ...envDefaults(env), ...fields }) };
+  const { engine, ...request } = fields;
+  return {
+    mode: 'train',
+    config: parseTrainConfig({ ...envDefaults(env), ...request }),
+    request,
+    ...(engine !== undefined ? { engine: parseEngineSetting(engine, 'engine') } : {}),
+  };
 }
 
 /** The training config an event asks for, over the env defaults; throws a readable error. */

@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLatest, verifyVersion } from '../../lib/artifacts/versions';
 import { DISTRIBUTED_PREFIX } from '../../lib/distributed/run-layout';
+import { writeEvents } from '../../lib/events/store';
 import { startTestS3 } from '../helpers/s3';
 
 const run = promisify(execFile);
@@ -24,11 +25,14 @@ describe('npm run train -- --distributed', () => {
     );
 
   it('runs the state machine locally with N shards, publishes the model and prints one JSON object', async () => {
+    await writeEvents(s3.store, [{ userId: 100_000, movieId: 1, rating: 5, timestamp: Math.floor(Date.now() / 1000) - 60 }], Date.now() - 60_000);
     const out = await train(['--distributed', '--shards', '3', '--dataset', 'synthetic:users=600,movies=120,perUser=12,seed=4', '--epochs', '2', '-d', '8', '--eval-users', '50', '--json']);
     expect(out.code, out.stderr).toBe(0);
     const report = JSON.parse(out.stdout);
     expect(report).toMatchObject({ engine: 'distributed', model: 'ials', shards: 3, version: expect.any(String) });
     expect(report.iterationSeconds).toHaveLength(2);
+    // The posted event (a new user) was merged, as `--publish` merges them.
+    expect(report.events).toEqual({ merged: 1 });
     expect(report.metrics['validation_ndcg@10']).toBeGreaterThan(0);
     expect(await readLatest(s3.store)).toBe(report.version);
     const manifest = await verifyVersion(s3.store, report.version);

@@ -42,11 +42,18 @@ describe('serverless.yml packaged for the ci stage', () => {
     expect(reco.Environment.Variables.S3_ENDPOINT).toBeUndefined();
   });
 
-  it('schedules training once a day on the train function (trainEngine single) and the refresh every 15 minutes; the state machine schedule is off', () => {
+  it('schedules training once a day on the train function, which picks its engine (trainEngine auto), and the refresh every 15 minutes; the state machine has no schedule', () => {
     const rules = ofType('AWS::Events::Rule').filter(([, r]) => r.Properties.State === 'ENABLED');
     expect(rules).toHaveLength(2);
-    const off = ofType('AWS::Events::Rule').filter(([, r]) => r.Properties.State !== 'ENABLED');
-    expect(off.map(([, r]) => JSON.stringify(r.Properties.Targets))).toEqual([expect.stringContaining('DistributedTrainStateMachine')]);
+    expect(ofType('AWS::Events::Rule')).toHaveLength(2);
+    expect(JSON.stringify(ofType('AWS::Events::Rule'))).not.toContain('DistributedTrainStateMachine');
+    const env = resources.TrainLambdaFunction!.Properties.Environment.Variables;
+    expect(env).toMatchObject({ TRAIN_ENGINE: 'auto', DISTRIBUTED_ABOVE_RATINGS: '50000000', DISTRIBUTED_ABOVE_BYTES: '1000000000', DISTRIBUTED_SHARDS: '64' });
+    // The ARN of the one state machine, by its name (a Ref would be a cycle: its definition refers to train).
+    expect(env.DISTRIBUTED_TRAIN_ARN).toEqual({
+      'Fn::Sub': 'arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:movie-reco-ci-distributed-train',
+    });
+    expect(resources.DistributedTrainStateMachine!.Properties.StateMachineName).toBe('movie-reco-ci-distributed-train');
     const refresh = rules.map(([, r]) => r.Properties).find((p) => p.ScheduleExpression === 'rate(15 minutes)')!;
     expect(JSON.parse(refresh.Targets[0].Input)).toEqual({ mode: 'refresh' });
     const rule = rules.map(([, r]) => r.Properties).find((p) => p !== refresh)!;
@@ -116,6 +123,16 @@ describe('serverless.yml packaged for the ci stage', () => {
     expect(actionsOn('RecommendRole', 's3:PutObject')).toEqual([]);
     expect(statements('EventsAuthorizerRole').flatMap((s) => [s.Action].flat()).filter((a: string) => !a.startsWith('logs:'))).toEqual(['ssm:GetParameter']);
     expect(actionsOn('EventsAuthorizerRole', 'ssm:GetParameter').join()).toContain(':parameter/movie-reco/ci/events-api-key');
+    // Past one function's size train starts the state machine: StartExecution on that one machine, no other states: action.
+    const states = statements('TrainRole').filter((s) => [s.Action].flat().some((a: string) => a.startsWith('states:')));
+    expect(states).toEqual([
+      {
+        Sid: 'StartDistributedTrain',
+        Effect: 'Allow',
+        Action: ['states:StartExecution'],
+        Resource: { 'Fn::Sub': 'arn:${AWS::Partition}:states:${AWS::Region}:${AWS::AccountId}:stateMachine:movie-reco-ci-distributed-train' },
+      },
+    ]);
     const list = statements('TrainRole').find((s) => [s.Action].flat().includes('s3:ListBucket'));
     expect(list.Condition.StringLike['s3:prefix']).toEqual(expect.arrayContaining(['models/*', 'cache/*']));
   });

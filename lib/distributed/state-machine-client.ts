@@ -1,0 +1,27 @@
+import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+
+/**
+ * Starts DistributedTrain executions. With SFN_ENDPOINT set (a local stand-in for the Step
+ * Functions API, as in the tests) requests go there with placeholder credentials; without
+ * it, the SDK's default region and credential chain talk to AWS.
+ */
+export function createSfnClient(env: NodeJS.ProcessEnv = process.env): SFNClient {
+  const endpoint = env.SFN_ENDPOINT;
+  return new SFNClient({
+    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    maxAttempts: 3,
+    ...(endpoint ? { endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+  });
+}
+
+export interface StartedExecution {
+  executionArn: string;
+  startDate: string;
+}
+
+/** One StartExecution; `name` is the run id, so an execution and its `distributed/<run>/` share it. */
+export async function startExecution(client: SFNClient, stateMachineArn: string, name: string, input: unknown): Promise<StartedExecution> {
+  const out = await client.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
+  if (!out.executionArn) throw new Error(`StartExecution of ${stateMachineArn} returned no execution ARN`);
+  return { executionArn: out.executionArn, startDate: (out.startDate ?? new Date()).toISOString() };
+}
