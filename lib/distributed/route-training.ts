@@ -9,7 +9,7 @@ import { newVersionId } from '../artifacts/version-id';
 import { estimateSourceSize, type SourceSize } from '../data/sources/size';
 import { parseSource, withFormat } from '../data/sources/spec';
 import type { SourceContext } from '../data/sources/context';
-import { chooseEngine, engineSettingsFromEnv, type EngineSetting } from '../pipeline/engine-choice';
+import { chooseEngine, engineSettingsFromEnv, envPositiveInteger, type EngineSetting } from '../pipeline/engine-choice';
 import { TrainConfigError, type TrainConfig } from '../pipeline/config';
 import { distributedParams, type PrepareRequest } from './prepare';
 import { createSfnClient, startExecution } from './state-machine-client';
@@ -33,19 +33,11 @@ export interface DistributedStarted {
 
 export type Route = { engine: 'single'; reason: string; size?: SourceSize } | DistributedStarted;
 
-function positive(env: NodeJS.ProcessEnv, name: string): number | undefined {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return undefined;
-  const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < 1) throw new TrainConfigError(`${name} must be a whole number >= 1, got "${raw}"`);
-  return n;
-}
-
 /** The state machine's input besides the config, from DISTRIBUTED_SHARDS (default 64), DISTRIBUTED_MAX_CONCURRENCY, DISTRIBUTED_EVAL_USERS. */
 export function distributedRunSettings(env: NodeJS.ProcessEnv = process.env): Pick<PrepareRequest, 'shards' | 'maxConcurrency' | 'evalUsers'> {
-  const maxConcurrency = positive(env, 'DISTRIBUTED_MAX_CONCURRENCY');
-  const evalUsers = positive(env, 'DISTRIBUTED_EVAL_USERS');
-  return { shards: positive(env, 'DISTRIBUTED_SHARDS') ?? 64, ...(maxConcurrency ? { maxConcurrency } : {}), ...(evalUsers ? { evalUsers } : {}) };
+  const maxConcurrency = envPositiveInteger(env, 'DISTRIBUTED_MAX_CONCURRENCY');
+  const evalUsers = envPositiveInteger(env, 'DISTRIBUTED_EVAL_USERS');
+  return { shards: envPositiveInteger(env, 'DISTRIBUTED_SHARDS') ?? 64, ...(maxConcurrency ? { maxConcurrency } : {}), ...(evalUsers ? { evalUsers } : {}) };
 }
 
 /** Why the state machine cannot take this run, if it cannot. */

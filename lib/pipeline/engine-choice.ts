@@ -52,9 +52,10 @@ export function chooseEngine(setting: EngineSetting, size: SourceSize | undefine
   return { engine: 'distributed', reason: `${measured} is above ${limit} ${size.unit}` };
 }
 
-function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+/** A whole number >= 1 from the environment, or undefined when unset or empty. */
+export function envPositiveInteger(env: NodeJS.ProcessEnv, name: string): number | undefined {
   const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
+  if (raw === undefined || raw === '') return undefined;
   const value = Number(raw);
   if (!Number.isSafeInteger(value) || value < 1) throw new TrainConfigError(`${name} must be a whole number >= 1, got "${raw}"`);
   return value;
@@ -71,8 +72,8 @@ export function engineSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): { s
   return {
     setting: parseEngineSetting(env.TRAIN_ENGINE, 'TRAIN_ENGINE'),
     thresholds: {
-      aboveRatings: positiveInteger(env, 'DISTRIBUTED_ABOVE_RATINGS', DEFAULT_THRESHOLDS.aboveRatings),
-      aboveBytes: positiveInteger(env, 'DISTRIBUTED_ABOVE_BYTES', DEFAULT_THRESHOLDS.aboveBytes),
+      aboveRatings: envPositiveInteger(env, 'DISTRIBUTED_ABOVE_RATINGS') ?? DEFAULT_THRESHOLDS.aboveRatings,
+      aboveBytes: envPositiveInteger(env, 'DISTRIBUTED_ABOVE_BYTES') ?? DEFAULT_THRESHOLDS.aboveBytes,
     },
   };
 }
