@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createRng } from '../../lib/data/random';
 import { spdInverse } from '../../lib/math/linalg/spd-inverse';
-import { BLOCKED_FROM, blockedSpdInverse, invertSpd, spdMatrix, TILE } from '../../lib/models/ease/blocked-inverse';
+import { BLOCKED_FROM, blockedSpdInverse, invertSpd, spdMatrix, TILE, usesBlockedPath } from '../../lib/models/ease/blocked-inverse';
 
 /** A random SPD matrix MᵀM + shift·I (n x n, M (n + 4) x n Gaussian) from a seed. */
 function randomSpd(n: number, seed: number, shift = 0.1): Float64Array {
@@ -96,6 +96,14 @@ describe('blockedSpdInverse', () => {
 });
 
 describe('invertSpd', () => {
+  it('takes the blocked path from BLOCKED_FROM on, while the matrix fits 32-bit WebAssembly memory', () => {
+    expect(usesBlockedPath(BLOCKED_FROM - 1)).toBe(false);
+    expect(usesBlockedPath(BLOCKED_FROM)).toBe(true);
+    expect(usesBlockedPath(20_000)).toBe(true);
+    expect(usesBlockedPath(24_000)).toBe(false);
+  });
+
+
   it.each([BLOCKED_FROM - 1, BLOCKED_FROM + 1])('inverts a %i x %i SPD matrix on either side of the blocked path', async (n) => {
     const A = randomSpd(n, n);
     const X = await invertSpd(A.slice(), n, { threads: 1 });

@@ -27,6 +27,15 @@ export const TILE = 64;
 /** From this size on, invertSpd takes the blocked path (below, the plain JS one is as quick). */
 export const BLOCKED_FROM = 192;
 
+/** WebAssembly's 32-bit memory holds the matrix and its diagonal tiles up to about n = 23,000. */
+const KERNEL_MEMORY_BYTES = 2 ** 32;
+
+/** Whether invertSpd (and spdMatrix) take the blocked path for an n x n matrix. */
+export function usesBlockedPath(n: number): boolean {
+  const bytes = (n * n + Math.ceil(n / TILE) * TILE * TILE) * 8 + 64;
+  return n >= BLOCKED_FROM && bytes <= KERNEL_MEMORY_BYTES && wasmSpdInverseAvailable();
+}
+
 export interface BlockedInverseOptions {
   /** Threads, the calling one included (default 1). */
   threads?: number;
@@ -61,12 +70,11 @@ function workspace(n: number, tile: number): Workspace {
 }
 
 /**
- * A zeroed n x n matrix to fill and hand to invertSpd: from BLOCKED_FROM on (with
- * WebAssembly) it lives in the blocked kernels' shared memory and is inverted in place,
+ * A zeroed n x n matrix to fill and hand to invertSpd: on the blocked path (usesBlockedPath) it lives in the blocked kernels' shared memory and is inverted in place,
  * so the matrix is never held twice.
  */
 export function spdMatrix(n: number): Float64Array {
-  if (n < BLOCKED_FROM || !wasmSpdInverseAvailable()) return new Float64Array(n * n);
+  if (!usesBlockedPath(n)) return new Float64Array(n * n);
   const ws = workspace(n, TILE);
   workspaces.set(ws.matrix, ws);
   return ws.matrix;
@@ -116,10 +124,10 @@ export async function blockedSpdInverse(A: Float64Array, n: number, options: Blo
 
 /**
  * A⁻¹ of an SPD matrix: the blocked WebAssembly path from BLOCKED_FROM on (when the
- * runtime has WebAssembly SIMD and threads), the plain JS spdInverse below it. `A` is
- * destroyed unless the blocked path copies it (see blockedSpdInverse).
+ * runtime has WebAssembly SIMD and threads and the matrix fits its memory), else the plain
+ * JS spdInverse. `A` is destroyed unless the blocked path copies it (see blockedSpdInverse).
  */
 export async function invertSpd(A: Float64Array, n: number, options: BlockedInverseOptions = {}): Promise<Float64Array> {
-  if (n < BLOCKED_FROM || !wasmSpdInverseAvailable()) return spdInverse(A, n);
+  if (!workspaces.has(A) && !usesBlockedPath(n)) return spdInverse(A, n);
   return blockedSpdInverse(A, n, options);
 }

@@ -7,10 +7,10 @@
  * X is the users x items binary interaction matrix (every rating is an interaction),
  * score(u) = x_u B. One O(Σ_u |R(u)|² + nItems³) fit, no epochs, no randomness; the
  * inverse is blocked-inverse.ts's (WebAssembly SIMD tiles on FitOptions.threads threads)
- * from BLOCKED_FROM items on, which builds G in its own memory and inverts it in place.
+ * from BLOCKED_FROM items to about 23,000 (its 4 GiB memory), G built there and inverted in place.
  * The artifacts hold B as the item rows (nItems x nItems float32, dim = nItems), so the
  * kind refuses catalogues above `maxItems`: B alone is nItems² x 4 bytes (1.6 GB at
- * 20,000 items) and the fit holds one nItems² float64 matrix besides (two below BLOCKED_FROM).
+ * 20,000 items) and the fit holds one nItems² float64 matrix besides (two off that path).
  *
  * Defaults: λ 600, maxItems 20,000 (`npm run tune -- --model ease`; grid in easeTraining.tuning).
  */
