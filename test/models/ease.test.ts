@@ -56,7 +56,7 @@ describe('EASE', () => {
     expect(factors).toMatchObject({ kind: 'ease', scoring: 'ranking', dim: 3, nItems: 3 });
   });
 
-  it('fits a catalogue past BLOCKED_FROM on 2 threads to the weights of the plain JS inverse', async () => {
+  it('fits a catalogue past BLOCKED_FROM to the weights of the plain JS inverse', async () => {
     const data = clusteredDataset(3, { users: 300, clusters: 6, clusterSize: 40, blockbusters: 20, fromGroup: 15, fromBlockbusters: 4 });
     const n = nItems(data);
     expect(n).toBeGreaterThan(BLOCKED_FROM);

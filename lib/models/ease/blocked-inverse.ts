@@ -27,6 +27,8 @@ export const TILE = 64;
 /** From this size on, invertSpd takes the blocked path (below, the plain JS one is as quick). */
 export const BLOCKED_FROM = 192;
 
+/** From this size on, invertSpd uses more than one thread: below, starting the workers costs more than they save. */
+export const THREADS_FROM = 1500;
 /** WebAssembly's 32-bit memory holds the matrix and its diagonal tiles up to about n = 23,000. */
 const KERNEL_MEMORY_BYTES = 2 ** 32;
 
@@ -70,8 +72,9 @@ function workspace(n: number, tile: number): Workspace {
 }
 
 /**
- * A zeroed n x n matrix to fill and hand to invertSpd: on the blocked path (usesBlockedPath) it lives in the blocked kernels' shared memory and is inverted in place,
- * so the matrix is never held twice.
+ * A zeroed n x n matrix to fill and hand to invertSpd: on the blocked path (usesBlockedPath)
+ * it lives in the blocked kernels' shared memory and is inverted in place, so the matrix is
+ * never held twice.
  */
 export function spdMatrix(n: number): Float64Array {
   if (!usesBlockedPath(n)) return new Float64Array(n * n);
@@ -125,9 +128,10 @@ export async function blockedSpdInverse(A: Float64Array, n: number, options: Blo
 /**
  * A⁻¹ of an SPD matrix: the blocked WebAssembly path from BLOCKED_FROM on (when the
  * runtime has WebAssembly SIMD and threads and the matrix fits its memory), else the plain
- * JS spdInverse. `A` is destroyed unless the blocked path copies it (see blockedSpdInverse).
+ * JS spdInverse; `options.threads` from THREADS_FROM on. `A` is destroyed unless the blocked
+ * path copies it (see blockedSpdInverse).
  */
 export async function invertSpd(A: Float64Array, n: number, options: BlockedInverseOptions = {}): Promise<Float64Array> {
   if (!workspaces.has(A) && !usesBlockedPath(n)) return spdInverse(A, n);
-  return blockedSpdInverse(A, n, options);
+  return blockedSpdInverse(A, n, n >= THREADS_FROM ? options : { ...options, threads: 1 });
 }
