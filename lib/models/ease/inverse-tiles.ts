@@ -128,5 +128,4 @@ export const SPD_INVERSE_TASKS = {
     runner.run(phase, block);
     return true;
   },
-  'spdInverse.detach': (_: unknown, ctx: TaskContext) => ctx.state.delete('spdInverse'),
 };
