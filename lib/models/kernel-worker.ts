@@ -4,6 +4,7 @@
  */
 import { parentPort, threadId } from 'node:worker_threads';
 import { BPMF_TASKS } from './bpmf/rows';
+import { SPD_INVERSE_TASKS } from './ease/inverse-tiles';
 import { IALS_TASKS } from './ials/tasks';
 import type { TaskMessage, TaskReply } from './kernels/pool';
 import { SGD_TASKS } from './kernels/sgd-tasks';
@@ -14,6 +15,7 @@ const TASKS: Record<string, Task> = {
   ...SGD_TASKS,
   ...IALS_TASKS,
   ...BPMF_TASKS,
+  ...SPD_INVERSE_TASKS,
 };
 
 const port = parentPort;

@@ -69,12 +69,12 @@ export function parseParam(text: string, previous: Record<string, unknown>): Rec
   return { ...previous, [key]: value };
 }
 
-/** Parses the command line; throws CommanderError (with a message) on bad input. */
-export function parseArgs(argv: string[]): AccuracyOptions {
+/** Parses the command line; throws CommanderError (with a message) on bad input, and after writing `--help`'s text. */
+export function parseArgs(argv: string[], writeOut: (text: string) => void = () => {}): AccuracyOptions {
   const program = new Command('accuracy')
     .description('rating and ranking accuracy of the models under an evaluation protocol')
     .exitOverride()
-    .configureOutput({ writeOut: () => {}, writeErr: () => {} })
+    .configureOutput({ writeOut, writeErr: () => {} })
     .requiredOption('--data <source>', 'ML-100K folder, ratings file, or a source such as synthetic:...')
     .addOption(new Option('--protocol <name>', 'evaluation protocol').choices(['kfold', 'holdout', 'stratified']).default('kfold'))
     .option('--folds <n>', 'folds for kfold', positiveInt, 5)
@@ -261,8 +261,9 @@ export async function main(argv: string[], io: Output = {}): Promise<void> {
   const err = io.err ?? ((t: string) => void process.stderr.write(t));
   let options: AccuracyOptions;
   try {
-    options = parseArgs(argv);
+    options = parseArgs(argv, out);
   } catch (error) {
+    if (error instanceof CommanderError && error.code === 'commander.helpDisplayed') return;
     const message = error instanceof CommanderError ? error.message.replace(/^error: /, '') : (error as Error).message;
     err(`accuracy: ${message}\n`);
     process.exitCode = 2;

@@ -112,6 +112,14 @@ describe('accuracy benchmark runs', () => {
     expect(r.out).toBe('');
   });
 
+  it('prints its usage on --help and exits 0', async () => {
+    const r = await run(['--help']);
+    expect(r.out).toMatch(/^Usage: accuracy /);
+    expect(r.out).toContain('--data <source>');
+    expect(r.err).toBe('');
+    expect(process.exitCode ?? 0).toBe(0);
+  });
+
   it('reports bad arguments, bad params and unreadable data on stderr with an exit code', async () => {
     let r = await run(['--data', ratingsFile, '--protocol', 'nope']);
     expect(r.err).toMatch(/^accuracy: .*protocol/);

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { nItems } from '../../lib/data/dataset';
 import { stratifiedSplit } from '../../lib/data/splits';
 import { evaluateRanking } from '../../lib/eval/ranking';
+import { spdInverse } from '../../lib/math/linalg/spd-inverse';
+import { BLOCKED_FROM } from '../../lib/models/ease/blocked-inverse';
 import { easeGram, easeWeights } from '../../lib/models/ease/train';
 import { ModelParamsError } from '../../lib/models/params';
 import { fitModel } from '../helpers/fit';
@@ -52,6 +55,22 @@ describe('EASE', () => {
     }
     expect(factors).toMatchObject({ kind: 'ease', scoring: 'ranking', dim: 3, nItems: 3 });
   });
+
+  it('fits a catalogue past BLOCKED_FROM to the weights of the plain JS inverse', async () => {
+    const data = clusteredDataset(3, { users: 300, clusters: 6, clusterSize: 40, blockbusters: 20, fromGroup: 15, fromBlockbusters: 4 });
+    const n = nItems(data);
+    expect(n).toBeGreaterThan(BLOCKED_FROM);
+    const { factors } = await fitModel('ease', data, { reg: 50 }, { threads: 2 });
+    const reference = easeWeights(spdInverse(easeGram(data, 50), n), n);
+    let diff = 0;
+    let scale = 0;
+    for (let k = 0; k < n * n; k++) {
+      diff = Math.max(diff, Math.abs(factors.Q[k]! - reference[k]!));
+      scale = Math.max(scale, Math.abs(reference[k]!));
+    }
+    // float32 weights from float64 inverses that agree to ~1e-12
+    expect(diff / scale).toBeLessThan(1e-6);
+  }, 60_000);
 
   it('refuses a catalogue above maxItems, saying what it would cost', async () => {
     await expect(fitModel('ease', tiny, { maxItems: 2 })).rejects.toThrow(ModelParamsError);

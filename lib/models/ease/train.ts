@@ -5,10 +5,12 @@
  *     = I − P diag(1 / diag(P)),   P = (XᵀX + λI)⁻¹,   so B_ij = −P_ij / P_jj (i ≠ j)
  *
  * X is the users x items binary interaction matrix (every rating is an interaction),
- * score(u) = x_u B. One O(Σ_u |R(u)|² + nItems³) fit, no epochs, no randomness.
+ * score(u) = x_u B. One O(Σ_u |R(u)|² + nItems³) fit, no epochs, no randomness; the
+ * inverse is blocked-inverse.ts's (WebAssembly SIMD tiles on FitOptions.threads threads)
+ * from BLOCKED_FROM items to about 23,000 (its 4 GiB memory), G built there and inverted in place.
  * The artifacts hold B as the item rows (nItems x nItems float32, dim = nItems), so the
  * kind refuses catalogues above `maxItems`: B alone is nItems² x 4 bytes (1.6 GB at
- * 20,000 items) and the fit holds two nItems² float64 matrices besides.
+ * 20,000 items) and the fit holds one nItems² float64 matrix besides (two off that path).
  *
  * Defaults: λ 600, maxItems 20,000 (`npm run tune -- --model ease`; grid in easeTraining.tuning).
  */
@@ -16,9 +18,9 @@ import * as z from 'zod';
 import { buildUserCsr } from '../../data/csr';
 import { nItems, nUsers, type Dataset } from '../../data/dataset';
 import type { Factors } from '../../math/factors';
-import { spdInverse } from '../../math/linalg/spd-inverse';
 import type { FitOptions, FitResult, Progress, TrainingPart } from '../contract';
 import { ModelParamsError, resolver } from '../params';
+import { invertSpd, spdMatrix } from './blocked-inverse';
 
 export const EaseParamsSchema = z
   .object({
@@ -31,10 +33,9 @@ export const EaseParamsSchema = z
 export type EaseParams = z.infer<typeof EaseParamsSchema>;
 const defaults: Readonly<EaseParams> = Object.freeze(EaseParamsSchema.parse({}));
 
-/** XᵀX + λI of the binary interaction matrix, from each user's item list. */
-export function easeGram(train: Dataset, reg: number): Float64Array {
+/** XᵀX + λI of the binary interaction matrix, from each user's item list, into `G` (zeroed, n x n). */
+export function easeGram(train: Dataset, reg: number, G: Float64Array = new Float64Array(nItems(train) ** 2)): Float64Array {
   const n = nItems(train);
-  const G = new Float64Array(n * n);
   const { offsets, items } = buildUserCsr(train);
   for (let u = 0; u + 1 < offsets.length; u++) {
     const start = offsets[u]!;
@@ -68,8 +69,8 @@ async function fit(train: Dataset, p: EaseParams, options: FitOptions = {}): Pro
   }
   if (train.size === 0) throw new RangeError(`ease: the training set "${train.name}" has no ratings`);
   const started = Date.now();
-  const G = easeGram(train, p.reg);
-  const B = easeWeights(spdInverse(G, n), n);
+  const G = easeGram(train, p.reg, spdMatrix(n));
+  const B = easeWeights(await invertSpd(G, n, { threads: options.threads ?? 1 }), n);
   const factors: Factors = {
     kind: 'ease',
     scoring: 'ranking',
