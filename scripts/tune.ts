@@ -29,6 +29,21 @@ const collectParam = (value: string, previous: Record<string, unknown>): Record<
   return { ...previous, [value.slice(0, eq)]: parsed };
 };
 
+/** key=v1,v2,...: the values searched for that key instead of the kind's grid (numbers as numbers). */
+const collectGrid = (value: string, previous: Record<string, (number | string)[]>): Record<string, (number | string)[]> => {
+  const eq = value.indexOf('=');
+  if (eq < 1 || eq === value.length - 1) throw new InvalidArgumentError(`--grid takes key=value,value,..., got "${value}"`);
+  const values = value
+    .slice(eq + 1)
+    .split(',')
+    .map((v) => {
+      const parsed = collectParam(`v=${v.trim()}`, {}).v;
+      if (typeof parsed !== 'number' && typeof parsed !== 'string') throw new InvalidArgumentError(`--grid values are numbers or words, got "${v}"`);
+      return parsed;
+    });
+  return { ...previous, [value.slice(0, eq)]: values };
+};
+
 interface TuneFlags {
   model: string;
   data: string;
@@ -37,6 +52,7 @@ interface TuneFlags {
   seed: number;
   threads?: number;
   param: Record<string, unknown>;
+  grid: Record<string, (number | string)[]>;
   json?: boolean;
 }
 
@@ -50,6 +66,7 @@ function parseArgs(argv: string[]): TuneFlags {
     .option('--seed <n>', 'seed of every split', positiveInt('--seed', 0), 1)
     .option('--threads <n>', 'training threads', positiveInt('--threads', 1))
     .option('--param <key=value>', 'hold a param fixed during the search (repeatable)', collectParam, {})
+    .option('--grid <key=v1,v2>', "search these values of a key; the grid is then only the keys given (repeatable)", collectGrid, {})
     .option('--json', 'print the report as one JSON object')
     .exitOverride()
     .configureOutput({ writeErr: () => {} })
@@ -74,6 +91,7 @@ async function main(argv: string[]): Promise<void> {
     flags = parseArgs(argv);
     getModel(flags.model);
   } catch (error) {
+    if (error instanceof CommanderError && error.code === 'commander.helpDisplayed') return;
     const message = error instanceof CommanderError ? error.message.replace(/^error: /, '') : (error as Error).message;
     process.stderr.write(`tune: ${message}\n`);
     process.exitCode = 2;
@@ -86,6 +104,7 @@ async function main(argv: string[]): Promise<void> {
       innerFolds: flags.inner,
       seed: flags.seed,
       fixed: flags.param,
+      ...(Object.keys(flags.grid).length > 0 ? { grid: flags.grid } : {}),
       ...(flags.threads !== undefined ? { threads: flags.threads } : {}),
       onProgress: (message) => process.stderr.write(`${message}\n`),
     });
