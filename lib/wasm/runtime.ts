@@ -79,3 +79,29 @@ export class WasmArena {
     return new (ctor as unknown as new (buffer: SharedArrayBuffer, offset: number, length: number) => T)(this.memory.buffer, offset, length);
   }
 }
+
+/**
+ * One instance of a kernel over a memory of its own, for work whose size varies call by
+ * call: `reserve(bytes)` makes room for it by a new memory (at least twice the old, its
+ * contents not kept) and a new instance, so memory grows, never shrinks, and a call that
+ * fits allocates nothing. `memory` and `exports` change only when `reserve` says true.
+ */
+export class GrowingKernelInstance {
+  private pages = 0;
+  memory: WasmMemory | undefined;
+  exports: Record<string, unknown> = {};
+
+  constructor(private readonly module: () => WasmModule) {}
+
+  /** Whether it had to grow (every view of the old memory is then stale). */
+  reserve(bytes: number): boolean {
+    if (bytes <= this.pages * PAGE) return false;
+    const needed = Math.ceil(bytes / PAGE);
+    if (needed > MAX_PAGES) throw new RangeError(`kernel memory of ${bytes} bytes is over the 4 GiB limit`);
+    const pages = Math.min(MAX_PAGES, Math.max(needed, 2 * this.pages));
+    this.memory = new WA.Memory({ initial: pages, maximum: pages, shared: true });
+    this.exports = instantiate(this.module(), this.memory);
+    this.pages = pages;
+    return true;
+  }
+}

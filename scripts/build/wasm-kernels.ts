@@ -24,6 +24,7 @@ export const KERNELS: readonly WasmKernel[] = [
   { name: 'ials', source: here('../../lib/models/ials/assembly/ials.ts'), generated: here('../../lib/models/ials/ials-wasm.generated.ts'), constant: 'IALS_WASM_BASE64' },
   { name: 'scores', source: here('../../lib/math/assembly/scores.ts'), generated: here('../../lib/math/scores-wasm.generated.ts'), constant: 'SCORES_WASM_BASE64' },
   { name: 'spd-inverse', source: here('../../lib/models/ease/assembly/spd-inverse.ts'), generated: here('../../lib/models/ease/spd-inverse-wasm.generated.ts'), constant: 'SPD_INVERSE_WASM_BASE64' },
+  { name: 'push-through', source: here('../../lib/math/linalg/assembly/push-through.ts'), generated: here('../../lib/math/linalg/push-through-wasm.generated.ts'), constant: 'PUSH_THROUGH_WASM_BASE64' },
 ];
 
 const ASC_FLAGS = [

@@ -1,0 +1,171 @@
+// @ts-nocheck -- AssemblyScript (compiled by scripts/build/wasm-kernels.ts), not TypeScript.
+/**
+ * The push-through solver's arithmetic (../push-through-js.ts is the reference) in
+ * WebAssembly SIMD, float64 (f64x2), over an imported memory whose regions JS lays out
+ * (../push-through-wasm.ts). Arguments are byte offsets (16-byte aligned) and counts of
+ * doubles. R holds the m scaled rows, each padded with zeros to `rowDoubles`, a multiple
+ * of 4; H and M are m x m, row-major, rows `mStride` doubles apart (even).
+ * The sums run in another order than the reference's, so results agree to rounding.
+ */
+@inline function hsum(v: v128): f64 {
+  return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1);
+}
+
+/** Σ a[k] b[k] over k < count, any count and alignment. */
+@inline function dot(a: usize, b: usize, count: usize): f64 {
+  const bytes = count << 3;
+  let s0 = f64x2.splat(0);
+  let s1 = f64x2.splat(0);
+  let k: usize = 0;
+  for (; k + 32 <= bytes; k += 32) {
+    s0 = f64x2.add(s0, f64x2.mul(v128.load(a + k), v128.load(b + k)));
+    s1 = f64x2.add(s1, f64x2.mul(v128.load(a + k + 16), v128.load(b + k + 16)));
+  }
+  if (k + 16 <= bytes) {
+    s0 = f64x2.add(s0, f64x2.mul(v128.load(a + k), v128.load(b + k)));
+    k += 16;
+  }
+  let s = hsum(f64x2.add(s0, s1));
+  if (k < bytes) s += load<f64>(a + k) * load<f64>(b + k);
+  return s;
+}
+
+@inline function at(matrix: usize, stride: usize, j: usize, k: usize): usize {
+  return matrix + ((j * stride + k) << 3);
+}
+
+/** H[j][k] = H[k][j] = h; M[j][k] = S_j h S_k (+1 on the diagonal), j ≥ k. */
+@inline function setEntry(H: usize, M: usize, S: usize, ms: usize, j: usize, k: usize, h: f64): void {
+  store<f64>(at(H, ms, j, k), h);
+  store<f64>(at(H, ms, k, j), h);
+  store<f64>(at(M, ms, j, k), load<f64>(S + (j << 3)) * h * load<f64>(S + (k << 3)) + (j == k ? 1.0 : 0.0));
+}
+
+/**
+ * H = R Rᵀ (whole), M = I + S H S and its Cholesky factor L in M's lower triangle, Lᵀ in
+ * its strict upper one (so back substitution walks rows). Returns 0, or 1 + the first
+ * pivot that is not positive (M is then unusable).
+ */
+export function prepare(R: usize, rowDoubles: i32, count: i32, S: usize, H: usize, M: usize, mStride: i32): i32 {
+  const m = <usize>count;
+  const ms = <usize>mStride;
+  const rowBytes = (<usize>rowDoubles) << 3;
+  // 2 x 2 blocks of H, two columns of doubles at a time: each row is loaded once per block.
+  for (let j: usize = 0; j < m; j += 2) {
+    const j1 = j + 1 < m ? j + 1 : j;
+    const rj0 = R + j * rowBytes;
+    const rj1 = R + j1 * rowBytes;
+    for (let k: usize = 0; k <= j; k += 2) {
+      const k1 = k + 1 < m ? k + 1 : k;
+      const rk0 = R + k * rowBytes;
+      const rk1 = R + k1 * rowBytes;
+      let a00 = f64x2.splat(0);
+      let a01 = f64x2.splat(0);
+      let a10 = f64x2.splat(0);
+      let a11 = f64x2.splat(0);
+      let b00 = f64x2.splat(0);
+      let b01 = f64x2.splat(0);
+      let b10 = f64x2.splat(0);
+      let b11 = f64x2.splat(0);
+      for (let f: usize = 0; f < rowBytes; f += 32) {
+        const x0 = v128.load(rj0 + f);
+        const x1 = v128.load(rj1 + f);
+        const y0 = v128.load(rk0 + f);
+        const y1 = v128.load(rk1 + f);
+        a00 = f64x2.add(a00, f64x2.mul(x0, y0));
+        a01 = f64x2.add(a01, f64x2.mul(x0, y1));
+        a10 = f64x2.add(a10, f64x2.mul(x1, y0));
+        a11 = f64x2.add(a11, f64x2.mul(x1, y1));
+        const z0 = v128.load(rj0 + f + 16);
+        const z1 = v128.load(rj1 + f + 16);
+        const w0 = v128.load(rk0 + f + 16);
+        const w1 = v128.load(rk1 + f + 16);
+        b00 = f64x2.add(b00, f64x2.mul(z0, w0));
+        b01 = f64x2.add(b01, f64x2.mul(z0, w1));
+        b10 = f64x2.add(b10, f64x2.mul(z1, w0));
+        b11 = f64x2.add(b11, f64x2.mul(z1, w1));
+      }
+      setEntry(H, M, S, ms, j, k, hsum(f64x2.add(a00, b00)));
+      if (k1 != k && k1 <= j) setEntry(H, M, S, ms, j, k1, hsum(f64x2.add(a01, b01)));
+      if (j1 != j) {
+        setEntry(H, M, S, ms, j1, k, hsum(f64x2.add(a10, b10)));
+        if (k1 != k) setEntry(H, M, S, ms, j1, k1, hsum(f64x2.add(a11, b11)));
+      }
+    }
+  }
+  // Cholesky, column by column: the sums are dots of row prefixes.
+  for (let j: usize = 0; j < m; j++) {
+    const rj = at(M, ms, j, 0);
+    const d = load<f64>(rj + (j << 3)) - dot(rj, rj, j);
+    if (!(d > 0)) return <i32>j + 1;
+    const ljj = Math.sqrt(d);
+    store<f64>(rj + (j << 3), ljj);
+    for (let i = j + 1; i < m; i++) {
+      const ri = at(M, ms, i, 0);
+      store<f64>(ri + (j << 3), (load<f64>(ri + (j << 3)) - dot(ri, rj, j)) / ljj);
+    }
+  }
+  for (let j: usize = 0; j < m; j++) for (let k: usize = 0; k < j; k++) store<f64>(at(M, ms, k, j), load<f64>(at(M, ms, j, k)));
+  return 0;
+}
+
+/**
+ * u = X A⁻¹ s for the prepared A, s given scaled (ŝ = D^-½ s, zero-padded to rowDoubles):
+ * v = R ŝ, y = M⁻¹ S v by the two triangular solves, u_j = y_j / S_j, or where
+ * S_j ≤ smallestS, u_j = v_j − (H S y)_j. v and y are scratch of m doubles.
+ */
+export function project(R: usize, rowDoubles: i32, count: i32, sHat: usize, S: usize, H: usize, M: usize, mStride: i32, v: usize, y: usize, u: usize, smallestS: f64): void {
+  const m = <usize>count;
+  const ms = <usize>mStride;
+  const rowBytes = (<usize>rowDoubles) << 3;
+  let j: usize = 0;
+  // Two rows at a time: one load of ŝ for both.
+  for (; j + 2 <= m; j += 2) {
+    const r0 = R + j * rowBytes;
+    const r1 = r0 + rowBytes;
+    let a0 = f64x2.splat(0);
+    let a1 = f64x2.splat(0);
+    let b0 = f64x2.splat(0);
+    let b1 = f64x2.splat(0);
+    for (let f: usize = 0; f < rowBytes; f += 32) {
+      const s0 = v128.load(sHat + f);
+      const s1 = v128.load(sHat + f + 16);
+      a0 = f64x2.add(a0, f64x2.mul(v128.load(r0 + f), s0));
+      a1 = f64x2.add(a1, f64x2.mul(v128.load(r1 + f), s0));
+      b0 = f64x2.add(b0, f64x2.mul(v128.load(r0 + f + 16), s1));
+      b1 = f64x2.add(b1, f64x2.mul(v128.load(r1 + f + 16), s1));
+    }
+    const v0 = hsum(f64x2.add(a0, b0));
+    const v1 = hsum(f64x2.add(a1, b1));
+    store<f64>(v + (j << 3), v0);
+    store<f64>(v + ((j + 1) << 3), v1);
+    store<f64>(y + (j << 3), load<f64>(S + (j << 3)) * v0);
+    store<f64>(y + ((j + 1) << 3), load<f64>(S + ((j + 1) << 3)) * v1);
+  }
+  if (j < m) {
+    const vj = dot(R + j * rowBytes, sHat, <usize>rowDoubles);
+    store<f64>(v + (j << 3), vj);
+    store<f64>(y + (j << 3), load<f64>(S + (j << 3)) * vj);
+  }
+  for (let i: usize = 0; i < m; i++) {
+    const ri = at(M, ms, i, 0);
+    const yi = y + (i << 3);
+    store<f64>(yi, (load<f64>(yi) - dot(ri, y, i)) / load<f64>(ri + (i << 3)));
+  }
+  for (let i = <isize>m - 1; i >= 0; i--) {
+    const ii = <usize>i;
+    const ri = at(M, ms, ii, 0);
+    const yi = y + (ii << 3);
+    store<f64>(yi, (load<f64>(yi) - dot(ri + ((ii + 1) << 3), yi + 8, m - ii - 1)) / load<f64>(ri + (ii << 3)));
+  }
+  for (let k: usize = 0; k < m; k++) {
+    const sk = load<f64>(S + (k << 3));
+    if (sk > smallestS) {
+      store<f64>(u + (k << 3), load<f64>(y + (k << 3)) / sk);
+      continue;
+    }
+    let hsy: f64 = 0;
+    for (let l: usize = 0; l < m; l++) hsy += load<f64>(at(H, ms, k, l)) * load<f64>(S + (l << 3)) * load<f64>(y + (l << 3));
+    store<f64>(u + (k << 3), load<f64>(v + (k << 3)) - hsy);
+  }
+}
