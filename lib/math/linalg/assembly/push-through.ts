@@ -3,8 +3,8 @@
  * The push-through solver's arithmetic (../push-through-js.ts is the reference) in
  * WebAssembly SIMD, float64 (f64x2), over an imported memory whose regions JS lays out
  * (../push-through-wasm.ts). Arguments are byte offsets (16-byte aligned) and counts of
- * doubles. R holds the m scaled rows, each padded with zeros to `rowDoubles`, a multiple
- * of 4; H and M are m x m, row-major, rows `mStride` doubles apart (even).
+ * doubles. R holds the m rows, each padded with zeros to `rowDoubles`, a multiple of 4;
+ * H and M are m x m, row-major, rows `mStride` doubles apart (even).
  * The sums run in another order than the reference's, so results agree to rounding.
  */
 @inline function hsum(v: v128): f64 {
@@ -34,23 +34,37 @@
   return matrix + ((j * stride + k) << 3);
 }
 
-/** H[j][k] = H[k][j] = h; M[j][k] = S_j h S_k (+1 on the diagonal), j ≥ k. */
+/** H[j][k] = H[k][j] = h; M[k][j] = S_j h S_k (+1 on the diagonal), j ≥ k: M's upper triangle. */
 @inline function setEntry(H: usize, M: usize, S: usize, ms: usize, j: usize, k: usize, h: f64): void {
   store<f64>(at(H, ms, j, k), h);
   store<f64>(at(H, ms, k, j), h);
-  store<f64>(at(M, ms, j, k), load<f64>(S + (j << 3)) * h * load<f64>(S + (k << 3)) + (j == k ? 1.0 : 0.0));
+  store<f64>(at(M, ms, k, j), load<f64>(S + (j << 3)) * h * load<f64>(S + (k << 3)) + (j == k ? 1.0 : 0.0));
+}
+
+/** dst[k] -= a src[k] over k < count, any count and alignment. */
+@inline function subtractScaled(dst: usize, src: usize, a: f64, count: usize): void {
+  const bytes = count << 3;
+  const av = f64x2.splat(a);
+  let k: usize = 0;
+  for (; k + 16 <= bytes; k += 16) v128.store(dst + k, f64x2.sub(v128.load(dst + k), f64x2.mul(av, v128.load(src + k))));
+  if (k < bytes) store<f64>(dst + k, load<f64>(dst + k) - a * load<f64>(src + k));
 }
 
 /**
- * H = R Rᵀ (whole), M = I + S H S and its Cholesky factor L in M's lower triangle, Lᵀ in
- * its strict upper one (so back substitution walks rows). Returns 0, or 1 + the first
- * pivot that is not positive (M is then unusable).
+ * Scales the rows by D^-½ (invSqrtD, zero-padded like the rows), then H = R Rᵀ (whole),
+ * M = I + S H S and its Cholesky factor: U = Lᵀ in M's upper triangle, L in its strict
+ * lower one (each solve then walks rows), 1 / diagonal in diagInv. Returns 0, or 1 + the
+ * first pivot that is not positive (M is then unusable).
  */
-export function prepare(R: usize, rowDoubles: i32, count: i32, S: usize, H: usize, M: usize, mStride: i32): i32 {
+export function prepare(R: usize, rowDoubles: i32, count: i32, invSqrtD: usize, S: usize, H: usize, M: usize, mStride: i32, diagInv: usize): i32 {
   const m = <usize>count;
   const ms = <usize>mStride;
   const rowBytes = (<usize>rowDoubles) << 3;
-  // 2 x 2 blocks of H, two columns of doubles at a time: each row is loaded once per block.
+  for (let j: usize = 0; j < m; j++) {
+    const r = R + j * rowBytes;
+    for (let f: usize = 0; f < rowBytes; f += 16) v128.store(r + f, f64x2.mul(v128.load(r + f), v128.load(invSqrtD + f)));
+  }
+  // 2 x 2 blocks of H, four doubles of a row at a time: each row is loaded once per block.
   for (let j: usize = 0; j < m; j += 2) {
     const j1 = j + 1 < m ? j + 1 : j;
     const rj0 = R + j * rowBytes;
@@ -93,31 +107,34 @@ export function prepare(R: usize, rowDoubles: i32, count: i32, S: usize, H: usiz
       }
     }
   }
-  // Cholesky, column by column: the sums are dots of row prefixes.
-  for (let j: usize = 0; j < m; j++) {
-    const rj = at(M, ms, j, 0);
-    const d = load<f64>(rj + (j << 3)) - dot(rj, rj, j);
-    if (!(d > 0)) return <i32>j + 1;
-    const ljj = Math.sqrt(d);
-    store<f64>(rj + (j << 3), ljj);
-    for (let i = j + 1; i < m; i++) {
-      const ri = at(M, ms, i, 0);
-      store<f64>(ri + (j << 3), (load<f64>(ri + (j << 3)) - dot(ri, rj, j)) / ljj);
-    }
+  // Right-looking Cholesky M = UᵀU by rows of the upper triangle: no dot products, so no
+  // chain of reductions, only row updates.
+  for (let k: usize = 0; k < m; k++) {
+    const rk = at(M, ms, k, 0);
+    const d = load<f64>(rk + (k << 3));
+    if (!(d > 0)) return <i32>k + 1;
+    const ukk = Math.sqrt(d);
+    const inv = 1 / ukk;
+    store<f64>(rk + (k << 3), ukk);
+    store<f64>(diagInv + (k << 3), inv);
+    for (let c = k + 1; c < m; c++) store<f64>(rk + (c << 3), load<f64>(rk + (c << 3)) * inv);
+    for (let i = k + 1; i < m; i++) subtractScaled(at(M, ms, i, i), rk + (i << 3), load<f64>(rk + (i << 3)), m - i);
   }
-  for (let j: usize = 0; j < m; j++) for (let k: usize = 0; k < j; k++) store<f64>(at(M, ms, k, j), load<f64>(at(M, ms, j, k)));
+  for (let j: usize = 0; j < m; j++) for (let k: usize = 0; k < j; k++) store<f64>(at(M, ms, j, k), load<f64>(at(M, ms, k, j)));
   return 0;
 }
 
 /**
- * u = X A⁻¹ s for the prepared A, s given scaled (ŝ = D^-½ s, zero-padded to rowDoubles):
- * v = R ŝ, y = M⁻¹ S v by the two triangular solves, u_j = y_j / S_j, or where
- * S_j ≤ smallestS, u_j = v_j − (H S y)_j. v and y are scratch of m doubles.
+ * u = X A⁻¹ s for the prepared A, s zero-padded to rowDoubles (scaled here: ŝ = D^-½ s):
+ * v = R ŝ, y = M⁻¹ S v by the two triangular solves (column by column: each step one
+ * row update), u_j = y_j / S_j, or where S_j ≤ smallestS, u_j = v_j − (H S y)_j.
+ * v and y are scratch of m doubles.
  */
-export function project(R: usize, rowDoubles: i32, count: i32, sHat: usize, S: usize, H: usize, M: usize, mStride: i32, v: usize, y: usize, u: usize, smallestS: f64): void {
+export function project(R: usize, rowDoubles: i32, count: i32, sHat: usize, invSqrtD: usize, S: usize, H: usize, M: usize, mStride: i32, diagInv: usize, v: usize, y: usize, u: usize, smallestS: f64): void {
   const m = <usize>count;
   const ms = <usize>mStride;
   const rowBytes = (<usize>rowDoubles) << 3;
+  for (let f: usize = 0; f < rowBytes; f += 16) v128.store(sHat + f, f64x2.mul(v128.load(sHat + f), v128.load(invSqrtD + f)));
   let j: usize = 0;
   // Two rows at a time: one load of ŝ for both.
   for (; j + 2 <= m; j += 2) {
@@ -147,16 +164,20 @@ export function project(R: usize, rowDoubles: i32, count: i32, sHat: usize, S: u
     store<f64>(v + (j << 3), vj);
     store<f64>(y + (j << 3), load<f64>(S + (j << 3)) * vj);
   }
+  // Uᵀ z = y: z_i, then its part out of the rest, by row i of U.
   for (let i: usize = 0; i < m; i++) {
-    const ri = at(M, ms, i, 0);
     const yi = y + (i << 3);
-    store<f64>(yi, (load<f64>(yi) - dot(ri, y, i)) / load<f64>(ri + (i << 3)));
+    const zi = load<f64>(yi) * load<f64>(diagInv + (i << 3));
+    store<f64>(yi, zi);
+    subtractScaled(yi + 8, at(M, ms, i, i + 1), zi, m - i - 1);
   }
+  // U x = z: x_i, then its part out of z[0 .. i), by row i of L = Uᵀ.
   for (let i = <isize>m - 1; i >= 0; i--) {
     const ii = <usize>i;
-    const ri = at(M, ms, ii, 0);
     const yi = y + (ii << 3);
-    store<f64>(yi, (load<f64>(yi) - dot(ri + ((ii + 1) << 3), yi + 8, m - ii - 1)) / load<f64>(ri + (ii << 3)));
+    const xi = load<f64>(yi) * load<f64>(diagInv + (ii << 3));
+    store<f64>(yi, xi);
+    subtractScaled(y, at(M, ms, ii, 0), xi, ii);
   }
   for (let k: usize = 0; k < m; k++) {
     const sk = load<f64>(S + (k << 3));
