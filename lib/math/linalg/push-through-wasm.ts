@@ -28,9 +28,10 @@ interface Layout {
 
 /**
  * The push-through solver with its arithmetic in WebAssembly SIMD (assembly/push-through.ts):
- * the scaled rows are written straight into the kernel's memory, where H, M's factor and
- * the per-item vectors stay; `project` copies out only u. The memory grows with the largest
- * user seen and is one view for everything, so a request allocates nothing.
+ * the rated rows are copied straight into the kernel's memory (and scaled there), where H,
+ * M's factor and the per-item vectors stay; `project` copies in s and out only u. The memory
+ * grows with the largest user seen and is one view for everything, so a request allocates
+ * nothing.
  */
 export class WasmPushThrough implements PushThroughEngine {
   private readonly instance = new GrowingKernelInstance(kernel.module);
