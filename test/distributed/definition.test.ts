@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import aslValidator from 'asl-validator';
 import { describe, expect, it } from 'vitest';
 import { ITEMS_FIELD, readItemsState, toLocalDefinition, type MachineDefinition } from '../../lib/distributed/local-definition';
@@ -33,6 +34,22 @@ describe('the distributed training state machine (lib/distributed/state-machine.
       const retried = task.Retry.flatMap((r: { ErrorEquals: string[] }) => r.ErrorEquals);
       expect(retried).toEqual(expect.arrayContaining(['Lambda.ServiceException', 'Lambda.TooManyRequestsException', 'Lambda.SdkClientException', 'States.TaskFailed']));
     }
+  });
+
+  it("gives every Task the train function's own 15-minute limit (the ASL default is 60 s, which a large prepare passes)", async () => {
+    const yml = await readFile('serverless.yml', 'utf8');
+    const trainTimeout = Number(/trainCommon: &trainCommon[\s\S]*?\n\s+timeout: (\d+)/.exec(yml)![1]);
+    expect(trainTimeout).toBe(900);
+    const tasks: [string, Record<string, any>][] = [];
+    const collect = (states: Record<string, any>) => {
+      for (const [name, state] of Object.entries(states)) {
+        if (state.Type === 'Task') tasks.push([name, state]);
+        if (state.ItemProcessor) collect(state.ItemProcessor.States);
+      }
+    };
+    collect(source.States);
+    expect(tasks.map(([name]) => name).sort()).toEqual(['Finish', 'Prepare', 'ReduceItems', 'ReduceUsers', 'SolveItemBlock', 'SolveUserBlock']);
+    for (const [name, task] of tasks) expect(task.TimeoutSeconds, name).toBe(trainTimeout);
   });
 
   it('loops: the Choice goes back to the items step until the users reduce says done, then to Finish', () => {
