@@ -174,22 +174,34 @@ const csrArrays = (rows: number, size: number): CsrArrays => ({
 
 /**
  * Fills both tables in place (`users`: nUsers(d) + 1 offsets, `items`: nItems(d) + 1,
- * d.size entries each), as buildUserCsr and buildItemCsr would: the item table from the
- * data, then the user table as its transpose, which reads the item table in order and
- * needs no scratch (items come out ascending in each user's row because they are read so).
+ * d.size entries each), as buildUserCsr and buildItemCsr would: the side with more rows
+ * (shorter ones, cheaper to sort) from the data, then the other as its transpose, which
+ * reads the first in order and needs no sorting (its columns come out ascending, repeated
+ * pairs in the first table's order, which is data order).
  */
 export function fillCsrPair(d: Dataset, users: CsrArrays, items: CsrArrays, itemLabel?: Int32Array): void {
-  groupBy(d.items, d.users, d.ratings, d.size, { rows: itemLabel }, items);
-  const { offsets, cols: outCols, values: outValues } = users;
+  if (nUsers(d) >= nItems(d)) {
+    groupBy(d.users, d.items, d.ratings, d.size, { cols: itemLabel }, users);
+    transposeInto(users, items);
+  } else {
+    groupBy(d.items, d.users, d.ratings, d.size, { rows: itemLabel }, items);
+    transposeInto(items, users);
+  }
+}
+
+/** `into` (rows = `from`'s columns) as the transpose of `from`, read in order. */
+function transposeInto(from: CsrArrays, into: CsrArrays): void {
+  const { offsets, cols: outCols, values: outValues } = into;
+  const size = from.offsets[from.offsets.length - 1]!;
   offsets.fill(0);
-  for (let k = 0; k < d.size; k++) offsets[items.cols[k]! + 1]!++;
+  for (let k = 0; k < size; k++) offsets[from.cols[k]! + 1]!++;
   const cursor = countsToOffsets(offsets);
-  const nI = items.offsets.length - 1;
-  for (let i = 0; i < nI; i++) {
-    for (let k = items.offsets[i]!; k < items.offsets[i + 1]!; k++) {
-      const at = cursor[items.cols[k]!]!++;
-      outCols[at] = i;
-      outValues[at] = items.values[k]!;
+  const nRows = from.offsets.length - 1;
+  for (let r = 0; r < nRows; r++) {
+    for (let k = from.offsets[r]!; k < from.offsets[r + 1]!; k++) {
+      const at = cursor[from.cols[k]!]!++;
+      outCols[at] = r;
+      outValues[at] = from.values[k]!;
     }
   }
 }

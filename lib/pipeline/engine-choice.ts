@@ -20,7 +20,7 @@ export interface EngineThresholds {
 /**
  * What one 10 GB, 15-minute train function is known to manage: "iALS up to roughly 50M
  * ratings" (README, "Past one function"), with room on the measured side: the 30M-rating
- * set trains in 53 s at 2.47 GB peak (SVD, dim 200; README's benchmarks) and iALS solves
+ * set trains in 56 s at 1.79 GB peak (SVD, dim 200; README's `bench pipeline`) and iALS solves
  * about 8.4M entries a second a thread (docs/scale.md). In bytes: 50M ratings at 20 B a
  * line, the shortest line measured (ml-100k's u.data 19.8 B, ml-latest-small's
  * ratings.csv 24.6 B, the generator's .dat 26.3 B: 30M ratings in 790 MB), so a file of

@@ -67,17 +67,19 @@ describe('buildUserCsr / buildItemCsr', () => {
   });
 
   it.each([
-    ['in user order', true],
-    ['in random order', false],
-  ])('fills both tables in place exactly as the builders do, data %s, items relabelled or not', (_, byUser) => {
+    ['in user order', true, 60, 90],
+    ['in random order', false, 60, 90],
+    ['in user order', true, 90, 60],
+    ['in random order', false, 90, 60],
+  ])('fills both tables in place exactly as the builders do, data %s, %i users x %i items, items relabelled or not', (_, byUser, nU, nI) => {
     const rng = createRng(11);
     const random: [number, number, number][] = [];
-    for (let k = 0; k < 3000; k++) random.push([rng.nextInt(60), rng.nextInt(90), 1 + rng.nextInt(5)]);
+    for (let k = 0; k < 3000; k++) random.push([rng.nextInt(nU), rng.nextInt(nI), 1 + rng.nextInt(5)]);
     if (byUser) random.sort((a, b) => a[0] - b[0]);
-    const data = tinyDataset(random, 60, 90);
+    const data = tinyDataset(random, nU, nI);
     for (const label of [undefined, itemsByPopularity(data).label]) {
       const arrays = (rows: number) => ({ offsets: new Uint32Array(rows + 1), cols: new Int32Array(data.size), values: new Float32Array(data.size) });
-      const [users, items] = [arrays(60), arrays(90)];
+      const [users, items] = [arrays(nU), arrays(nI)];
       fillCsrPair(data, users, items, label);
       const [u, i] = [buildUserCsr(data, label), buildItemCsr(data, label)];
       expect(users).toEqual({ offsets: u.offsets, cols: u.items, values: u.ratings });
