@@ -97,8 +97,8 @@ export async function runEpochs(runner: EpochRunner, o: LoopOptions): Promise<Lo
 /**
  * Past this many bytes a best-epoch copy goes to a scratch file instead of memory: at the
  * PoC set's 1M users and SVD's dim 200, P alone is 800 MB, and a second one in memory is
- * what held the train function above 2 GB. A save then costs a write to the page cache
- * (about 0.3 s for 800 MB here) and the end one read back into the live arrays.
+ * what held the train function above 2 GB. A save then costs a write of those bytes to
+ * the page cache, and the end one read back into the live arrays.
  */
 export const SPILL_ABOVE_BYTES = 256 * 2 ** 20;
 
@@ -136,10 +136,8 @@ export class Snapshot<K extends string> {
 
   /** Once, after training: with `inPlace`, the arrays returned (the saved or the live ones) are rearranged. */
   result(useSaved: boolean): Record<K, Float32Array> {
-    if (useSaved && this.spill) {
-      this.spill.readInto(this.arrays(this.live));
-      this.release();
-    } else if (useSaved && this.saved) {
+    if (useSaved && this.spill) this.spill.readInto(this.arrays(this.live));
+    else if (useSaved && this.saved) {
       this.inPlace?.(this.saved);
       return this.saved;
     }
