@@ -5,7 +5,7 @@
  * fields and returns what it started; the train function then trains nothing itself.
  */
 import type { SFNClient } from '@aws-sdk/client-sfn';
-import { newVersionId } from '../artifacts/version-id';
+import { newVersionId, versionIdOf } from '../artifacts/version-id';
 import { estimateSourceSize, type SourceSize } from '../data/sources/size';
 import { parseSource, withFormat } from '../data/sources/spec';
 import type { SourceContext } from '../data/sources/context';
@@ -19,13 +19,17 @@ export interface TrainingJob {
   /** The event's own training fields: the state machine's prepare lays them over the same env defaults. */
   request: Record<string, unknown>;
   engine?: EngineSetting;
+  /** The scheduled event this run comes from: the run (and its execution) is named after it. */
+  delivery?: { id: string; time: Date };
 }
 
 export interface DistributedStarted {
   mode: 'distributed-started';
   engine: 'distributed';
   executionArn: string;
-  startDate: string;
+  /** Absent when this run had been started already (a repeated delivery): `alreadyStarted`. */
+  startDate?: string;
+  alreadyStarted?: true;
   runId: string;
   reason: string;
   size?: SourceSize;
@@ -67,7 +71,8 @@ export async function routeTraining(job: TrainingJob, options: RouteOptions = {}
   const choice = chooseEngine(setting, size, thresholds, unavailable(job.config, arn));
   if (choice.engine === 'single') return { engine: 'single', reason: choice.reason, ...(size ? { size } : {}) };
 
-  const runId = newVersionId();
+  // Step Functions starts nothing new for a name it has run with the same input: a repeated delivery is a no-op.
+  const runId = job.delivery ? versionIdOf(job.delivery.time, job.delivery.id) : newVersionId();
   const input: PrepareRequest = { config: job.request, ...distributedRunSettings(env), runId };
   const started = await startExecution(options.client ?? createSfnClient(env), arn!, runId, input);
   return { mode: 'distributed-started', engine: 'distributed', ...started, runId, reason: choice.reason, ...(size ? { size } : {}) };

@@ -1,4 +1,4 @@
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 
 /**
  * Starts DistributedTrain executions. With SFN_ENDPOINT set (a local stand-in for the Step
@@ -16,12 +16,24 @@ export function createSfnClient(env: NodeJS.ProcessEnv = process.env): SFNClient
 
 export interface StartedExecution {
   executionArn: string;
-  startDate: string;
+  /** When it started; absent when an execution of that name had already run (`alreadyStarted`). */
+  startDate?: string;
+  alreadyStarted?: true;
 }
 
-/** One StartExecution; `name` is the run id, so an execution and its `distributed/<run>/` share it. */
+/**
+ * One StartExecution; `name` is the run id, so an execution and its `distributed/<run>/`
+ * share it. A name still running with the same input is the same execution (Step Functions
+ * answers as the first time); a name already used and finished is ExecutionAlreadyExists:
+ * this run was started before, so it is reported as such, not started again.
+ */
 export async function startExecution(client: SFNClient, stateMachineArn: string, name: string, input: unknown): Promise<StartedExecution> {
-  const out = await client.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
-  if (!out.executionArn) throw new Error(`StartExecution of ${stateMachineArn} returned no execution ARN`);
-  return { executionArn: out.executionArn, startDate: (out.startDate ?? new Date()).toISOString() };
+  try {
+    const out = await client.send(new StartExecutionCommand({ stateMachineArn, name, input: JSON.stringify(input) }));
+    if (!out.executionArn) throw new Error(`StartExecution of ${stateMachineArn} returned no execution ARN`);
+    return { executionArn: out.executionArn, startDate: (out.startDate ?? new Date()).toISOString() };
+  } catch (err) {
+    if (!(err instanceof ExecutionAlreadyExists)) throw err;
+    return { executionArn: `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`, alreadyStarted: true };
+  }
 }

@@ -34,18 +34,31 @@ function envDefaults(env: NodeJS.ProcessEnv): Record<string, unknown> {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+const isScheduled = (event: unknown): event is Record<string, unknown> =>
+  isObject(event) && (event['detail-type'] === 'Scheduled Event' || event.source === 'aws.events');
+
 /** The fields an event gives: a scheduled event's detail, or the event itself. */
 function requestFields(event: unknown): Record<string, unknown> {
   if (event !== undefined && event !== null && !isObject(event)) {
     throw new TrainConfigError(`the train event must be a JSON object, got ${Array.isArray(event) ? 'an array' : typeof event}`);
   }
-  const scheduled = isObject(event) && (event['detail-type'] === 'Scheduled Event' || event.source === 'aws.events');
-  return scheduled ? (isObject(event.detail) ? event.detail : {}) : (event ?? {});
+  return isScheduled(event) ? (isObject(event.detail) ? event.detail : {}) : (event ?? {});
+}
+
+/**
+ * A scheduled event's own identity (EventBridge's id and time), which every delivery of it
+ * repeats: a run started from it is named after it, so a second delivery (EventBridge and
+ * Lambda's async retries deliver at least once) starts nothing new.
+ */
+function deliveryOf(event: unknown): { id: string; time: Date } | undefined {
+  if (!isScheduled(event) || typeof event.id !== 'string' || typeof event.time !== 'string') return undefined;
+  const time = new Date(event.time);
+  return Number.isNaN(time.getTime()) ? undefined : { id: event.id, time };
 }
 
 export type TrainEvent =
   /** `request`: the event's own training fields (a run handed to the state machine takes them as they came); `engine` overrides TRAIN_ENGINE. */
-  | { mode: 'train'; config: TrainConfig; request: Record<string, unknown>; engine?: EngineSetting }
+  | { mode: 'train'; config: TrainConfig; request: Record<string, unknown>; engine?: EngineSetting; delivery?: { id: string; time: Date } }
   | { mode: 'batch'; request: BatchRequest }
   | { mode: 'refresh'; request: RefreshRequest };
 
@@ -60,11 +73,13 @@ export function parseTrainEvent(event: unknown, env: NodeJS.ProcessEnv = process
   }
   if (mode !== undefined && mode !== 'train') throw new TrainConfigError(`mode must be "train", "batch" or "refresh", got ${JSON.stringify(mode)}`);
   const { engine, ...request } = fields;
+  const delivery = deliveryOf(event);
   return {
     mode: 'train',
     config: parseTrainConfig({ ...envDefaults(env), ...request }),
     request,
     ...(engine !== undefined ? { engine: parseEngineSetting(engine, 'engine') } : {}),
+    ...(delivery ? { delivery } : {}),
   };
 }
 

@@ -23,7 +23,14 @@ async function startSfnStub() {
     req.on('end', () => {
       const target = req.headers['x-amz-target'] as string | undefined;
       const body = JSON.parse(text) as Received['body'];
+      const repeated = received.some((r) => r.body.name === body.name);
       received.push({ target, body });
+      if (repeated) {
+        // As Step Functions answers for a name whose execution has finished.
+        res.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' });
+        res.end(JSON.stringify({ __type: 'com.amazonaws.sfn#ExecutionAlreadyExists', message: `Execution Already Exists: '${body.name}'` }));
+        return;
+      }
       res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
       res.end(JSON.stringify({ executionArn: `${body.stateMachineArn.replace(':stateMachine:', ':execution:')}:${body.name}`, startDate: 1764820800 }));
     });
@@ -63,6 +70,23 @@ describe('the train function chooses its engine by the size of the source', () =
     process.env = savedEnv;
     await sfn.close();
     await s3.close();
+  });
+
+  it('names the run after the scheduled event, so a second delivery of it starts nothing new', async () => {
+    const delivery = { ...scheduled, id: 'a1b2c3d4-0000-4000-8000-000000000001', time: '2026-12-04T03:00:00Z' };
+    const first = (await invoke(delivery)) as Record<string, any>;
+    expect(first).toMatchObject({ mode: 'distributed-started', startDate: expect.any(String) });
+    expect(first.runId).toMatch(/^20261204T030000Z-[0-9a-f]{6}$/);
+    expect(first.alreadyStarted).toBeUndefined();
+    const again = (await invoke(delivery)) as Record<string, any>;
+    expect(again).toMatchObject({ mode: 'distributed-started', runId: first.runId, executionArn: first.executionArn, alreadyStarted: true });
+    expect(again.startDate).toBeUndefined();
+    // Both deliveries asked for the same execution with the same input.
+    expect(sfn.received).toHaveLength(2);
+    expect(sfn.received[1]!.body).toEqual(sfn.received[0]!.body);
+    const other = (await invoke({ ...delivery, id: 'a1b2c3d4-0000-4000-8000-000000000002' })) as Record<string, any>;
+    expect(other.runId).not.toBe(first.runId);
+    expect(other.alreadyStarted).toBeUndefined();
   });
 
   it('past the threshold, starts the state machine with the same input instead of training; that input trains and publishes', async () => {
