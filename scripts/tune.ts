@@ -8,40 +8,12 @@ import { loadDataset, parseSource } from '../lib/data/sources';
 import { nestedTune, type TuneReport } from '../lib/eval/tuning';
 import { ModelParamsError } from '../lib/models/params';
 import { getModel, MODEL_KINDS } from '../lib/models/registry';
+import { parseGridFlag, parseParamFlag } from './support/param-flags';
 
 const positiveInt = (name: string, min: number) => (value: string) => {
   const n = Number(value);
   if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer >= ${min}`);
   return n;
-};
-
-/** key=value, the value read as JSON when it parses (numbers, strings in quotes), else as a string. */
-const collectParam = (value: string, previous: Record<string, unknown>): Record<string, unknown> => {
-  const eq = value.indexOf('=');
-  if (eq < 1) throw new InvalidArgumentError(`--param takes key=value, got "${value}"`);
-  const raw = value.slice(eq + 1);
-  let parsed: unknown = raw;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    // a bare word such as linear: a string
-  }
-  return { ...previous, [value.slice(0, eq)]: parsed };
-};
-
-/** key=v1,v2,...: the values searched for that key instead of the kind's grid (numbers as numbers). */
-const collectGrid = (value: string, previous: Record<string, (number | string)[]>): Record<string, (number | string)[]> => {
-  const eq = value.indexOf('=');
-  if (eq < 1 || eq === value.length - 1) throw new InvalidArgumentError(`--grid takes key=value,value,..., got "${value}"`);
-  const values = value
-    .slice(eq + 1)
-    .split(',')
-    .map((v) => {
-      const parsed = collectParam(`v=${v.trim()}`, {}).v;
-      if (typeof parsed !== 'number' && typeof parsed !== 'string') throw new InvalidArgumentError(`--grid values are numbers or words, got "${v}"`);
-      return parsed;
-    });
-  return { ...previous, [value.slice(0, eq)]: values };
 };
 
 interface TuneFlags {
@@ -65,8 +37,8 @@ function parseArgs(argv: string[]): TuneFlags {
     .option('--inner <n>', 'inner folds (used to choose)', positiveInt('--inner', 2), 3)
     .option('--seed <n>', 'seed of every split', positiveInt('--seed', 0), 1)
     .option('--threads <n>', 'training threads', positiveInt('--threads', 1))
-    .option('--param <key=value>', 'hold a param fixed during the search (repeatable)', collectParam, {})
-    .option('--grid <key=v1,v2>', "search these values of a key; the grid is then only the keys given (repeatable)", collectGrid, {})
+    .option('--param <key=value>', 'hold a param fixed during the search (repeatable)', parseParamFlag, {})
+    .option('--grid <key=v1,v2>', "search these values of a key; the grid is then only the keys given (repeatable)", parseGridFlag, {})
     .option('--json', 'print the report as one JSON object')
     .exitOverride()
     .configureOutput({ writeErr: () => {} })

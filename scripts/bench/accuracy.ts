@@ -23,6 +23,7 @@ import {
 import { ModelParamsError } from '../../lib/models/params';
 import { getModel, MODEL_KINDS, type RegisteredModel } from '../../lib/models/registry';
 import { positiveInt } from './support/cli';
+import { parseParamFlag } from '../support/param-flags';
 import { peersDir } from './support/peer';
 import { runSurpriseFolds, SURPRISE_ALGOS, surpriseBuild, type SurpriseAlgo } from './support/peer-surprise';
 
@@ -59,15 +60,8 @@ const collect = (value: string, previous: string[]): string[] => [
   ...value.split(',').map((s) => s.trim()).filter(Boolean),
 ];
 
-/** key=value; numbers and true/false are converted, anything else stays a string. */
-export function parseParam(text: string, previous: Record<string, unknown>): Record<string, unknown> {
-  const eq = text.indexOf('=');
-  if (eq <= 0) throw new InvalidArgumentError(`expected key=value, got "${text}"`);
-  const key = text.slice(0, eq).trim();
-  const raw = text.slice(eq + 1).trim();
-  const value = raw === 'true' ? true : raw === 'false' ? false : raw !== '' && Number.isFinite(Number(raw)) ? Number(raw) : raw;
-  return { ...previous, [key]: value };
-}
+/** `--param key=value` (scripts/support/param-flags.ts). */
+export const parseParam = parseParamFlag;
 
 /** Parses the command line; throws CommanderError (with a message) on bad input, and after writing `--help`'s text. */
 export function parseArgs(argv: string[], writeOut: (text: string) => void = () => {}): AccuracyOptions {
