@@ -1,6 +1,6 @@
-import type { ItemExplainer } from '../math/contributions';
+import type { ItemExplainer, LargestTerms } from '../math/contributions';
 import type { TopN } from '../math/scoring';
-import { shareOf } from '../serving/reasons';
+import { shareOf, termShare } from '../serving/reasons';
 import type { ServingModel } from '../serving/serving-model';
 import { float32Text } from './score-text';
 
@@ -28,23 +28,21 @@ export class UserLines {
     let items = '';
     let scores = '';
     let reasons = '';
+    const terms = explainer ? this.model.reasons.collect(explainer, heap.items, count) : undefined;
     for (let k = 0; k < count; k++) {
       const sep = k === 0 ? '' : ',';
       items += sep + this.itemJson[heap.items[k]!]!;
       scores += sep + float32Text(heap.scores[k]!);
-      if (explainer !== undefined) reasons += sep + this.reasons(explainer, heap.items[k]!);
+      if (explainer !== undefined) reasons += sep + (terms ? this.reasons(terms[k]!) : '[]');
     }
     const explained = explainer === undefined ? '' : `,"reasons":[${reasons}]`;
     return `{"userId":${jsonId(this.model.artifacts.userIds[user]!)},"items":[${items}],"scores":[${scores}]${explained}}\n`;
   }
 
-  private reasons(explainer: ItemExplainer | null, item: number): string {
-    if (!explainer) return '[]';
-    const picker = this.model.reasons;
-    const count = picker.collect(explainer, item);
+  private reasons(terms: LargestTerms): string {
     let out = '';
-    for (let k = 0; k < count; k++) {
-      out += `${k === 0 ? '' : ','}{"id":${this.itemJson[picker.item(k)]!},"share":${shareOf(picker.share(k))}}`;
+    for (let c = 0; c < terms.count; c++) {
+      out += `${c === 0 ? '' : ','}{"id":${this.itemJson[terms.items[c]!]!},"share":${shareOf(termShare(terms, c))}}`;
     }
     return `[${out}]`;
   }

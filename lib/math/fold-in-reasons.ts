@@ -16,8 +16,7 @@
  * identity needs X Λ⁻¹ per user, mK², and does not pay) one K x K factorisation per user
  * and one solve per item.
  */
-import type { Contributions, ItemExplainer } from './contributions';
-import { GrowableBuffer } from './contributions';
+import { explainEach, GrowableBuffer, type Contributions, type ItemExplainer, type LargestTerms } from './contributions';
 import { choleskyFactor, choleskySolve } from './linalg/cholesky';
 import { BiasedGram } from './linalg/normal-equations';
 import { PushThroughSolver } from './linalg/push-through';
@@ -40,10 +39,12 @@ export class FoldInReasons implements ItemExplainer {
   private readonly gram: BiasedGram;
   private readonly residualBuffer = new GrowableBuffer();
   private readonly projectionBuffer = new GrowableBuffer();
+  private readonly termScaleBuffer = new GrowableBuffer();
   private readonly ridgeDiagonal: Float64Array;
   private pushThrough: PushThroughSolver | undefined;
   private usePushThrough = false;
   private projection: Float64Array = new Float64Array(0);
+  private termScale: Float64Array = new Float64Array(0);
   private residuals: Float64Array = new Float64Array(0);
   private items: Int32Array = new Int32Array(0);
   private weight = 1;
@@ -76,8 +77,10 @@ export class FoldInReasons implements ItemExplainer {
     if (this.usePushThrough) {
       const D = this.ridgeDiagonal;
       for (let a = 0; a < K; a++) D[a] = (a < m.dim ? ridge!.reg : ridge!.regBias) * items.length;
-      (this.pushThrough ??= new PushThroughSolver(K)).prepare(m.Q, m.dim, items, true, D, system.weight);
+      (this.pushThrough ??= new PushThroughSolver(K, 'fastest', m.Q)).prepare(m.Q, m.dim, items, true, D, system.weight);
       this.projection = this.projectionBuffer.of(items.length);
+      this.termScale = this.termScaleBuffer.of(items.length);
+      for (let k = 0; k < items.length; k++) this.termScale[k] = system.weight * this.residuals[k]!;
       return this;
     }
     if (system.prior) A.set(system.prior);
@@ -94,6 +97,16 @@ export class FoldInReasons implements ItemExplainer {
   explain(item: number, out: Contributions): void {
     if (this.usePushThrough) this.explainPushedThrough(item, out);
     else this.explainSolved(item, out);
+  }
+
+  largestTerms(explained: ArrayLike<number>, count: number, out: readonly LargestTerms[]): void {
+    if (!this.usePushThrough || this.implicitNorm !== 0) {
+      explainEach(this, explained, count, out);
+      return;
+    }
+    // t_j = (w e_j) x_j·(A⁻¹ [q_i; 0]): the solver reduces the terms itself.
+    this.pushThrough!.largestTerms(this.m.Q, this.m.dim, explained, count, this.m.dim, this.termScale, out);
+    for (let k = 0; k < count; k++) out[k]!.indexing(this.items);
   }
 
   private explainPushedThrough(item: number, out: Contributions): void {

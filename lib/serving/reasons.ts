@@ -1,6 +1,5 @@
-import type { Contributions, ItemExplainer } from '../math/contributions';
+import { explainEach, LargestTerms, type ItemExplainer } from '../math/contributions';
 import type { ExternalId } from '../data/external-id';
-import { TopN } from '../math/scoring';
 
 /** Shares to three decimals, as answers give them: a reason's weight, not a measurement. */
 export const shareOf = (share: number): number => Math.round(share * 1000) / 1000;
@@ -16,41 +15,36 @@ export interface Reason {
 }
 
 /**
- * Keeps the MAX_REASONS largest positive terms of one item's score and the sum of all
- * its positive terms (a term that pulls the score down is not a reason to recommend it).
- * Reused for every item explained: made once per loaded model.
+ * The reasons of recommended items: each item's MAX_REASONS largest positive terms and
+ * the sum of all its positive terms (a term that pulls the score down is not a reason to
+ * recommend it), for a whole list at once, through the explainer's largestTerms where it
+ * has one. Its slots are reused for every list explained: made once per loaded model.
  */
-export class ReasonPicker implements Contributions {
-  private readonly heap = new TopN(MAX_REASONS);
-  private positive = 0;
+export class ReasonPicker {
+  private readonly slots: LargestTerms[] = [];
 
-  add(ratedItem: number, contribution: number): void {
-    if (!(contribution > 0)) return;
-    this.positive += contribution;
-    this.heap.offer(ratedItem, contribution);
+  /** The largest terms of items[k] for k < count, in slot k (valid until the next call). */
+  collect(explainer: ItemExplainer, items: ArrayLike<number>, count: number): readonly LargestTerms[] {
+    const { slots } = this;
+    while (slots.length < count) slots.push(new LargestTerms(MAX_REASONS));
+    if (explainer.largestTerms) explainer.largestTerms(items, count, slots);
+    else explainEach(explainer, items, count, slots);
+    return slots;
   }
 
-  /** Explains `item`; returns how many reasons it has: item(k) and share(k) for k < count, largest share first. */
-  collect(explainer: ItemExplainer, item: number): number {
-    this.heap.reset();
-    this.positive = 0;
-    explainer.explain(item, this);
-    return this.heap.sortDescending();
-  }
-
-  item(k: number): number {
-    return this.heap.items[k]!;
-  }
-
-  share(k: number): number {
-    return this.heap.scores[k]! / this.positive;
-  }
-
-  /** The reasons of `item`, largest share first. */
-  pick(explainer: ItemExplainer, item: number, describe: (ratedItem: number, share: number) => Reason): Reason[] {
-    const count = this.collect(explainer, item);
-    const out = new Array<Reason>(count);
-    for (let k = 0; k < count; k++) out[k] = describe(this.item(k), this.share(k));
+  /** The reasons of items[k] for k < count, each largest share first. */
+  pick(explainer: ItemExplainer, items: ArrayLike<number>, count: number, describe: (ratedItem: number, share: number) => Reason): Reason[][] {
+    const slots = this.collect(explainer, items, count);
+    const out = new Array<Reason[]>(count);
+    for (let k = 0; k < count; k++) {
+      const terms = slots[k]!;
+      const reasons = new Array<Reason>(terms.count);
+      for (let c = 0; c < terms.count; c++) reasons[c] = describe(terms.items[c]!, termShare(terms, c));
+      out[k] = reasons;
+    }
     return out;
   }
 }
+
+/** Term c's share of the positive total. */
+export const termShare = (terms: LargestTerms, c: number): number => terms.terms[c]! / terms.positiveSum;

@@ -98,8 +98,9 @@ function topMovies(model: ServingModel, user: UserState, n: number, mask: ItemMa
   const movies = fromHeap(model, heap, topItems(model, user, heap, mask));
   if (explain !== undefined) {
     const explainer = explain ? explainerOf(model, user, explain) : undefined;
+    const reasons = explainer ? model.reasons.pick(explainer, heap.items, movies.length, (item, share) => reason(model, item, share)) : undefined;
     movies.forEach((m, k) => {
-      m.reasons = explainer ? model.reasons.pick(explainer, heap.items[k]!, (item, share) => reason(model, item, share)) : [];
+      m.reasons = reasons ? reasons[k]! : [];
     });
   }
   return movies;

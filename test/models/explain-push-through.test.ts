@@ -12,11 +12,13 @@ import { parseIalsFoldIn } from '../../lib/models/ials/fold-in';
 import { IalsReasons } from '../../lib/models/ials/reasons';
 import { getModel } from '../../lib/models/registry';
 import { implicitTerm } from '../../lib/models/svdpp/implicit-term';
+import { MAX_REASONS, ReasonPicker } from '../../lib/serving/reasons';
 
 /**
  * The push-through path of the reasons (fewer ratings than K) against the K x K solve,
  * on the same inputs: the same terms, and the terms still sum to the fold-in score. A
- * visitor with m < K takes the new path, one with m > K the solve.
+ * visitor with m < K takes the new path, one with m > K the solve. A list's reasons,
+ * which the solver reduces to the largest terms itself, are the solve's too.
  */
 const data = generateSynthetic({ users: 150, movies: 90, perUser: 30, seed: 11, mode: 'planted' }).dataset;
 const rows = buildUserCsr(data);
@@ -98,5 +100,28 @@ describe.each(Object.keys(QUICK))('%s reasons by push-through', (kind) => {
     // m < K goes through the push-through solver, m ≥ K never does.
     if (m < side.dim) expect(project).toHaveBeenCalledTimes(explained.length);
     else expect(project).not.toHaveBeenCalled();
+  });
+
+  it('with 5 ratings: the reasons of a whole list, reduced by the solver where the terms allow, are those of the solve’s terms', async () => {
+    const items = allItems.slice(0, 5);
+    const ratings = allRatings.slice(0, 5);
+    const { side, scorer } = await opened(kind);
+    const reduced = vi.spyOn(PushThroughSolver.prototype, 'largestTerms');
+    const visitor = scorer.foldIn(items, ratings);
+    const listed = new ReasonPicker().pick(scorer.explain!(visitor, ratings), Int32Array.from(explained), explained.length, (j, share) => ({ id: j, title: null, share }));
+    const reference = solved(kind, side, items, ratings);
+    let reasons = 0;
+    explained.forEach((i, n) => {
+      const slow = new AllTerms();
+      reference.explain(i, slow);
+      const positive = [...slow.terms].filter(([, t]) => t > 0).sort((a, b) => b[1] - a[1]);
+      const total = positive.reduce((a, [, t]) => a + t, 0);
+      expect(listed[n]!.map((r) => r.id)).toEqual(positive.slice(0, MAX_REASONS).map(([j]) => j));
+      listed[n]!.forEach((r, c) => expect(r.share).toBeCloseTo(positive[c]![1] / total, 4));
+      reasons += listed[n]!.length;
+    });
+    expect(reasons).toBeGreaterThan(explained.length);
+    // SVD++'s terms carry an implicit part the solver does not see: it adds them one by one.
+    expect(reduced).toHaveBeenCalledTimes(kind === 'svdpp' ? 0 : 1);
   });
 });

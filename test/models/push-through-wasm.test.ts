@@ -1,12 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { LargestTerms } from '../../lib/math/contributions';
 import { PushThroughSolver } from '../../lib/math/linalg/push-through';
 import { wasmPushThroughAvailable } from '../../lib/math/linalg/push-through-wasm';
 
 /**
  * The push-through solver's WebAssembly kernel against its JS reference on random inputs
- * of awkward sizes (m and n odd, even, 1, around 32 and 64): the same u to 1e-10 of its
- * largest entry. Each n keeps one solver pair across runs, so users of every m follow
+ * of awkward sizes (m and n odd, even, 1, around 32 and 64): the same u, and the same
+ * largest terms of it, to 1e-10 of its largest entry. Each n keeps one solver pair across runs, so users of every m follow
  * one another on the same buffers (grown, never shrunk) as they do when serving.
  */
 const M_SIZES = [1, 2, 3, 29, 30, 31];
@@ -81,6 +82,89 @@ describe('the push-through kernel (WebAssembly SIMD, float64)', () => {
     // The two sum in different orders: they differ, but by rounding.
     expect(worst).toBeGreaterThan(0);
     expect(worst).toBeLessThan(TOLERANCE);
+  });
+
+  it('reduces each u to the largest terms u_j scale_j as the reference does, for batches over the kernel’s 16', () => {
+    let compared = 0;
+    fc.assert(
+      fc.property(
+        caseArb,
+        fc.integer({ min: 1, max: 20 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.array(fc.double({ min: -3, max: 3, noNaN: true }), { minLength: 31, maxLength: 31 }),
+        ({ n, appendOne, stride, table, items, diagonal, weights }, count, keep, scale) => {
+          const { wasm, js } = pairFor(n);
+          const rows = Float32Array.from(table);
+          const rated = Int32Array.from(items);
+          const w = typeof weights === 'number' ? weights : Float64Array.from(weights);
+          wasm.prepare(rows, stride, rated, appendOne, diagonal, w);
+          js.prepare(rows, stride, rated, appendOne, diagonal, w);
+          const sources = Int32Array.from({ length: count }, (_, k) => (k * 7 + 3) % TABLE_ROWS);
+          const length = appendOne ? n - 1 : n;
+          const fast = Array.from({ length: count }, () => new LargestTerms(keep));
+          const reference = Array.from({ length: count }, () => new LargestTerms(keep));
+          for (const stale of fast) stale.add(5, 1e9); // filled, not added to
+          wasm.largestTerms(rows, stride, sources, count, length, scale, fast);
+          js.largestTerms(rows, stride, sources, count, length, scale, reference);
+          const u = new Float64Array(rated.length);
+          for (let k = 0; k < count; k++) {
+            const got = fast[k]!;
+            const want = reference[k]!;
+            // The errors are relative to the largest term of this u, positive or not.
+            js.project(rows, sources[k]! * stride, length, u);
+            let size = 0;
+            for (let j = 0; j < rated.length; j++) size = Math.max(size, Math.abs(u[j]! * scale[j]!));
+            expect(Math.abs(got.positiveSum - want.positiveSum)).toBeLessThanOrEqual(TOLERANCE * size * rated.length);
+            // Terms equal to rounding may swap places, and one that is zero to rounding may
+            // be kept by one only; otherwise the same rows in the same order.
+            const clear = (t: LargestTerms) => t.terms.subarray(0, t.count).filter((x) => x > TOLERANCE * size).length;
+            expect(clear(got)).toBe(clear(want));
+            for (let c = 0; c < Math.min(got.count, want.count); c++) {
+              expect(Math.abs(got.terms[c]! - want.terms[c]!)).toBeLessThanOrEqual(TOLERANCE * size);
+              const j = got.items[c]!;
+              if (j !== want.items[c]) expect(Math.abs(u[j]! * scale[j]! - want.terms[c]!)).toBeLessThanOrEqual(TOLERANCE * size);
+            }
+            compared++;
+          }
+        },
+      ),
+      { numRuns: 200, seed: 21 },
+    );
+    expect(compared).toBeGreaterThan(1000);
+  });
+
+  it('gathers the rows of a resident table itself, with the reference’s results before and after its memory grows', () => {
+    const n = 65;
+    const stride = n - 1;
+    const rows = 400;
+    const table = Float32Array.from({ length: rows * stride }, (_, i) => Math.sin(i * 0.37) * 0.8);
+    const resident = new PushThroughSolver(n, 'fastest', table);
+    const js = new PushThroughSolver(n, 'js');
+    const diagonal = Array.from({ length: n }, (_, a) => 0.7 + (a % 3));
+    // m = 150 needs more than the first memory (150 float64 rows alone are 80 KB): the copy of the table moves with it.
+    for (const m of [3, 150, 30]) {
+      const items = Int32Array.from({ length: m }, (_, j) => (j * 13 + m) % rows);
+      const weights = Float64Array.from({ length: m }, (_, j) => 0.5 + (j % 4));
+      resident.prepare(table, stride, items, true, diagonal, weights);
+      js.prepare(table, stride, items, true, diagonal, weights);
+      const sources = Int32Array.from({ length: 18 }, (_, k) => (k * 31 + 5) % rows);
+      const fast = Array.from({ length: sources.length }, () => new LargestTerms(3));
+      const reference = Array.from({ length: sources.length }, () => new LargestTerms(3));
+      resident.largestTerms(table, stride, sources, sources.length, stride, weights, fast);
+      js.largestTerms(table, stride, sources, sources.length, stride, weights, reference);
+      const u = new Float64Array(m);
+      const want = new Float64Array(m);
+      for (let k = 0; k < sources.length; k++) {
+        resident.project(table, sources[k]! * stride, stride, u);
+        js.project(table, sources[k]! * stride, stride, want);
+        const size = Math.max(...want.map(Math.abs));
+        expect(size).toBeGreaterThan(0);
+        for (let j = 0; j < m; j++) expect(Math.abs(u[j]! - want[j]!)).toBeLessThanOrEqual(TOLERANCE * size);
+        expect(fast[k]!.count).toBe(reference[k]!.count);
+        expect(Array.from(fast[k]!.items)).toEqual(Array.from(reference[k]!.items));
+        expect(Math.abs(fast[k]!.positiveSum - reference[k]!.positiveSum)).toBeLessThanOrEqual(TOLERANCE * size * m);
+      }
+    }
   });
 
   it('covers every m and n of the list', () => {

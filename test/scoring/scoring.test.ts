@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { LargestTerms } from '../../lib/math/contributions';
 import { TopN, itemNorms, predictRating, scoreAllFactors, selectTopN, similarItems, type ScoringModel } from '../../lib/math/scoring';
 
 function randomModel(nItems: number, dim: number, seed: number): ScoringModel & { P: Float32Array } {
@@ -34,6 +35,28 @@ describe('TopN', () => {
         expect(count).toBe(expected.length);
         expect([...heap.scores.subarray(0, count)]).toEqual(expected);
       }),
+    );
+  });
+});
+
+describe('LargestTerms', () => {
+  it('keeps the largest positive terms, largest first (the earlier on ties), and sums every positive one', () => {
+    // Few distinct values, so ties and zeros are common; NaN and negatives are never kept.
+    const term = fc.oneof(fc.constantFrom(0, -1, 0.5, 2, Number.NaN), fc.double({ min: -5, max: 5, noNaN: true }));
+    fc.assert(
+      fc.property(fc.array(term, { maxLength: 60 }), fc.integer({ min: 1, max: 6 }), (terms, capacity) => {
+        const largest = new LargestTerms(capacity);
+        largest.add(99, 7); // a stale term: reset forgets it
+        largest.reset();
+        terms.forEach((t, j) => largest.add(j, t));
+        const positive = terms.map((t, j) => [j, t] as const).filter(([, t]) => t > 0);
+        const want = [...positive].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, capacity);
+        expect(largest.count).toBe(want.length);
+        expect(Array.from(largest.items.subarray(0, largest.count))).toEqual(want.map(([j]) => j));
+        expect(Array.from(largest.terms.subarray(0, largest.count))).toEqual(want.map(([, t]) => t));
+        expect(largest.positiveSum).toBeCloseTo(positive.reduce((a, [, t]) => a + t, 0), 9);
+      }),
+      { numRuns: 300, seed: 4 },
     );
   });
 });

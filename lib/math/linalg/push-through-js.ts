@@ -3,7 +3,7 @@
  * kernel (push-through-wasm.ts) is tested against, and the path where WebAssembly SIMD is
  * missing. Buffers grow, never shrink.
  */
-import { GrowableBuffer } from '../contributions';
+import { GrowableBuffer, type LargestTerms } from '../contributions';
 import { choleskyFactor } from './cholesky';
 import type { PushThroughEngine } from './push-through';
 
@@ -11,7 +11,7 @@ export class JsPushThrough implements PushThroughEngine {
   private readonly rowBuffer = new GrowableBuffer();
   private readonly hBuffer = new GrowableBuffer();
   private readonly mBuffer = new GrowableBuffer();
-  private readonly vectorBuffers = [new GrowableBuffer(), new GrowableBuffer(), new GrowableBuffer()];
+  private readonly vectorBuffers = [new GrowableBuffer(), new GrowableBuffer(), new GrowableBuffer(), new GrowableBuffer()];
   private readonly invSqrtD: Float64Array;
   private readonly sHat: Float64Array;
   private rows: Float64Array = new Float64Array(0);
@@ -20,6 +20,7 @@ export class JsPushThrough implements PushThroughEngine {
   private S: Float64Array = new Float64Array(0);
   private v: Float64Array = new Float64Array(0);
   private y: Float64Array = new Float64Array(0);
+  private u: Float64Array = new Float64Array(0);
   private smallestS = 0;
   private count = 0;
 
@@ -84,6 +85,7 @@ export class JsPushThrough implements PushThroughEngine {
     for (let j = 0; j < m; j++) for (let k = 0; k < j; k++) M[k * m + j] = M[j * m + k]!;
     this.v = this.vectorBuffers[1]!.of(m);
     this.y = this.vectorBuffers[2]!.of(m);
+    this.u = this.vectorBuffers[3]!.of(m);
   }
 
   /** H[j][k] = H[k][j] = h and M's lower-triangle entry (j ≥ k). */
@@ -118,6 +120,16 @@ export class JsPushThrough implements PushThroughEngine {
       let hsy = 0;
       for (let k = 0; k < m; k++) hsy += H[j * m + k]! * S[k]! * y[k]!;
       u[j] = v[j]! - hsy;
+    }
+  }
+
+  largestTerms(table: ArrayLike<number>, stride: number, rows: ArrayLike<number>, count: number, length: number, scale: ArrayLike<number>, out: readonly LargestTerms[]): void {
+    const { u } = this;
+    for (let k = 0; k < count; k++) {
+      this.project(table, rows[k]! * stride, length, u);
+      const terms = out[k]!;
+      terms.reset();
+      for (let j = 0; j < this.count; j++) terms.add(j, u[j]! * scale[j]!);
     }
   }
 }

@@ -11,6 +11,7 @@
  * runtime has it, compiled on the first solver made (the first explained request), else
  * in JS (push-through-js.ts, the reference); the two agree to rounding.
  */
+import type { LargestTerms } from '../contributions';
 import { JsPushThrough } from './push-through-js';
 import { WasmPushThrough, wasmPushThroughAvailable } from './push-through-wasm';
 
@@ -22,6 +23,12 @@ export interface PushThroughEngine {
   prepare(table: Float32Array, stride: number, items: Int32Array, appendOne: boolean, diagonal: ArrayLike<number>, weights: ArrayLike<number> | number): void;
   /** u = X A⁻¹ s into u[0 .. m), s = source[offset .. offset + length) padded with zeros to n. */
   project(source: ArrayLike<number>, offset: number, length: number, u: Float64Array): void;
+  /**
+   * For k < count, fills out[k] (its items are row indices j) from the terms u_j scale_j
+   * of the u of s = table[rows[k] stride ..][0 .. length): reasons' terms, many sources
+   * at once, never leaving the engine.
+   */
+  largestTerms(table: ArrayLike<number>, stride: number, rows: ArrayLike<number>, count: number, length: number, scale: ArrayLike<number>, out: readonly LargestTerms[]): void;
 }
 
 export type PushThroughPath = 'fastest' | 'js';
@@ -29,11 +36,13 @@ export type PushThroughPath = 'fastest' | 'js';
 export class PushThroughSolver implements PushThroughEngine {
   private readonly engine: PushThroughEngine;
 
+  /** `resident`: a table the caller never changes (a model's item rows), which the WebAssembly engine keeps a copy of and gathers rows from. */
   constructor(
     readonly n: number,
     path: PushThroughPath = 'fastest',
+    resident?: Float32Array,
   ) {
-    this.engine = path === 'fastest' && wasmPushThroughAvailable() ? new WasmPushThrough(n) : new JsPushThrough(n);
+    this.engine = path === 'fastest' && wasmPushThroughAvailable() ? new WasmPushThrough(n, resident) : new JsPushThrough(n);
   }
 
   prepare(table: Float32Array, stride: number, items: Int32Array, appendOne: boolean, diagonal: ArrayLike<number>, weights: ArrayLike<number> | number): void {
@@ -42,5 +51,9 @@ export class PushThroughSolver implements PushThroughEngine {
 
   project(source: ArrayLike<number>, offset: number, length: number, u: Float64Array): void {
     this.engine.project(source, offset, length, u);
+  }
+
+  largestTerms(table: ArrayLike<number>, stride: number, rows: ArrayLike<number>, count: number, length: number, scale: ArrayLike<number>, out: readonly LargestTerms[]): void {
+    this.engine.largestTerms(table, stride, rows, count, length, scale, out);
   }
 }

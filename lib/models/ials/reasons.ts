@@ -11,7 +11,7 @@
  * Cholesky factorisation (O(dim³ + m dim²)), per item one solve and m dots.
  * The buffers are the scorer's, grown as needed.
  */
-import { GrowableBuffer, type Contributions, type ItemExplainer } from '../../math/contributions';
+import { explainEach, GrowableBuffer, type Contributions, type ItemExplainer, type LargestTerms } from '../../math/contributions';
 import { choleskyFactor, choleskySolve } from '../../math/linalg/cholesky';
 import { PushThroughSolver } from '../../math/linalg/push-through';
 import { ialsUserSystem, ialsUserWeights, type IalsFoldInParams } from './fold-in';
@@ -73,6 +73,19 @@ export class IalsReasons implements ItemExplainer {
     (this.pushThrough ??= new PushThroughSolver(dim)).prepare(basis.rotated, dim, items, false, diagonal, weights);
     this.projection = this.projectionBuffer.of(items.length);
     return true;
+  }
+
+  largestTerms(explained: ArrayLike<number>, count: number, out: readonly LargestTerms[]): void {
+    const { items } = this;
+    if (!this.usePushThrough) {
+      explainEach(this, explained, count, out);
+      return;
+    }
+    const basis = this.basis!;
+    for (let k = 0; k < count; k++) basis.ensure(explained[k]!);
+    // t_j = s_ij c_uj: the solver reduces the terms itself.
+    this.pushThrough!.largestTerms(basis.rotated, this.dim, explained, count, this.dim, this.confidences, out);
+    for (let k = 0; k < count; k++) out[k]!.indexing(items);
   }
 
   explain(item: number, out: Contributions): void {

@@ -50,6 +50,39 @@
   if (k < bytes) store<f64>(dst + k, load<f64>(dst + k) - a * load<f64>(src + k));
 }
 
+/** dst[k] -= a srcA[k] + b srcB[k] over k < count, any count and alignment. */
+@inline function subtractScaled2(dst: usize, srcA: usize, a: f64, srcB: usize, b: f64, count: usize): void {
+  const bytes = count << 3;
+  const av = f64x2.splat(a);
+  const bv = f64x2.splat(b);
+  let k: usize = 0;
+  for (; k + 16 <= bytes; k += 16) v128.store(dst + k, f64x2.sub(v128.load(dst + k), f64x2.add(f64x2.mul(av, v128.load(srcA + k)), f64x2.mul(bv, v128.load(srcB + k)))));
+  if (k < bytes) store<f64>(dst + k, load<f64>(dst + k) - (a * load<f64>(srcA + k) + b * load<f64>(srcB + k)));
+}
+
+/**
+ * Rows of a float32 table kept in this memory, as float64 rows of `rowDoubles` at `dst`:
+ * row r is table row index[r] (`stride` floats apart; i32 indices), its first `width`
+ * values, then a 1 where `appendOne`, then zeros.
+ */
+export function gather(table: usize, stride: i32, index: usize, count: i32, width: i32, appendOne: i32, dst: usize, rowDoubles: i32): void {
+  const w = <usize>width;
+  const rowBytes = (<usize>rowDoubles) << 3;
+  for (let r: usize = 0; r < <usize>count; r++) {
+    const src = table + ((<usize>load<i32>(index + (r << 2)) * <usize>stride) << 2);
+    const d = dst + r * rowBytes;
+    let a: usize = 0;
+    for (; a + 4 <= w; a += 4) {
+      const v = v128.load(src + (a << 2));
+      v128.store(d + (a << 3), f64x2.promote_low_f32x4(v));
+      v128.store(d + (a << 3) + 16, f64x2.promote_low_f32x4(v128.shuffle<i32>(v, v, 2, 3, 0, 1)));
+    }
+    for (; a < w; a++) store<f64>(d + (a << 3), <f64>load<f32>(src + (a << 2)));
+    if (appendOne != 0) store<f64>(d + (a++ << 3), 1.0);
+    for (; a < <usize>rowDoubles; a++) store<f64>(d + (a << 3), 0.0);
+  }
+}
+
 /**
  * Scales the rows by D^-½ (invSqrtD, zero-padded like the rows), then H = R Rᵀ (whole),
  * M = I + S H S and its Cholesky factor: U = Lᵀ in M's upper triangle, L in its strict
@@ -125,9 +158,49 @@ export function prepare(R: usize, rowDoubles: i32, count: i32, invSqrtD: usize, 
 }
 
 /**
+ * `project` for `batch` sources (rows of `rowDoubles` at `sources`, zero-padded; scaled
+ * here) in one call, each u reduced to what a reason needs: the terms t_j = u_j scale_j,
+ * the `keep` largest positive ones, largest first, as (j, t_j) pairs of doubles at
+ * top + 16 b keep (j = -1 past the last), and the sum of every positive term at sums + 8 b.
+ * (Solving the batch together, a row update across all sources at a time, measured no
+ * faster here: the two-row steps already keep one source's solve busy.)
+ */
+export function largestTerms(R: usize, rowDoubles: i32, count: i32, sources: usize, batch: i32, invSqrtD: usize, S: usize, H: usize, M: usize, mStride: i32, diagInv: usize, v: usize, y: usize, u: usize, smallestS: f64, scale: usize, keep: i32, top: usize, sums: usize): void {
+  const m = <usize>count;
+  const slots = <usize>keep;
+  const rowBytes = (<usize>rowDoubles) << 3;
+  for (let b: usize = 0; b < <usize>batch; b++) {
+    project(R, rowDoubles, count, sources + b * rowBytes, invSqrtD, S, H, M, mStride, diagInv, v, y, u, smallestS);
+    const out = top + ((b * slots) << 4);
+    for (let c: usize = 0; c < slots; c++) store<f64>(out + (c << 4), -1.0);
+    let kept: usize = 0;
+    let positive: f64 = 0;
+    // What a term must beat to be kept: 0, then the smallest kept once the slots are full
+    // (a branch seldom taken; the sign of each term is summed without one).
+    let threshold: f64 = 0;
+    for (let j: usize = 0; j < m; j++) {
+      const t = load<f64>(u + (j << 3)) * load<f64>(scale + (j << 3));
+      positive += select<f64>(t, 0, t > 0);
+      if (!(t > threshold)) continue;
+      // Insertion into the sorted slots: the last one (the smallest kept) falls out when full.
+      let c = kept < slots ? kept++ : slots - 1;
+      while (c > 0 && load<f64>(out + ((c - 1) << 4) + 8) < t) {
+        store<f64>(out + (c << 4), load<f64>(out + ((c - 1) << 4)));
+        store<f64>(out + (c << 4) + 8, load<f64>(out + ((c - 1) << 4) + 8));
+        c--;
+      }
+      store<f64>(out + (c << 4), <f64>j);
+      store<f64>(out + (c << 4) + 8, t);
+      if (kept == slots) threshold = load<f64>(out + ((slots - 1) << 4) + 8);
+    }
+    store<f64>(sums + (b << 3), positive);
+  }
+}
+
+/**
  * u = X A⁻¹ s for the prepared A, s zero-padded to rowDoubles (scaled here: ŝ = D^-½ s):
- * v = R ŝ, y = M⁻¹ S v by the two triangular solves (column by column: each step one
- * row update), u_j = y_j / S_j, or where S_j ≤ smallestS, u_j = v_j − (H S y)_j.
+ * v = R ŝ, y = M⁻¹ S v by the two triangular solves (column by column, two rows a step),
+ * u_j = y_j / S_j, or where S_j ≤ smallestS, u_j = v_j − (H S y)_j.
  * v and y are scratch of m doubles.
  */
 export function project(R: usize, rowDoubles: i32, count: i32, sHat: usize, invSqrtD: usize, S: usize, H: usize, M: usize, mStride: i32, diagInv: usize, v: usize, y: usize, u: usize, smallestS: f64): void {
@@ -164,21 +237,32 @@ export function project(R: usize, rowDoubles: i32, count: i32, sHat: usize, invS
     store<f64>(v + (j << 3), vj);
     store<f64>(y + (j << 3), load<f64>(S + (j << 3)) * vj);
   }
-  // Uᵀ z = y: z_i, then its part out of the rest, by row i of U.
-  for (let i: usize = 0; i < m; i++) {
+  // Uᵀ z = y, two rows at a time: z_i and z_i+1 (in registers), then their part out of
+  // the rest in one pass, by rows i and i+1 of U. Each step of a triangular solve waits on
+  // the one before: pairs halve the waits.
+  let i: usize = 0;
+  for (; i + 2 <= m; i += 2) {
     const yi = y + (i << 3);
-    const zi = load<f64>(yi) * load<f64>(diagInv + (i << 3));
-    store<f64>(yi, zi);
-    subtractScaled(yi + 8, at(M, ms, i, i + 1), zi, m - i - 1);
+    const z0 = load<f64>(yi) * load<f64>(diagInv + (i << 3));
+    const z1 = (load<f64>(yi + 8) - z0 * load<f64>(at(M, ms, i, i + 1))) * load<f64>(diagInv + ((i + 1) << 3));
+    store<f64>(yi, z0);
+    store<f64>(yi + 8, z1);
+    subtractScaled2(yi + 16, at(M, ms, i, i + 2), z0, at(M, ms, i + 1, i + 2), z1, m - i - 2);
   }
-  // U x = z: x_i, then its part out of z[0 .. i), by row i of L = Uᵀ.
-  for (let i = <isize>m - 1; i >= 0; i--) {
-    const ii = <usize>i;
-    const yi = y + (ii << 3);
-    const xi = load<f64>(yi) * load<f64>(diagInv + (ii << 3));
-    store<f64>(yi, xi);
-    subtractScaled(y, at(M, ms, ii, 0), xi, ii);
+  if (i < m) store<f64>(y + (i << 3), load<f64>(y + (i << 3)) * load<f64>(diagInv + (i << 3)));
+  // U x = z, two rows at a time from the last: x_i and x_i-1, then their part out of
+  // z[0 .. i-1), by rows i and i-1 of L = Uᵀ.
+  let top = m;
+  for (; top >= 2; top -= 2) {
+    const i1 = top - 1;
+    const i0 = top - 2;
+    const x1 = load<f64>(y + (i1 << 3)) * load<f64>(diagInv + (i1 << 3));
+    const x0 = (load<f64>(y + (i0 << 3)) - x1 * load<f64>(at(M, ms, i1, i0))) * load<f64>(diagInv + (i0 << 3));
+    store<f64>(y + (i1 << 3), x1);
+    store<f64>(y + (i0 << 3), x0);
+    subtractScaled2(y, at(M, ms, i1, 0), x1, at(M, ms, i0, 0), x0, i0);
   }
+  if (top == 1) store<f64>(y, load<f64>(y) * load<f64>(diagInv));
   for (let k: usize = 0; k < m; k++) {
     const sk = load<f64>(S + (k << 3));
     if (sk > smallestS) {
