@@ -43,7 +43,7 @@ export class LargestTerms implements Contributions {
   }
 
   /** Its items are indices into `ratedItems` (as a solver gives them): makes them the items themselves. */
-  indexing(ratedItems: Int32Array): void {
+  resolveIndices(ratedItems: Int32Array): void {
     for (let c = 0; c < this.count; c++) this.items[c] = ratedItems[this.items[c]!]!;
   }
 }

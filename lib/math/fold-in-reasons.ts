@@ -106,7 +106,7 @@ export class FoldInReasons implements ItemExplainer {
     }
     // t_j = (w e_j) x_j·(A⁻¹ [q_i; 0]): the solver reduces the terms itself.
     this.pushThrough!.largestTerms(this.m.Q, this.m.dim, explained, count, this.m.dim, this.termScale, out);
-    for (let k = 0; k < count; k++) out[k]!.indexing(this.items);
+    for (let k = 0; k < count; k++) out[k]!.resolveIndices(this.items);
   }
 
   private explainPushedThrough(item: number, out: Contributions): void {

@@ -85,7 +85,7 @@ export class IalsReasons implements ItemExplainer {
     for (let k = 0; k < count; k++) basis.ensure(explained[k]!);
     // t_j = s_ij c_uj: the solver reduces the terms itself.
     this.pushThrough!.largestTerms(basis.rotated, this.dim, explained, count, this.dim, this.confidences, out);
-    for (let k = 0; k < count; k++) out[k]!.indexing(items);
+    for (let k = 0; k < count; k++) out[k]!.resolveIndices(items);
   }
 
   explain(item: number, out: Contributions): void {
