@@ -99,9 +99,7 @@ export class WasmPushThrough implements PushThroughEngine {
 
   project(source: ArrayLike<number>, offset: number, length: number, u: Float64Array): void {
     const { rowDoubles, memory: mem, layout: l } = this;
-    const width = Math.min(length, this.n);
-    for (let a = 0; a < width; a++) mem[l.sHat + a] = source[offset + a]!;
-    for (let a = width; a < rowDoubles; a++) mem[l.sHat + a] = 0;
+    this.copyRow(source, offset, Math.min(length, this.n), false, l.sHat);
     this.projectKernel!(l.R * 8, rowDoubles, l.m, l.sHat * 8, l.invSqrtD * 8, l.S * 8, l.H * 8, l.M * 8, l.mStride, l.diagInv * 8, l.v * 8, l.y * 8, l.u * 8, this.smallestS);
     for (let j = 0; j < l.m; j++) u[j] = mem[l.u + j]!;
   }
@@ -119,12 +117,7 @@ export class WasmPushThrough implements PushThroughEngine {
       if (table === this.resident) {
         this.gather(rows, batch, stride, width, false, l.sources, first);
       } else {
-        for (let b = 0; b < batch; b++) {
-          const src = rows[first + b]! * stride;
-          const dst = l.sources + b * rowDoubles;
-          for (let a = 0; a < width; a++) mem[dst + a] = table[src + a]!;
-          for (let a = width; a < rowDoubles; a++) mem[dst + a] = 0;
-        }
+        for (let b = 0; b < batch; b++) this.copyRow(table, rows[first + b]! * stride, width, false, l.sources + b * rowDoubles);
       }
       this.largestTermsKernel!(l.R * 8, rowDoubles, l.m, l.sources * 8, batch, l.invSqrtD * 8, l.S * 8, l.H * 8, l.M * 8, l.mStride, l.diagInv * 8, l.v * 8, l.y * 8, l.u * 8, this.smallestS, l.scale * 8, keep, l.top * 8, l.sums * 8);
       for (let b = 0; b < batch; b++) {
@@ -161,23 +154,27 @@ export class WasmPushThrough implements PushThroughEngine {
     this.gatherKernel!(l.table * 8, stride, l.index * 8, count, width, appendOne ? 1 : 0, dst * 8, this.rowDoubles);
   }
 
-  /** The rated rows as they are (the kernel scales them): a plain, unrolled copy is the cheapest JS can do. */
+  /** The rated rows as they are (the kernel scales them). */
   private copyRows(table: Float32Array, stride: number, items: Int32Array, width: number, appendOne: boolean): void {
-    const { n, rowDoubles, memory: mem, layout } = this;
-    for (let j = 0; j < items.length; j++) {
-      const src = items[j]! * stride;
-      const dst = layout.R + j * rowDoubles;
-      let a = 0;
-      for (; a + 3 < width; a += 4) {
-        mem[dst + a] = table[src + a]!;
-        mem[dst + a + 1] = table[src + a + 1]!;
-        mem[dst + a + 2] = table[src + a + 2]!;
-        mem[dst + a + 3] = table[src + a + 3]!;
-      }
-      for (; a < width; a++) mem[dst + a] = table[src + a]!;
-      if (appendOne) mem[dst + width] = 1;
-      for (let b = n; b < rowDoubles; b++) mem[dst + b] = 0;
+    for (let j = 0; j < items.length; j++) this.copyRow(table, items[j]! * stride, width, appendOne, this.layout.R + j * this.rowDoubles);
+  }
+
+  /**
+   * table[src .. src + width) to the doubles at `dst`, then a 1 where `appendOne`, then zeros
+   * to a whole row: a plain, unrolled copy is the cheapest JS can do.
+   */
+  private copyRow(table: ArrayLike<number>, src: number, width: number, appendOne: boolean, dst: number): void {
+    const mem = this.memory;
+    let a = 0;
+    for (; a + 3 < width; a += 4) {
+      mem[dst + a] = table[src + a]!;
+      mem[dst + a + 1] = table[src + a + 1]!;
+      mem[dst + a + 2] = table[src + a + 2]!;
+      mem[dst + a + 3] = table[src + a + 3]!;
     }
+    for (; a < width; a++) mem[dst + a] = table[src + a]!;
+    if (appendOne) mem[dst + a++] = 1;
+    for (; a < this.rowDoubles; a++) mem[dst + a] = 0;
   }
 
   /** Lays the arrays for m rows out (in place: no allocation per user). */
